@@ -1,0 +1,59 @@
+//! `aigov hash`: the root digest and manifest of a model.
+
+use aigov_core::{HashMethod, ModelHasher};
+use serde::Serialize;
+
+use crate::HashArgs;
+use crate::failure::Failure;
+use crate::progress::ByteProgress;
+
+#[derive(Serialize)]
+struct HashOutput<'a> {
+    root: String,
+    method: &'a str,
+    resources: Vec<ResourceOutput<'a>>,
+}
+
+#[derive(Serialize)]
+struct ResourceOutput<'a> {
+    name: &'a str,
+    digest: String,
+}
+
+/// Hashes the model and prints the root (or, with `--json`, the whole manifest).
+pub fn run(args: &HashArgs) -> Result<(), Failure> {
+    let method = if args.shards {
+        HashMethod::Shards {
+            shard_size: args.shard_size,
+        }
+    } else {
+        HashMethod::Files
+    };
+    let progress = ByteProgress::start("hashing");
+    let update = |p| progress.update(p);
+    let manifest = ModelHasher::new()
+        .method(method)
+        .allow_symlinks(args.allow_symlinks)
+        .on_progress(&update)
+        .hash(&args.path);
+    progress.finish();
+    let manifest = manifest?;
+    if args.json {
+        let out = HashOutput {
+            root: manifest.root().to_string(),
+            method: method.name(),
+            resources: manifest
+                .resources
+                .iter()
+                .map(|r| ResourceOutput {
+                    name: &r.name,
+                    digest: r.digest.to_hex(),
+                })
+                .collect(),
+        };
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        println!("{}", manifest.root());
+    }
+    Ok(())
+}

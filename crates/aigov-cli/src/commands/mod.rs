@@ -1,0 +1,5 @@
+//! One module per command.
+
+pub mod hash;
+pub mod keys;
+pub mod verify_model;

@@ -1,0 +1,15 @@
+//! aigov: the governance control plane for AI models used in security operations.
+//!
+//! This facade re-exports the workspace's crates. Today it carries the core vocabulary
+//! ([`core`]): digests, names, keys, DSSE envelopes and OpenSSF-compatible model manifests.
+//!
+//! ```
+//! let manifest = aigov::core::ModelHasher::new()
+//!     .hash(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("LICENSE").as_path())
+//!     .unwrap();
+//! assert_eq!(manifest.resources.len(), 1);
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub use aigov_core as core;
