@@ -57,6 +57,44 @@ impl Digest {
     }
 }
 
+/// Computes a [`Digest`] over data that arrives in pieces; also usable as an `io::Write`.
+#[derive(Clone, Default)]
+pub struct DigestWriter(Sha256);
+
+impl DigestWriter {
+    /// A fresh SHA-256 state.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Feeds more bytes.
+    pub fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+
+    /// The digest of everything fed so far.
+    pub fn finish(self) -> Digest {
+        Digest(self.0.finalize().into())
+    }
+}
+
+impl std::io::Write for DigestWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl fmt::Debug for DigestWriter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DigestWriter")
+    }
+}
+
 impl fmt::Display for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{SHA256_PREFIX}{}", self.to_hex())

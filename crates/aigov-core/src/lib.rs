@@ -28,7 +28,7 @@ mod version_id;
 
 pub use actor::{ActorId, Role};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use digest::Digest;
+pub use digest::{Digest, DigestWriter};
 pub use dsse::{Envelope, EnvelopeSignature, EnvelopeSigner, SignatureVerifier, pae};
 pub use error::CoreError;
 pub use in_toto::{IN_TOTO_PAYLOAD_TYPE, ResourceDescriptor, STATEMENT_TYPE_V1, Statement};

@@ -159,3 +159,16 @@ proptest! {
         prop_assert_eq!(back, m);
     }
 }
+
+#[test]
+fn manifests_serialize_losslessly() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("w"), vec![7u8; 2500]).unwrap();
+    for method in [HashMethod::Files, HashMethod::Shards { shard_size: 1000 }] {
+        let m = ModelHasher::new().method(method).hash(dir.path()).unwrap();
+        let json = serde_json::to_string(&m).unwrap();
+        let back: aigov_core::ModelManifest = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, m);
+    }
+    assert!(serde_json::from_str::<aigov_core::ModelManifest>("{}").is_err());
+}

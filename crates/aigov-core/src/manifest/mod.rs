@@ -310,3 +310,30 @@ impl std::fmt::Display for ManifestDiff {
         f.write_str(&parts.join("; "))
     }
 }
+
+/// Serialized as the model-signing predicate plus `model_name`, so stored manifests read the
+/// same as the ones inside signatures.
+impl Serialize for ModelManifest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut value = self.to_predicate();
+        if let Some(map) = value.as_object_mut() {
+            map.insert(
+                "model_name".to_string(),
+                serde_json::Value::String(self.model_name.clone()),
+            );
+        }
+        value.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelManifest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let name = value
+            .get("model_name")
+            .and_then(|n| n.as_str())
+            .unwrap_or_default()
+            .to_string();
+        ModelManifest::from_predicate(&name, &value).map_err(serde::de::Error::custom)
+    }
+}

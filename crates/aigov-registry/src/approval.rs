@@ -1,0 +1,300 @@
+//! Signed approvals: DSSE envelopes over in-toto statements about a version's root digest.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aigov_core::in_toto::ResourceDescriptor;
+use aigov_core::{
+    ActorId, Envelope, IN_TOTO_PAYLOAD_TYPE, ModelName, Role, SignatureVerifier, SignerKey,
+    Statement, VerifierKey, VersionId,
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{ModelVersion, RegistryError, Stage};
+
+/// Predicate type of an aigov approval (a URN: no domain is ours to claim).
+pub const APPROVAL_PREDICATE_TYPE: &str = "urn:aigov:approval:v1";
+
+/// Whether the approver approves or rejects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// In favour.
+    Approve,
+    /// Against.
+    Reject,
+}
+
+/// What an approver signs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalPredicate {
+    /// The model.
+    pub model: ModelName,
+    /// The version.
+    pub version: VersionId,
+    /// The stage the approval is for.
+    pub stage: Stage,
+    /// The role the approver acts in.
+    pub role: Role,
+    /// Approve or reject.
+    pub decision: Decision,
+    /// Who approves.
+    pub approver: ActorId,
+    /// When the approval was signed.
+    pub issued_at: DateTime<Utc>,
+    /// When it stops counting.
+    pub expires_at: DateTime<Utc>,
+    /// Why.
+    #[serde(default)]
+    pub comment: String,
+}
+
+impl ApprovalPredicate {
+    /// Signs this predicate as an in-toto statement whose subject is the version's root digest.
+    pub fn sign(&self, version: &ModelVersion, key: &SignerKey) -> Result<Envelope, RegistryError> {
+        if self.model != version.name || self.version != version.version {
+            return Err(RegistryError::invalid(
+                "approval",
+                format!(
+                    "predicate names {}@{} but the version is {}",
+                    self.model,
+                    self.version,
+                    version.reference()
+                ),
+            ));
+        }
+        let predicate = serde_json::to_value(self)
+            .map_err(|e| RegistryError::invalid("approval", e.to_string()))?;
+        let statement = Statement::new(
+            vec![ResourceDescriptor::sha256(
+                version.reference(),
+                &version.root,
+            )],
+            APPROVAL_PREDICATE_TYPE,
+            predicate,
+        );
+        Ok(Envelope::sign(
+            IN_TOTO_PAYLOAD_TYPE,
+            statement.to_json(),
+            key,
+        ))
+    }
+}
+
+/// An approver the registry trusts: a public key and the roles its holder may act in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approver {
+    /// The approver's public key.
+    #[serde(with = "verifier_key_string")]
+    pub key: VerifierKey,
+    /// The roles the approver holds.
+    pub roles: BTreeSet<Role>,
+}
+
+mod verifier_key_string {
+    use aigov_core::VerifierKey;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(key: &VerifierKey, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(key)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<VerifierKey, D::Error> {
+        let text = String::deserialize(d)?;
+        VerifierKey::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The approvers whose signatures count, by actor id.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustStore {
+    /// Approvers by actor id.
+    pub approvers: BTreeMap<ActorId, Approver>,
+}
+
+impl TrustStore {
+    /// Adds or replaces an approver.
+    pub fn insert(
+        &mut self,
+        actor: ActorId,
+        key: VerifierKey,
+        roles: impl IntoIterator<Item = Role>,
+    ) {
+        self.approvers.insert(
+            actor,
+            Approver {
+                key,
+                roles: roles.into_iter().collect(),
+            },
+        );
+    }
+}
+
+/// Why an approval does not count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum ApprovalProblem {
+    /// The envelope or statement is not a well-formed aigov approval.
+    Malformed {
+        /// What is wrong.
+        detail: String,
+    },
+    /// No trusted key verifies the signature.
+    UntrustedSignature,
+    /// The key that signed belongs to someone other than the named approver.
+    SignerMismatch {
+        /// Whose key signed.
+        signer: ActorId,
+    },
+    /// The statement is about another version or another root digest.
+    WrongSubject {
+        /// What it is about.
+        found: String,
+    },
+    /// The approver does not hold the role they signed as.
+    WrongRole {
+        /// The role claimed.
+        role: Role,
+    },
+    /// The approval has expired.
+    Expired {
+        /// When it expired.
+        at: DateTime<Utc>,
+    },
+    /// The version's registrant or trainer approved it (separation of duties).
+    SelfApproval,
+}
+
+impl std::fmt::Display for ApprovalProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApprovalProblem::Malformed { detail } => write!(f, "malformed approval: {detail}"),
+            ApprovalProblem::UntrustedSignature => {
+                f.write_str("no trusted approver key verifies the signature")
+            }
+            ApprovalProblem::SignerMismatch { signer } => {
+                write!(f, "signed with {signer}'s key, not the named approver's")
+            }
+            ApprovalProblem::WrongSubject { found } => {
+                write!(f, "the approval is for {found}, not this version")
+            }
+            ApprovalProblem::WrongRole { role } => {
+                write!(f, "the approver does not hold the role {role}")
+            }
+            ApprovalProblem::Expired { at } => write!(f, "expired at {}", at.to_rfc3339()),
+            ApprovalProblem::SelfApproval => {
+                f.write_str("the version's registrant or trainer cannot approve it")
+            }
+        }
+    }
+}
+
+/// The verdict on one stored approval.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalCheck {
+    /// The predicate, when it could be read (only trust it when `problem` is `None`).
+    pub predicate: Option<ApprovalPredicate>,
+    /// Why it does not count, or `None` when it does.
+    pub problem: Option<ApprovalProblem>,
+}
+
+impl ApprovalCheck {
+    /// True when the approval is signed by a trusted approver in the claimed role, names this
+    /// version's root digest, has not expired, and is not a self-approval.
+    pub fn is_valid(&self) -> bool {
+        self.problem.is_none()
+    }
+
+    fn fail(predicate: Option<ApprovalPredicate>, problem: ApprovalProblem) -> Self {
+        ApprovalCheck {
+            predicate,
+            problem: Some(problem),
+        }
+    }
+}
+
+/// Verifies one approval envelope for `version` against `trust` at time `now`.
+pub fn verify_approval(
+    envelope: &Envelope,
+    version: &ModelVersion,
+    trust: &TrustStore,
+    now: DateTime<Utc>,
+) -> ApprovalCheck {
+    let keys: Vec<(&ActorId, &VerifierKey)> =
+        trust.approvers.iter().map(|(a, ap)| (a, &ap.key)).collect();
+    // Find which trusted key signed; the envelope's keyid hint is never trusted on its own.
+    let signer = keys.iter().find(|(_, key)| {
+        let one: [&dyn SignatureVerifier; 1] = [*key];
+        envelope.verify(&one).is_ok()
+    });
+    let Some((signer, _)) = signer else {
+        return ApprovalCheck::fail(None, ApprovalProblem::UntrustedSignature);
+    };
+    if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
+        let detail = format!("payload type {:?}", envelope.payload_type);
+        return ApprovalCheck::fail(None, ApprovalProblem::Malformed { detail });
+    }
+    let statement = match Statement::from_json(&envelope.payload) {
+        Ok(s) => s,
+        Err(e) => {
+            let detail = e.to_string();
+            return ApprovalCheck::fail(None, ApprovalProblem::Malformed { detail });
+        }
+    };
+    if statement.predicate_type != APPROVAL_PREDICATE_TYPE {
+        let detail = format!("predicate type {:?}", statement.predicate_type);
+        return ApprovalCheck::fail(None, ApprovalProblem::Malformed { detail });
+    }
+    let predicate: ApprovalPredicate = match serde_json::from_value(statement.predicate.clone()) {
+        Ok(p) => p,
+        Err(e) => {
+            let detail = e.to_string();
+            return ApprovalCheck::fail(None, ApprovalProblem::Malformed { detail });
+        }
+    };
+    let p = Some(predicate.clone());
+    if &predicate.approver != *signer {
+        let signer = (*signer).clone();
+        return ApprovalCheck::fail(p, ApprovalProblem::SignerMismatch { signer });
+    }
+    let subject_ok = statement.subject.len() == 1
+        && statement.subject[0].sha256_digest().ok() == Some(version.root)
+        && predicate.model == version.name
+        && predicate.version == version.version;
+    if !subject_ok {
+        let found = statement
+            .subject
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {}",
+                    s.name,
+                    s.digest.get("sha256").cloned().unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        return ApprovalCheck::fail(p, ApprovalProblem::WrongSubject { found });
+    }
+    let holds_role = trust
+        .approvers
+        .get(&predicate.approver)
+        .is_some_and(|a| a.roles.contains(&predicate.role));
+    if !holds_role {
+        let role = predicate.role.clone();
+        return ApprovalCheck::fail(p, ApprovalProblem::WrongRole { role });
+    }
+    if now >= predicate.expires_at {
+        let at = predicate.expires_at;
+        return ApprovalCheck::fail(p, ApprovalProblem::Expired { at });
+    }
+    let is_self = predicate.approver == version.created_by
+        || version.lineage.trained_by.as_ref() == Some(&predicate.approver);
+    if is_self {
+        return ApprovalCheck::fail(p, ApprovalProblem::SelfApproval);
+    }
+    ApprovalCheck {
+        predicate: p,
+        problem: None,
+    }
+}

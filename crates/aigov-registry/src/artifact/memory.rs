@@ -1,0 +1,64 @@
+//! Artifacts in memory, for tests.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use aigov_core::Digest;
+
+use super::ArtifactStore;
+use crate::RegistryError;
+
+/// An [`ArtifactStore`] in a hash map.
+#[derive(Debug, Default)]
+pub struct MemoryArtifactStore {
+    blobs: Mutex<HashMap<Digest, Arc<Vec<u8>>>>,
+}
+
+impl MemoryArtifactStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<Digest, Arc<Vec<u8>>>> {
+        self.blobs.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Replaces an artifact's bytes without changing its address: for tamper tests.
+    pub fn corrupt(&self, digest: &Digest, bytes: Vec<u8>) {
+        self.lock().insert(*digest, Arc::new(bytes));
+    }
+}
+
+impl ArtifactStore for MemoryArtifactStore {
+    fn put(&self, bytes: &[u8]) -> Result<Digest, RegistryError> {
+        let digest = Digest::of(bytes);
+        self.lock()
+            .entry(digest)
+            .or_insert_with(|| Arc::new(bytes.to_vec()));
+        Ok(digest)
+    }
+
+    fn put_file(&self, path: &Path) -> Result<(Digest, u64), RegistryError> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| RegistryError::storage("memory", format!("{}: {e}", path.display())))?;
+        let digest = self.put(&bytes)?;
+        Ok((digest, bytes.len() as u64))
+    }
+
+    fn get(&self, digest: &Digest) -> Result<Vec<u8>, RegistryError> {
+        self.lock()
+            .get(digest)
+            .map(|b| b.as_ref().clone())
+            .ok_or_else(|| RegistryError::NotFound(format!("artifact {digest}")))
+    }
+
+    fn exists(&self, digest: &Digest) -> Result<bool, RegistryError> {
+        Ok(self.lock().contains_key(digest))
+    }
+
+    fn delete(&self, digest: &Digest) -> Result<bool, RegistryError> {
+        Ok(self.lock().remove(digest).is_some())
+    }
+}

@@ -1,0 +1,569 @@
+//! The behaviour every [`RegistryStore`] backend must show. Each backend's tests run every
+//! function in [`BEHAVIOURS`] on a fresh store, directly and through `Arc<dyn RegistryStore>`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use aigov_core::{
+    ActorId, Alias, Digest, Envelope, HashMethod, ModelManifest, ModelName, VersionId,
+};
+use chrono::{DateTime, TimeZone, Utc};
+use proptest::prelude::*;
+
+use crate::store::{ModelQuery, PageRequest, RegistryStore, VersionQuery};
+use crate::{
+    ArtifactFile, CodeRef, DatasetRef, DeploymentAction, DeploymentRecord, EvidenceKind,
+    EvidenceRef, Lineage, ModelVersion, RegisteredModel, RegistryError, RiskClass, Stage,
+};
+
+/// One behaviour: a named check run against a fresh store.
+pub type Behaviour = (&'static str, fn(&dyn RegistryStore));
+
+/// Every behaviour, by name.
+pub const BEHAVIOURS: &[Behaviour] = &[
+    ("models_create_read_update", models_create_read_update),
+    (
+        "versions_are_numbered_and_never_reused",
+        versions_are_numbered_and_never_reused,
+    ),
+    ("updates_are_compare_and_swap", updates_are_compare_and_swap),
+    ("every_field_round_trips", every_field_round_trips),
+    (
+        "aliases_move_and_show_on_versions",
+        aliases_move_and_show_on_versions,
+    ),
+    ("deployments_are_append_only", deployments_are_append_only),
+    ("search_filters_and_pages", search_filters_and_pages),
+    (
+        "metacharacters_are_stored_verbatim",
+        metacharacters_are_stored_verbatim,
+    ),
+];
+
+fn t(seconds: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(1_780_000_000 + seconds, 123_456_789)
+        .single()
+        .unwrap_or_default()
+}
+
+fn actor(s: &str) -> ActorId {
+    ActorId::new(s).expect("valid actor")
+}
+
+/// A model record for tests.
+pub fn sample_model(name: &str) -> RegisteredModel {
+    RegisteredModel {
+        name: ModelName::new(name).expect("valid model name"),
+        description: "Scores login attempts for account takeover".into(),
+        owner: actor("owner@example.com"),
+        tags: BTreeMap::from([("team".into(), "soc".into())]),
+        intended_purpose: "Step-up authentication on risky logins".into(),
+        risk_class: RiskClass::High,
+        created_at: t(0),
+        updated_at: t(0),
+    }
+}
+
+/// A fully populated version draft for tests; `seed` varies its content.
+pub fn sample_version(name: &str, seed: u64) -> ModelVersion {
+    let d = Digest::of(&seed.to_le_bytes());
+    let manifest: ModelManifest = serde_json::from_value(serde_json::json!({
+        "model_name": "m",
+        "serialization": {"method": "files", "hash_type": "sha256", "allow_symlinks": false,
+                          "ignore_paths": [".git"]},
+        "resources": [{"name": "weights.bin", "algorithm": "sha256", "digest": d.to_hex()}]
+    }))
+    .expect("valid manifest");
+    debug_assert_eq!(manifest.serialization.method, HashMethod::Files);
+    ModelVersion {
+        name: ModelName::new(name).expect("valid model name"),
+        version: VersionId::FIRST,
+        root: manifest.root(),
+        manifest,
+        files: vec![ArtifactFile {
+            name: "weights.bin".into(),
+            digest: d,
+            size: 4096 + seed,
+        }],
+        source: format!("s3://models/{name}/{seed}"),
+        run_id: Some(format!("run-{seed}")),
+        created_by: actor("ds@example.com"),
+        created_at: t(seed as i64),
+        updated_at: t(seed as i64),
+        stage: Stage::Registered,
+        tags: BTreeMap::from([
+            ("seed".into(), seed.to_string()),
+            ("framework".into(), "sklearn".into()),
+        ]),
+        aliases: Vec::new(),
+        lineage: Lineage {
+            datasets: vec![DatasetRef {
+                name: "logins-2026-q3".into(),
+                digest: Digest::of(b"dataset"),
+                uri: "s3://data/logins".into(),
+                license: "proprietary".into(),
+                pii_redacted: true,
+            }],
+            code: Some(CodeRef {
+                repository: "git@example.com:soc/models.git".into(),
+                commit: "0123456789abcdef".into(),
+            }),
+            parent: None,
+            hyperparameters: BTreeMap::from([
+                ("C".into(), serde_json::json!(0.1)),
+                ("max_iter".into(), serde_json::json!(200)),
+            ]),
+            training_run_id: Some("run-1".into()),
+            trained_by: Some(actor("trainer@example.com")),
+            sbom: Some(Digest::of(b"sbom")),
+        },
+        evidence: vec![EvidenceRef {
+            kind: EvidenceKind::Performance,
+            digest: Digest::of(b"report"),
+            producer: "aigov-validation".into(),
+            attached_by: actor("validator@example.com"),
+            attached_at: t(5),
+        }],
+        approvals: Vec::new(),
+        status_message: String::new(),
+        revision: 0,
+    }
+}
+
+/// Stores a version and reads it back: every field must survive.
+pub fn round_trip_version(store: &dyn RegistryStore, draft: &ModelVersion) -> Result<(), String> {
+    if store
+        .model(&draft.name)
+        .map_err(|e| e.to_string())?
+        .is_none()
+    {
+        store
+            .create_model(&sample_model(draft.name.as_str()))
+            .map_err(|e| e.to_string())?;
+    }
+    let stored = store.create_version(draft).map_err(|e| e.to_string())?;
+    let read = store
+        .version(&stored.name, stored.version)
+        .map_err(|e| e.to_string())?
+        .ok_or("stored version not found")?;
+    let mut expected = draft.clone();
+    expected.version = stored.version;
+    expected.revision = 1;
+    if read != expected {
+        return Err(format!(
+            "round trip changed the version:\n{read:#?}\n!=\n{expected:#?}"
+        ));
+    }
+    Ok(())
+}
+
+/// Strategy for versions with arbitrary text in every free-form field.
+pub fn arbitrary_version(name: &'static str) -> impl Strategy<Value = ModelVersion> {
+    (
+        any::<u64>(),
+        proptest::collection::btree_map("[a-zA-Z0-9 '\";%_\\\\-]{1,20}", "[^\u{0}]{0,40}", 0..6),
+        ".{0,80}",
+        proptest::option::of(".{0,30}"),
+        proptest::collection::vec(any::<f64>().prop_filter("finite", |f| f.is_finite()), 0..4),
+    )
+        .prop_map(move |(seed, tags, source, run_id, floats)| {
+            let mut v = sample_version(name, seed % 1_000_000);
+            v.tags = tags;
+            v.source = source;
+            v.run_id = run_id;
+            for (i, f) in floats.into_iter().enumerate() {
+                v.lineage
+                    .hyperparameters
+                    .insert(format!("p{i}"), serde_json::json!(f));
+            }
+            v
+        })
+}
+
+fn models_create_read_update(store: &dyn RegistryStore) {
+    let m = sample_model("cf-model");
+    store.create_model(&m).expect("create");
+    assert_eq!(store.model(&m.name).expect("read"), Some(m.clone()));
+    assert!(matches!(
+        store.create_model(&m),
+        Err(RegistryError::Conflict(_))
+    ));
+    let mut changed = m.clone();
+    changed.description = "updated".into();
+    changed.tags.insert("tier".into(), "1".into());
+    store.update_model(&changed).expect("update");
+    assert_eq!(store.model(&m.name).expect("read"), Some(changed));
+    let missing = sample_model("cf-missing");
+    assert!(matches!(
+        store.update_model(&missing),
+        Err(RegistryError::NotFound(_))
+    ));
+    assert_eq!(store.model(&missing.name).expect("read"), None);
+}
+
+fn versions_are_numbered_and_never_reused(store: &dyn RegistryStore) {
+    let draft = sample_version("cf-numbers", 1);
+    assert!(matches!(
+        store.create_version(&draft),
+        Err(RegistryError::NotFound(_))
+    ));
+    store
+        .create_model(&sample_model("cf-numbers"))
+        .expect("create");
+    let numbers: Vec<u64> = (0..3)
+        .map(|i| {
+            let v = store
+                .create_version(&sample_version("cf-numbers", i))
+                .expect("version");
+            assert_eq!(v.revision, 1);
+            v.version.get()
+        })
+        .collect();
+    assert_eq!(numbers, [1, 2, 3]);
+    let other = sample_model("cf-numbers-other");
+    store.create_model(&other).expect("create");
+    let v = store
+        .create_version(&sample_version("cf-numbers-other", 9))
+        .expect("version");
+    assert_eq!(v.version.get(), 1, "numbering is per model");
+    let name = ModelName::new("cf-numbers").expect("name");
+    assert!(
+        store
+            .version(&name, VersionId::new(4).expect("id"))
+            .expect("read")
+            .is_none()
+    );
+}
+
+fn updates_are_compare_and_swap(store: &dyn RegistryStore) {
+    store.create_model(&sample_model("cf-cas")).expect("create");
+    let v = store
+        .create_version(&sample_version("cf-cas", 1))
+        .expect("version");
+    let mut a = v.clone();
+    a.stage = Stage::Validated;
+    a.status_message = "validated".into();
+    let stored = store.update_version(&a).expect("first update");
+    assert_eq!(stored.revision, 2);
+    assert_eq!(stored.stage, Stage::Validated);
+    let mut stale = v.clone();
+    stale.stage = Stage::Rejected;
+    assert!(matches!(
+        store.update_version(&stale),
+        Err(RegistryError::Conflict(_))
+    ));
+    let read = store
+        .version(&v.name, v.version)
+        .expect("read")
+        .expect("present");
+    assert_eq!(
+        read.stage,
+        Stage::Validated,
+        "the stale write changed nothing"
+    );
+    let mut ghost = v.clone();
+    ghost.version = VersionId::new(99).expect("id");
+    assert!(matches!(
+        store.update_version(&ghost),
+        Err(RegistryError::NotFound(_))
+    ));
+}
+
+fn every_field_round_trips(store: &dyn RegistryStore) {
+    let mut v = sample_version("cf-roundtrip", 7);
+    v.approvals.push(Envelope {
+        payload: b"{\"x\":1}".to_vec(),
+        payload_type: "application/vnd.in-toto+json".into(),
+        signatures: vec![aigov_core::EnvelopeSignature {
+            keyid: "k+0000".into(),
+            sig: vec![1, 2, 3],
+        }],
+    });
+    v.status_message = "unicode ✓ 日本語 \"quoted\"".into();
+    v.lineage.parent = Some("cf-parent@3".parse().expect("ref"));
+    round_trip_version(store, &v).expect("round trip");
+}
+
+fn aliases_move_and_show_on_versions(store: &dyn RegistryStore) {
+    store
+        .create_model(&sample_model("cf-alias"))
+        .expect("create");
+    let v1 = store
+        .create_version(&sample_version("cf-alias", 1))
+        .expect("v1");
+    let v2 = store
+        .create_version(&sample_version("cf-alias", 2))
+        .expect("v2");
+    let champion = Alias::new("champion").expect("alias");
+    let name = v1.name.clone();
+    assert_eq!(
+        store
+            .set_alias(&name, &champion, Some(v1.version))
+            .expect("set"),
+        None
+    );
+    assert_eq!(
+        store.alias(&name, &champion).expect("read"),
+        Some(v1.version)
+    );
+    let read = store
+        .version(&name, v1.version)
+        .expect("read")
+        .expect("present");
+    assert_eq!(read.aliases, vec![champion.clone()]);
+    assert_eq!(
+        store
+            .set_alias(&name, &champion, Some(v2.version))
+            .expect("move"),
+        Some(v1.version)
+    );
+    let read = store
+        .version(&name, v1.version)
+        .expect("read")
+        .expect("present");
+    assert!(read.aliases.is_empty());
+    let missing = VersionId::new(42).expect("id");
+    assert!(matches!(
+        store.set_alias(&name, &champion, Some(missing)),
+        Err(RegistryError::NotFound(_))
+    ));
+    assert_eq!(
+        store.set_alias(&name, &champion, None).expect("remove"),
+        Some(v2.version)
+    );
+    assert_eq!(store.alias(&name, &champion).expect("read"), None);
+}
+
+fn deployments_are_append_only(store: &dyn RegistryStore) {
+    store
+        .create_model(&sample_model("cf-deploy"))
+        .expect("create");
+    let name = ModelName::new("cf-deploy").expect("name");
+    let record = |seq: u64, version: u64| DeploymentRecord {
+        model: name.clone(),
+        environment: "production".into(),
+        region: Some("eu-west-1".into()),
+        seq,
+        version: VersionId::new(version).expect("id"),
+        action: DeploymentAction::Deploy,
+        actor: actor("deployer@example.com"),
+        at: t(seq as i64),
+        reason: "release".into(),
+    };
+    store.append_deployment(&record(1, 1)).expect("first");
+    store.append_deployment(&record(2, 2)).expect("second");
+    assert!(matches!(
+        store.append_deployment(&record(2, 3)),
+        Err(RegistryError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.append_deployment(&record(4, 3)),
+        Err(RegistryError::Conflict(_))
+    ));
+    let history = store.deployments(&name, "production").expect("history");
+    assert_eq!(history, vec![record(1, 1), record(2, 2)]);
+    assert!(
+        store
+            .deployments(&name, "staging")
+            .expect("history")
+            .is_empty()
+    );
+    let mut orphan = record(1, 1);
+    orphan.model = ModelName::new("cf-deploy-missing").expect("name");
+    assert!(matches!(
+        store.append_deployment(&orphan),
+        Err(RegistryError::NotFound(_))
+    ));
+}
+
+fn search_filters_and_pages(store: &dyn RegistryStore) {
+    for name in ["cf-search-a", "cf-search-b", "cf-search-c", "cf-other"] {
+        let mut m = sample_model(name);
+        if name.ends_with('b') {
+            m.tags.insert("tier".into(), "gold".into());
+        }
+        store.create_model(&m).expect("create");
+        for i in 0..4 {
+            let mut v = sample_version(name, i);
+            if i % 2 == 0 {
+                v.stage = Stage::Validated;
+            }
+            store.create_version(&v).expect("version");
+        }
+    }
+    let models = store
+        .list_models(&ModelQuery {
+            name_prefix: Some("cf-search-".into()),
+            ..Default::default()
+        })
+        .expect("list");
+    let names: Vec<&str> = models.items.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["cf-search-a", "cf-search-b", "cf-search-c"]);
+    let gold = store
+        .list_models(&ModelQuery {
+            tags: vec![("tier".into(), "gold".into())],
+            ..Default::default()
+        })
+        .expect("list");
+    assert_eq!(gold.items.len(), 1);
+    assert_eq!(gold.items[0].name.as_str(), "cf-search-b");
+
+    // Walk every page of two: each validated version of the prefix exactly once, in order.
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .list_versions(&VersionQuery {
+                name_prefix: Some("cf-search-".into()),
+                stage: Some(Stage::Validated),
+                page: PageRequest { limit: 2, after },
+                ..Default::default()
+            })
+            .expect("page");
+        assert!(page.items.len() <= 2);
+        seen.extend(page.items.iter().map(|v| v.reference()));
+        match page.next {
+            Some(token) => after = Some(token),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "cf-search-a@1",
+            "cf-search-a@3",
+            "cf-search-b@1",
+            "cf-search-b@3",
+            "cf-search-c@1",
+            "cf-search-c@3"
+        ]
+    );
+    let tagged = store
+        .list_versions(&VersionQuery {
+            name: Some(ModelName::new("cf-other").expect("name")),
+            tags: vec![
+                ("seed".into(), "2".into()),
+                ("framework".into(), "sklearn".into()),
+            ],
+            ..Default::default()
+        })
+        .expect("list");
+    assert_eq!(tagged.items.len(), 1);
+    assert_eq!(tagged.items[0].version.get(), 3);
+    for bad in [0, 1001] {
+        let q = VersionQuery {
+            page: PageRequest {
+                limit: bad,
+                after: None,
+            },
+            ..Default::default()
+        };
+        assert!(matches!(
+            store.list_versions(&q),
+            Err(RegistryError::InvalidInput { .. })
+        ));
+    }
+    let q = VersionQuery {
+        page: PageRequest {
+            limit: 5,
+            after: Some("not a cursor".into()),
+        },
+        ..Default::default()
+    };
+    assert!(matches!(
+        store.list_versions(&q),
+        Err(RegistryError::InvalidInput { .. })
+    ));
+}
+
+fn metacharacters_are_stored_verbatim(store: &dyn RegistryStore) {
+    let hostile = "'; DROP TABLE registry_versions; -- \"x\" % _ \\ ✓";
+    let mut m = sample_model("cf-meta_x");
+    m.description = hostile.into();
+    m.tags.insert(hostile.into(), hostile.into());
+    store.create_model(&m).expect("create");
+    store
+        .create_model(&sample_model("cf-metaxx"))
+        .expect("create");
+    let mut v = sample_version("cf-meta_x", 1);
+    v.tags.insert("q".into(), hostile.into());
+    // NUL is kept verbatim in documents; only tags, which backends index, refuse it.
+    v.source = format!("{hostile}\u{0}");
+    let mut nul_tag = v.clone();
+    nul_tag.tags.insert("nul".into(), "a\u{0}b".into());
+    assert!(matches!(
+        store.create_version(&nul_tag),
+        Err(RegistryError::InvalidInput { .. })
+    ));
+    let stored = store.create_version(&v).expect("version");
+    let read = store
+        .version(&stored.name, stored.version)
+        .expect("read")
+        .expect("present");
+    assert_eq!(read.source, format!("{hostile}\u{0}"));
+    assert_eq!(
+        store
+            .model(&m.name)
+            .expect("read")
+            .expect("present")
+            .description,
+        hostile
+    );
+    let found = store
+        .list_versions(&VersionQuery {
+            tags: vec![("q".into(), hostile.into())],
+            ..Default::default()
+        })
+        .expect("search");
+    assert_eq!(found.items.len(), 1);
+    // `_` is not a wildcard: the prefix matches one model, not both.
+    let models = store
+        .list_models(&ModelQuery {
+            name_prefix: Some("cf-meta_".into()),
+            ..Default::default()
+        })
+        .expect("list");
+    let names: BTreeSet<&str> = models.items.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, BTreeSet::from(["cf-meta_x"]));
+    let by_tag = store
+        .list_models(&ModelQuery {
+            tags: vec![(hostile.into(), hostile.into())],
+            ..Default::default()
+        })
+        .expect("list");
+    assert_eq!(by_tag.items.len(), 1);
+}
+
+/// Several threads register versions of one model at once: the numbers are 1..=n, each once.
+pub fn concurrent_versions_get_distinct_numbers(
+    store: Arc<dyn RegistryStore>,
+    threads: usize,
+    each: usize,
+) {
+    store
+        .create_model(&sample_model("cf-concurrent"))
+        .expect("create");
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            let store = Arc::clone(&store);
+            std::thread::spawn(move || {
+                (0..each)
+                    .map(|i| {
+                        store
+                            .create_version(&sample_version("cf-concurrent", (t * each + i) as u64))
+                            .expect("version")
+                            .version
+                            .get()
+                    })
+                    .collect::<Vec<u64>>()
+            })
+        })
+        .collect();
+    let mut numbers: Vec<u64> = handles
+        .into_iter()
+        .flat_map(|h| h.join().expect("thread"))
+        .collect();
+    numbers.sort_unstable();
+    let expected: Vec<u64> = (1..=(threads * each) as u64).collect();
+    assert_eq!(numbers, expected);
+}

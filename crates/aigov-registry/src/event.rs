@@ -1,0 +1,87 @@
+//! Registry events: what every mutation returns for the audit log to record.
+
+use aigov_core::{ActorId, Alias, Digest, ModelName, VersionId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{DeploymentAction, EvidenceKind, Stage};
+
+/// Something that changed in the registry, with who did it and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryEvent {
+    /// Who acted.
+    pub actor: ActorId,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The model.
+    pub model: ModelName,
+    /// What happened.
+    #[serde(flatten)]
+    pub change: RegistryChange,
+}
+
+/// The kinds of registry change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum RegistryChange {
+    /// A model was created.
+    ModelCreated,
+    /// A model's description, tags or purpose changed.
+    ModelUpdated,
+    /// A version was registered.
+    VersionRegistered {
+        /// The new version.
+        version: VersionId,
+        /// Its root digest.
+        root: Digest,
+    },
+    /// A version changed stage.
+    StageChanged {
+        /// The version.
+        version: VersionId,
+        /// The old stage.
+        from: Stage,
+        /// The new stage.
+        to: Stage,
+        /// Why.
+        reason: String,
+    },
+    /// Evidence was attached.
+    EvidenceAttached {
+        /// The version.
+        version: VersionId,
+        /// What kind.
+        kind: EvidenceKind,
+        /// The report's digest.
+        digest: Digest,
+    },
+    /// A signed approval was stored.
+    ApprovalAdded {
+        /// The version.
+        version: VersionId,
+        /// The stage approved for.
+        stage: Stage,
+        /// The approver named in the statement.
+        approver: ActorId,
+    },
+    /// A version was deployed, or an environment rolled back.
+    Deployed {
+        /// The version now serving.
+        version: VersionId,
+        /// The environment.
+        environment: String,
+        /// Deploy or rollback.
+        action: DeploymentAction,
+        /// The version that served before, if any.
+        previous: Option<VersionId>,
+    },
+    /// An alias moved.
+    AliasMoved {
+        /// The alias.
+        alias: Alias,
+        /// Where it pointed before.
+        from: Option<VersionId>,
+        /// Where it points now (`None`: removed).
+        to: Option<VersionId>,
+    },
+}

@@ -1,0 +1,65 @@
+//! The model registry of aigov: the single source of truth for what a model version is, where
+//! it came from, what evidence and signed approvals it carries, and where it has served.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use aigov_registry::{MemoryArtifactStore, MemoryRegistryStore, NewModel, NewVersion, Registry, RiskClass};
+//!
+//! let registry = Registry::new(Arc::new(MemoryRegistryStore::new()), Arc::new(MemoryArtifactStore::new()));
+//! let alice: aigov_core::ActorId = "alice@example.com".parse().unwrap();
+//! let name: aigov_core::ModelName = "login-risk".parse().unwrap();
+//! registry.create_model(&alice, NewModel {
+//!     name: name.clone(),
+//!     description: "Scores login attempts".into(),
+//!     owner: alice.clone(),
+//!     tags: Default::default(),
+//!     intended_purpose: "Step-up authentication".into(),
+//!     risk_class: RiskClass::High,
+//! }).unwrap();
+//! let dir = tempfile::tempdir().unwrap();
+//! std::fs::write(dir.path().join("weights.bin"), b"weights").unwrap();
+//! let (version, _event) = registry.register_version(&alice, &name, dir.path(), NewVersion::default()).unwrap();
+//! assert_eq!(version.version.get(), 1);
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod approval;
+pub mod artifact;
+#[cfg(any(test, feature = "conformance"))]
+pub mod conformance;
+mod deployment;
+mod error;
+mod event;
+mod evidence;
+mod integrity;
+mod lineage;
+mod model;
+mod registry;
+mod stage;
+pub mod store;
+mod version;
+
+pub use approval::{
+    APPROVAL_PREDICATE_TYPE, ApprovalCheck, ApprovalPredicate, ApprovalProblem, Approver, Decision,
+    TrustStore, verify_approval,
+};
+pub use artifact::{ArtifactStore, ArtifactStoreExt, FsArtifactStore, MemoryArtifactStore};
+pub use deployment::{DeploymentAction, DeploymentRecord, serving_at, serving_stack};
+pub use error::RegistryError;
+pub use event::{RegistryChange, RegistryEvent};
+pub use evidence::{Evidence, EvidenceKind, EvidenceRef, canonical_json};
+pub use integrity::{FailureKind, IntegrityFailure, IntegrityReport};
+pub use lineage::{CodeRef, DatasetRef, Lineage};
+pub use model::{RegisteredModel, RiskClass};
+pub use registry::{NewModel, NewVersion, Registry};
+pub use stage::Stage;
+#[cfg(feature = "postgres")]
+pub use store::PostgresRegistryStore;
+#[cfg(feature = "sqlite")]
+pub use store::SqliteRegistryStore;
+pub use store::{
+    MemoryRegistryStore, ModelQuery, Page, PageRequest, RegistryStore, RegistryStoreExt,
+    VersionQuery,
+};
+pub use version::{ArtifactFile, ModelVersion};

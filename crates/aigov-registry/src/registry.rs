@@ -1,0 +1,651 @@
+//! The registry service: every mutation checks the lifecycle rules, stores, and returns the
+//! events the audit log records.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use aigov_core::{
+    ActorId, Alias, Clock, Digest, Envelope, HashMethod, ModelHasher, ModelName, ModelRef,
+    SystemClock, VersionId, VersionSelector,
+};
+use chrono::{DateTime, Utc};
+
+use crate::artifact::{ArtifactStore, ArtifactStoreExt};
+use crate::deployment::{serving_at, serving_stack, validate_environment};
+use crate::store::{ModelQuery, Page, RegistryStore, RegistryStoreExt, VersionQuery};
+use crate::{
+    ApprovalCheck, ArtifactFile, DeploymentAction, DeploymentRecord, Evidence, EvidenceRef,
+    Lineage, ModelVersion, RegisteredModel, RegistryChange, RegistryError, RegistryEvent,
+    RiskClass, Stage, TrustStore, verify_approval,
+};
+
+/// What to record about a new model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewModel {
+    /// Its name.
+    pub name: ModelName,
+    /// What it does.
+    pub description: String,
+    /// Who is accountable for it.
+    pub owner: ActorId,
+    /// Labels.
+    pub tags: BTreeMap<String, String>,
+    /// The intended purpose.
+    pub intended_purpose: String,
+    /// The EU AI Act risk class.
+    pub risk_class: RiskClass,
+}
+
+/// How to register a version from files on disk.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NewVersion {
+    /// Where it came from (defaults to the path registered).
+    pub source: Option<String>,
+    /// The experiment-tracker run.
+    pub run_id: Option<String>,
+    /// Labels.
+    pub tags: BTreeMap<String, String>,
+    /// Provenance.
+    pub lineage: Lineage,
+    /// `shards` for very large files; `files` by default.
+    pub method: Option<HashMethod>,
+    /// Follow symbolic links to files.
+    pub allow_symlinks: bool,
+}
+
+/// The registry: a store of records, a store of bytes and a clock.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    store: Arc<dyn RegistryStore>,
+    artifacts: Arc<dyn ArtifactStore>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Registry {
+    /// A registry over the given stores, timed by the system clock.
+    pub fn new(store: Arc<dyn RegistryStore>, artifacts: Arc<dyn ArtifactStore>) -> Self {
+        Self::with_clock(store, artifacts, Arc::new(SystemClock))
+    }
+
+    /// A registry with an explicit clock (tests use a manual one).
+    pub fn with_clock(
+        store: Arc<dyn RegistryStore>,
+        artifacts: Arc<dyn ArtifactStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Registry {
+            store,
+            artifacts,
+            clock,
+        }
+    }
+
+    /// The record store.
+    pub fn store(&self) -> &dyn RegistryStore {
+        self.store.as_ref()
+    }
+
+    /// The artifact store.
+    pub fn artifacts(&self) -> &dyn ArtifactStore {
+        self.artifacts.as_ref()
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn event(&self, actor: &ActorId, model: &ModelName, change: RegistryChange) -> RegistryEvent {
+        RegistryEvent {
+            actor: actor.clone(),
+            at: self.now(),
+            model: model.clone(),
+            change,
+        }
+    }
+
+    /// Creates a model record.
+    pub fn create_model(
+        &self,
+        actor: &ActorId,
+        new: NewModel,
+    ) -> Result<(RegisteredModel, RegistryEvent), RegistryError> {
+        validate_tags(&new.tags)?;
+        let now = self.now();
+        let model = RegisteredModel {
+            name: new.name,
+            description: new.description,
+            owner: new.owner,
+            tags: new.tags,
+            intended_purpose: new.intended_purpose,
+            risk_class: new.risk_class,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.create_model(&model)?;
+        let event = self.event(actor, &model.name, RegistryChange::ModelCreated);
+        Ok((model, event))
+    }
+
+    /// Hashes the model at `path`, copies its files into the artifact store and records a new
+    /// version in stage `Registered`.
+    pub fn register_version(
+        &self,
+        actor: &ActorId,
+        name: &ModelName,
+        path: &Path,
+        new: NewVersion,
+    ) -> Result<(ModelVersion, RegistryEvent), RegistryError> {
+        validate_tags(&new.tags)?;
+        self.store.require_model(name)?;
+        let method = new.method.unwrap_or(HashMethod::Files);
+        let manifest = ModelHasher::new()
+            .method(method)
+            .allow_symlinks(new.allow_symlinks)
+            .hash(path)?;
+        // Whole files go to the artifact store whatever the manifest's method, so any version
+        // can be materialized and re-hashed later.
+        let file_manifest = if method == HashMethod::Files {
+            manifest.clone()
+        } else {
+            ModelHasher::new()
+                .allow_symlinks(new.allow_symlinks)
+                .hash(path)?
+        };
+        let mut files = Vec::with_capacity(file_manifest.resources.len());
+        for resource in &file_manifest.resources {
+            let file_path = if resource.name == "." {
+                path.to_path_buf()
+            } else {
+                path.join(&resource.name)
+            };
+            let (digest, size) = self.artifacts.put_file(&file_path)?;
+            if digest != resource.digest {
+                return Err(RegistryError::Integrity(format!(
+                    "{} changed while it was being registered",
+                    file_path.display()
+                )));
+            }
+            files.push(ArtifactFile {
+                name: resource.name.clone(),
+                digest,
+                size,
+            });
+        }
+        let now = self.now();
+        let draft = ModelVersion {
+            name: name.clone(),
+            version: VersionId::FIRST,
+            root: manifest.root(),
+            manifest,
+            files,
+            source: new.source.unwrap_or_else(|| path.display().to_string()),
+            run_id: new.run_id,
+            created_by: actor.clone(),
+            created_at: now,
+            updated_at: now,
+            stage: Stage::Registered,
+            tags: new.tags,
+            aliases: Vec::new(),
+            lineage: new.lineage,
+            evidence: Vec::new(),
+            approvals: Vec::new(),
+            status_message: String::new(),
+            revision: 0,
+        };
+        let stored = self.store.create_version(&draft)?;
+        let event = self.event(
+            actor,
+            name,
+            RegistryChange::VersionRegistered {
+                version: stored.version,
+                root: stored.root,
+            },
+        );
+        Ok((stored, event))
+    }
+
+    /// Reads a version.
+    pub fn version(
+        &self,
+        name: &ModelName,
+        version: VersionId,
+    ) -> Result<ModelVersion, RegistryError> {
+        self.store.require_version(name, version)
+    }
+
+    /// Resolves `name@version` or `name@alias` to a version.
+    pub fn resolve(&self, reference: &ModelRef) -> Result<ModelVersion, RegistryError> {
+        let version = match &reference.selector {
+            VersionSelector::Version(v) => *v,
+            VersionSelector::Alias(a) => self
+                .store
+                .alias(&reference.name, a)?
+                .ok_or_else(|| RegistryError::NotFound(format!("alias {reference}")))?,
+        };
+        self.version(&reference.name, version)
+    }
+
+    /// Applies `change` to a version with optimistic concurrency, retrying when someone else
+    /// changed it in between.
+    fn modify(
+        &self,
+        name: &ModelName,
+        version: VersionId,
+        mut change: impl FnMut(&mut ModelVersion) -> Result<(), RegistryError>,
+    ) -> Result<ModelVersion, RegistryError> {
+        for _ in 0..16 {
+            let mut v = self.version(name, version)?;
+            change(&mut v)?;
+            v.updated_at = self.now();
+            match self.store.update_version(&v) {
+                Err(RegistryError::Conflict(_)) => continue,
+                other => return other,
+            }
+        }
+        Err(RegistryError::Conflict(format!(
+            "{name}@{version} kept changing; gave up after 16 attempts"
+        )))
+    }
+
+    /// Moves a version to another stage if the lifecycle allows it.
+    pub fn transition(
+        &self,
+        actor: &ActorId,
+        name: &ModelName,
+        version: VersionId,
+        to: Stage,
+        reason: &str,
+    ) -> Result<(ModelVersion, RegistryEvent), RegistryError> {
+        let mut from = to;
+        let updated = self.modify(name, version, |v| {
+            if !v.stage.can_move_to(to) {
+                return Err(RegistryError::IllegalTransition {
+                    model: v.name.to_string(),
+                    version: v.version.get(),
+                    from: v.stage,
+                    to,
+                });
+            }
+            from = v.stage;
+            v.stage = to;
+            v.status_message = reason.to_string();
+            Ok(())
+        })?;
+        let change = RegistryChange::StageChanged {
+            version,
+            from,
+            to,
+            reason: reason.to_string(),
+        };
+        Ok((updated, self.event(actor, name, change)))
+    }
+
+    /// Stores an evidence report and attaches it to a version.
+    ///
+    /// Before validation a newer report of the same kind supersedes the older one; from
+    /// Validated on, reports are only ever added, never replaced or removed.
+    pub fn attach_evidence(
+        &self,
+        actor: &ActorId,
+        name: &ModelName,
+        version: VersionId,
+        evidence: Evidence,
+    ) -> Result<(ModelVersion, RegistryEvent), RegistryError> {
+        let digest = self.artifacts.put(&evidence.canonical_bytes())?;
+        let kind = evidence.kind.clone();
+        let reference = EvidenceRef {
+            kind: evidence.kind,
+            digest,
+            producer: evidence.producer,
+            attached_by: actor.clone(),
+            attached_at: self.now(),
+        };
+        let updated = self.modify(name, version, |v| {
+            if v.stage == Stage::Decommissioned {
+                return Err(RegistryError::WriteOnce {
+                    model: v.name.to_string(),
+                    version: v.version.get(),
+                    stage: v.stage,
+                    part: "evidence",
+                });
+            }
+            if !v.stage.is_write_once() {
+                v.evidence.retain(|e| e.kind != reference.kind);
+            }
+            v.evidence.push(reference.clone());
+            Ok(())
+        })?;
+        let change = RegistryChange::EvidenceAttached {
+            version,
+            kind,
+            digest,
+        };
+        Ok((updated, self.event(actor, name, change)))
+    }
+
+    /// Reads an attached evidence report back, checking its digest.
+    pub fn evidence_content(
+        &self,
+        reference: &EvidenceRef,
+    ) -> Result<serde_json::Value, RegistryError> {
+        let bytes = self.artifacts.get_verified(&reference.digest)?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| RegistryError::Integrity(format!("evidence {}: {e}", reference.digest)))
+    }
+
+    /// Replaces a version's artifacts: allowed only before validation.
+    pub fn replace_artifacts(
+        &self,
+        actor: &ActorId,
+        name: &ModelName,
+        version: VersionId,
+        path: &Path,
+    ) -> Result<(ModelVersion, RegistryEvent), RegistryError> {
+        let current = self.version(name, version)?;
+        if current.stage.is_write_once() {
+            return Err(RegistryError::WriteOnce {
+                model: name.to_string(),
+                version: version.get(),
+                stage: current.stage,
+                part: "artifacts",
+            });
+        }
+        let manifest = ModelHasher::new()
+            .method(current.manifest.serialization.method)
+            .hash(path)?;
+        let mut files = Vec::new();
+        let listing = ModelHasher::new().hash(path)?;
+        for resource in &listing.resources {
+            let file_path = if resource.name == "." {
+                path.to_path_buf()
+            } else {
+                path.join(&resource.name)
+            };
+            let (digest, size) = self.artifacts.put_file(&file_path)?;
+            files.push(ArtifactFile {
+                name: resource.name.clone(),
+                digest,
+                size,
+            });
+        }
+        let root = manifest.root();
+        let updated = self.modify(name, version, |v| {
+            if v.stage.is_write_once() {
+                return Err(RegistryError::WriteOnce {
+                    model: v.name.to_string(),
+                    version: v.version.get(),
+                    stage: v.stage,
+                    part: "artifacts",
+                });
+            }
+            v.manifest = manifest.clone();
+            v.root = root;
+            v.files = files.clone();
+            // Approvals and evidence were about the old bytes.
+            v.approvals.clear();
+            v.evidence.clear();
+            Ok(())
+        })?;
+        let change = RegistryChange::VersionRegistered { version, root };
+        Ok((updated, self.event(actor, name, change)))
+    }
+
+    /// Stores a signed approval envelope after checking that it is a well-formed approval
+    /// of this version; whether its signer is trusted is decided by [`Registry::verify_approvals`].
+    pub fn add_approval(
+        &self,
+        actor: &ActorId,
+        name: &ModelName,
+        version: VersionId,
+        envelope: Envelope,
+    ) -> Result<(ModelVersion, RegistryEvent), RegistryError> {
+        let statement = aigov_core::Statement::from_json(&envelope.payload)?;
+        if statement.predicate_type != crate::APPROVAL_PREDICATE_TYPE {
+            return Err(RegistryError::invalid(
+                "approval",
+                format!("predicate type {:?}", statement.predicate_type),
+            ));
+        }
+        let predicate: crate::ApprovalPredicate = serde_json::from_value(statement.predicate)
+            .map_err(|e| RegistryError::invalid("approval", e.to_string()))?;
+        if envelope.signatures.is_empty() {
+            return Err(RegistryError::invalid(
+                "approval",
+                "the envelope is unsigned",
+            ));
+        }
+        let current = self.version(name, version)?;
+        let subject_ok = statement.subject.len() == 1
+            && statement.subject[0].sha256_digest().ok() == Some(current.root)
+            && predicate.model == *name
+            && predicate.version == version;
+        if !subject_ok {
+            return Err(RegistryError::invalid(
+                "approval",
+                format!("it is not about {} ({})", current.reference(), current.root),
+            ));
+        }
+        let updated = self.modify(name, version, |v| {
+            if v.stage == Stage::Decommissioned {
+                return Err(RegistryError::Denied(format!(
+                    "{} is decommissioned",
+                    v.reference()
+                )));
+            }
+            v.approvals.push(envelope.clone());
+            Ok(())
+        })?;
+        let change = RegistryChange::ApprovalAdded {
+            version,
+            stage: predicate.stage,
+            approver: predicate.approver,
+        };
+        Ok((updated, self.event(actor, name, change)))
+    }
+
+    /// Checks every stored approval of a version against the trust store, now.
+    pub fn verify_approvals(
+        &self,
+        version: &ModelVersion,
+        trust: &TrustStore,
+    ) -> Vec<ApprovalCheck> {
+        let now = self.now();
+        version
+            .approvals
+            .iter()
+            .map(|e| verify_approval(e, version, trust, now))
+            .collect()
+    }
+
+    /// Points an alias at a version (or removes it).
+    pub fn set_alias(
+        &self,
+        actor: &ActorId,
+        name: &ModelName,
+        alias: &Alias,
+        version: Option<VersionId>,
+    ) -> Result<RegistryEvent, RegistryError> {
+        let from = self.store.set_alias(name, alias, version)?;
+        let change = RegistryChange::AliasMoved {
+            alias: alias.clone(),
+            from,
+            to: version,
+        };
+        Ok(self.event(actor, name, change))
+    }
+
+    /// Deploys a version (in Staging or Production) to an environment.
+    pub fn deploy(
+        &self,
+        actor: &ActorId,
+        name: &ModelName,
+        version: VersionId,
+        environment: &str,
+        region: Option<&str>,
+        reason: &str,
+    ) -> Result<(DeploymentRecord, RegistryEvent), RegistryError> {
+        validate_environment("environment", environment)?;
+        if let Some(r) = region {
+            validate_environment("region", r)?;
+        }
+        let v = self.version(name, version)?;
+        if !v.stage.is_deployable() {
+            return Err(RegistryError::Denied(format!(
+                "{} is {}; only staging and production versions can be deployed",
+                v.reference(),
+                v.stage
+            )));
+        }
+        self.append_deployment(actor, name, environment, region, reason, |_| {
+            Ok((version, DeploymentAction::Deploy))
+        })
+    }
+
+    /// Returns an environment to the version that served before the current one.
+    pub fn rollback(
+        &self,
+        actor: &ActorId,
+        name: &ModelName,
+        environment: &str,
+        reason: &str,
+    ) -> Result<(DeploymentRecord, RegistryEvent), RegistryError> {
+        validate_environment("environment", environment)?;
+        self.append_deployment(actor, name, environment, None, reason, |history| {
+            let stack = serving_stack(history);
+            match stack.len() {
+                0 => Err(RegistryError::NotFound(format!(
+                    "no deployment of {name} in {environment}"
+                ))),
+                1 => Err(RegistryError::Denied(format!(
+                    "{name} in {environment} has no earlier version to roll back to"
+                ))),
+                n => Ok((stack[n - 2], DeploymentAction::Rollback)),
+            }
+        })
+    }
+
+    fn append_deployment(
+        &self,
+        actor: &ActorId,
+        name: &ModelName,
+        environment: &str,
+        region: Option<&str>,
+        reason: &str,
+        decide: impl Fn(&[DeploymentRecord]) -> Result<(VersionId, DeploymentAction), RegistryError>,
+    ) -> Result<(DeploymentRecord, RegistryEvent), RegistryError> {
+        for _ in 0..16 {
+            let history = self.store.deployments(name, environment)?;
+            let previous = serving_stack(&history).last().copied();
+            let (version, action) = decide(&history)?;
+            let region = region
+                .map(str::to_string)
+                .or_else(|| history.last().and_then(|r| r.region.clone()));
+            let record = DeploymentRecord {
+                model: name.clone(),
+                environment: environment.to_string(),
+                region,
+                seq: history.len() as u64 + 1,
+                version,
+                action,
+                actor: actor.clone(),
+                at: self.now(),
+                reason: reason.to_string(),
+            };
+            match self.store.append_deployment(&record) {
+                Ok(()) => {
+                    let change = RegistryChange::Deployed {
+                        version,
+                        environment: environment.to_string(),
+                        action,
+                        previous,
+                    };
+                    let event = self.event(actor, name, change);
+                    return Ok((record, event));
+                }
+                Err(RegistryError::Conflict(_)) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(RegistryError::Conflict(format!(
+            "deployments of {name} in {environment} kept changing; gave up"
+        )))
+    }
+
+    /// The version serving an environment now.
+    pub fn deployed(
+        &self,
+        name: &ModelName,
+        environment: &str,
+    ) -> Result<Option<VersionId>, RegistryError> {
+        let history = self.store.deployments(name, environment)?;
+        Ok(serving_stack(&history).last().copied())
+    }
+
+    /// The version that served an environment at a moment in the past.
+    pub fn deployed_at(
+        &self,
+        name: &ModelName,
+        environment: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<VersionId>, RegistryError> {
+        let history = self.store.deployments(name, environment)?;
+        Ok(serving_at(&history, at))
+    }
+
+    /// An environment's deployment history.
+    pub fn history(
+        &self,
+        name: &ModelName,
+        environment: &str,
+    ) -> Result<Vec<DeploymentRecord>, RegistryError> {
+        self.store.deployments(name, environment)
+    }
+
+    /// Lists models.
+    pub fn list_models(&self, query: &ModelQuery) -> Result<Page<RegisteredModel>, RegistryError> {
+        self.store.list_models(query)
+    }
+
+    /// Lists versions.
+    pub fn list_versions(&self, query: &VersionQuery) -> Result<Page<ModelVersion>, RegistryError> {
+        self.store.list_versions(query)
+    }
+
+    /// Re-hashes a version's stored artifacts against its manifest and checks every approval.
+    pub fn verify(
+        &self,
+        version: &ModelVersion,
+        trust: &TrustStore,
+    ) -> Result<crate::IntegrityReport, RegistryError> {
+        crate::integrity::verify_version(self, version, trust)
+    }
+
+    /// Every SBOM or evidence digest a version references, for export and retention.
+    pub fn referenced_digests(version: &ModelVersion) -> Vec<Digest> {
+        let mut out: Vec<Digest> = version.files.iter().map(|f| f.digest).collect();
+        out.extend(version.evidence.iter().map(|e| e.digest));
+        out.extend(version.lineage.sbom);
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+fn validate_tags(tags: &BTreeMap<String, String>) -> Result<(), RegistryError> {
+    for (k, v) in tags {
+        if k.is_empty() || k.len() > 250 || k.chars().any(char::is_control) {
+            return Err(RegistryError::invalid(
+                "tag",
+                format!("key {k:?} must be 1-250 characters without control characters"),
+            ));
+        }
+        if v.len() > 5000 {
+            return Err(RegistryError::invalid(
+                "tag",
+                format!("value of {k:?} is longer than 5000 bytes"),
+            ));
+        }
+    }
+    Ok(())
+}
