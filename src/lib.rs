@@ -1,7 +1,8 @@
 //! aigov: the governance control plane for AI models used in security operations.
 //!
-//! This facade re-exports the workspace's crates. Today it carries the core vocabulary
-//! ([`core`]): digests, names, keys, DSSE envelopes and OpenSSF-compatible model manifests.
+//! This facade re-exports the workspace's crates: the core vocabulary ([`core`]: digests,
+//! names, keys, DSSE envelopes and OpenSSF-compatible model manifests) and the model
+//! registry ([`registry`]: versions, evidence, signed approvals, deployments, stores).
 //!
 //! ```
 //! let manifest = aigov::core::ModelHasher::new()
@@ -13,3 +14,4 @@
 #![warn(missing_docs)]
 
 pub use aigov_core as core;
+pub use aigov_registry as registry;

@@ -43,3 +43,15 @@ impl From<serde_json::Error> for Failure {
         Failure::Internal(format!("could not write JSON: {e}"))
     }
 }
+
+impl From<aigov_registry::RegistryError> for Failure {
+    fn from(e: aigov_registry::RegistryError) -> Self {
+        use aigov_registry::RegistryError as E;
+        match e {
+            E::Core(core) => core.into(),
+            E::Denied(_) | E::Integrity(_) => Failure::Negative(e.to_string()),
+            E::Storage { .. } => Failure::Internal(e.to_string()),
+            _ => Failure::BadInput(e.to_string()),
+        }
+    }
+}

@@ -56,10 +56,10 @@ pub use registry::{NewModel, NewVersion, Registry};
 pub use stage::Stage;
 #[cfg(feature = "postgres")]
 pub use store::PostgresRegistryStore;
-#[cfg(feature = "sqlite")]
-pub use store::SqliteRegistryStore;
 pub use store::{
-    MemoryRegistryStore, ModelQuery, Page, PageRequest, RegistryStore, RegistryStoreExt,
-    VersionQuery,
+    MAX_PAGE_SIZE, MemoryRegistryStore, ModelQuery, Page, PageRequest, RegistryStore,
+    RegistryStoreExt, VersionQuery,
 };
+#[cfg(feature = "sqlite")]
+pub use store::{SqliteDurability, SqliteRegistryStore};
 pub use version::{ArtifactFile, ModelVersion};

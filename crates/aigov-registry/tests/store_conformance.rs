@@ -200,3 +200,14 @@ fn postgres_round_trips_every_field() {
         })
         .expect("round trips");
 }
+
+#[test]
+fn sqlite_uses_write_ahead_logging() {
+    let (store, dir) = sqlite_store();
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join("registry.db")).expect("open");
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(mode, "wal");
+}

@@ -1,11 +1,33 @@
 //! `aigov hash`: the root digest and manifest of a model.
 
+use std::path::PathBuf;
+
 use aigov_core::{HashMethod, ModelHasher};
+use clap::Args;
 use serde::Serialize;
 
-use crate::HashArgs;
 use crate::failure::Failure;
 use crate::progress::ByteProgress;
+
+/// Arguments of `aigov hash`.
+#[derive(Args, Debug)]
+pub struct HashArgs {
+    /// The model file or directory.
+    path: PathBuf,
+    /// Hash shards of files (`path:start:end`) instead of whole files.
+    #[arg(long)]
+    shards: bool,
+    /// Shard size in bytes (with --shards).
+    #[arg(long, requires = "shards", default_value_t = aigov_core::manifest::DEFAULT_SHARD_SIZE,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    shard_size: u64,
+    /// Follow symbolic links to files instead of refusing them.
+    #[arg(long)]
+    allow_symlinks: bool,
+    /// Print the manifest as JSON.
+    #[arg(long)]
+    json: bool,
+}
 
 #[derive(Serialize)]
 struct HashOutput<'a> {

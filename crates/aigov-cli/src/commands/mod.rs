@@ -1,5 +1,7 @@
 //! One module per command.
 
 pub mod hash;
+pub mod init;
 pub mod keys;
+pub mod model;
 pub mod verify_model;

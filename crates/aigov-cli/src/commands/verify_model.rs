@@ -1,10 +1,28 @@
 //! `aigov verify-model`: check a model against an OpenSSF model-signing bundle.
 
+use std::path::PathBuf;
+
 use aigov_core::{EcdsaP256PublicKey, SigstoreBundle, verify_model_signature};
+use clap::Args;
 use serde_json::json;
 
-use crate::VerifyModelArgs;
 use crate::failure::Failure;
+
+/// Arguments of `aigov verify-model`.
+#[derive(Args, Debug)]
+pub struct VerifyModelArgs {
+    /// The model file or directory.
+    path: PathBuf,
+    /// The Sigstore bundle written by `model_signing sign` (often `model.sig`).
+    #[arg(long)]
+    bundle: PathBuf,
+    /// The signer's PEM public key.
+    #[arg(long)]
+    key: PathBuf,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
 
 /// Verifies; exit 0 when the model matches its signature, 1 when it does not.
 pub fn run(args: &VerifyModelArgs) -> Result<(), Failure> {

@@ -26,7 +26,6 @@ CREATE TABLE registry_version_tags (
     PRIMARY KEY (name, version, key),
     FOREIGN KEY (name, version) REFERENCES registry_versions (name, version)
 );
-CREATE INDEX registry_version_tags_by_value ON registry_version_tags (key, value);
 CREATE TABLE registry_aliases (
     name TEXT NOT NULL,
     alias TEXT NOT NULL,

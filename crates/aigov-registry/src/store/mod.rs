@@ -12,9 +12,9 @@ mod sqlite;
 pub use memory::MemoryRegistryStore;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresRegistryStore;
-pub use query::{ModelQuery, Page, PageRequest, VersionQuery};
+pub use query::{MAX_PAGE_SIZE, ModelQuery, Page, PageRequest, VersionQuery};
 #[cfg(feature = "sqlite")]
-pub use sqlite::SqliteRegistryStore;
+pub use sqlite::{SqliteDurability, SqliteRegistryStore};
 
 use std::fmt::Debug;
 

@@ -27,6 +27,19 @@ fn db_error(e: rusqlite::Error) -> RegistryError {
     }
 }
 
+/// When a committed change reaches the disk.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SqliteDurability {
+    /// `synchronous=NORMAL` in WAL mode: a commit survives a crash of the process at once and
+    /// a power loss once the write-ahead log is next synced. In the embedded default the audit
+    /// log shares the database file and syncs it on every append, which covers the registry
+    /// change that preceded it.
+    #[default]
+    Normal,
+    /// `synchronous=FULL`: every commit syncs the write-ahead log before it returns.
+    Full,
+}
+
 /// A [`RegistryStore`] in a SQLite database file, shared safely by several processes.
 #[derive(Debug)]
 pub struct SqliteRegistryStore {
@@ -35,8 +48,14 @@ pub struct SqliteRegistryStore {
 }
 
 impl SqliteRegistryStore {
-    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    /// Opens (creating if needed) the database at `path` with [`SqliteDurability::Normal`] and
+    /// applies pending migrations.
     pub fn open(path: &Path) -> Result<Self, RegistryError> {
+        Self::open_with(path, SqliteDurability::default())
+    }
+
+    /// Opens the database at `path` with the given durability.
+    pub fn open_with(path: &Path, durability: SqliteDurability) -> Result<Self, RegistryError> {
         let mut conn = Connection::open(path)
             .map_err(|e| RegistryError::storage(BACKEND, format!("{}: {e}", path.display())))?;
         // Another process may hold the write lock for a moment: wait rather than fail.
@@ -44,8 +63,11 @@ impl SqliteRegistryStore {
             .map_err(db_error)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(db_error)?;
-        // FULL: a committed registry change survives power loss, not only a process crash.
-        conn.pragma_update(None, "synchronous", "FULL")
+        let synchronous = match durability {
+            SqliteDurability::Normal => "NORMAL",
+            SqliteDurability::Full => "FULL",
+        };
+        conn.pragma_update(None, "synchronous", synchronous)
             .map_err(db_error)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(db_error)?;
@@ -112,11 +134,8 @@ fn query_docs(
     rows.collect::<Result<Vec<_>, _>>().map_err(db_error)
 }
 
-fn replace_tags(tx: &rusqlite::Transaction<'_>, v: &ModelVersion) -> Result<(), RegistryError> {
+fn insert_tags(tx: &rusqlite::Transaction<'_>, v: &ModelVersion) -> Result<(), RegistryError> {
     let version = v.version.get() as i64;
-    tx.prepare_cached("DELETE FROM registry_version_tags WHERE name = ?1 AND version = ?2")
-        .and_then(|mut s| s.execute(params![v.name.as_str(), version]))
-        .map_err(db_error)?;
     let mut insert = tx
         .prepare_cached(
             "INSERT INTO registry_version_tags (name, version, key, value) VALUES (?1, ?2, ?3, ?4)",
@@ -128,6 +147,13 @@ fn replace_tags(tx: &rusqlite::Transaction<'_>, v: &ModelVersion) -> Result<(), 
             .map_err(db_error)?;
     }
     Ok(())
+}
+
+fn replace_tags(tx: &rusqlite::Transaction<'_>, v: &ModelVersion) -> Result<(), RegistryError> {
+    tx.prepare_cached("DELETE FROM registry_version_tags WHERE name = ?1 AND version = ?2")
+        .and_then(|mut s| s.execute(params![v.name.as_str(), v.version.get() as i64]))
+        .map_err(db_error)?;
+    insert_tags(tx, v)
 }
 
 impl RegistryStore for SqliteRegistryStore {
@@ -249,7 +275,7 @@ impl RegistryStore for SqliteRegistryStore {
             ])
         })
         .map_err(db_error)?;
-        replace_tags(&tx, &stored)?;
+        insert_tags(&tx, &stored)?;
         tx.commit().map_err(db_error)?;
         Ok(stored)
     }

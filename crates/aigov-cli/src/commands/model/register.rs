@@ -1,0 +1,205 @@
+//! `aigov model register`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use aigov_core::{
+    Digest, EcdsaP256PublicKey, HashMethod, ModelName, SigstoreBundle, verify_model_signature,
+};
+use aigov_registry::{
+    CodeRef, DatasetRef, Evidence, EvidenceKind, Lineage, NewModel, NewVersion, RegistryError,
+    RiskClass,
+};
+use clap::Args;
+
+use super::{parse_tag, read_input};
+use crate::failure::Failure;
+use crate::store::GlobalArgs;
+
+/// Arguments of `aigov model register`.
+#[derive(Args, Debug)]
+pub struct RegisterArgs {
+    /// The model's name (created on first registration).
+    name: String,
+    /// The model file or directory.
+    path: PathBuf,
+    /// A training dataset: NAME=sha256:HEX@URI (repeatable).
+    #[arg(long = "dataset", value_name = "NAME=sha256:HEX@URI")]
+    datasets: Vec<String>,
+    /// The training code's commit.
+    #[arg(long)]
+    commit: Option<String>,
+    /// The training code's repository.
+    #[arg(long, default_value = "")]
+    repository: String,
+    /// A CycloneDX SBOM (JSON) of the model's software dependencies.
+    #[arg(long)]
+    sbom: Option<PathBuf>,
+    /// An OpenSSF model-signing bundle: refuse to register unless it verifies (needs --key).
+    #[arg(long, requires = "key")]
+    bundle: Option<PathBuf>,
+    /// The PEM public key that signed --bundle.
+    #[arg(long, requires = "bundle")]
+    key: Option<PathBuf>,
+    /// A label K=V (repeatable).
+    #[arg(long = "tag", value_name = "K=V")]
+    tags: Vec<String>,
+    /// Hash shards of this many bytes instead of whole files.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    shard_size: Option<u64>,
+    /// Follow symbolic links to files.
+    #[arg(long)]
+    allow_symlinks: bool,
+    /// Description of a new model.
+    #[arg(long, default_value = "")]
+    description: String,
+    /// Intended purpose of a new model.
+    #[arg(long, default_value = "")]
+    purpose: String,
+    /// EU AI Act risk class of a new model: high, limited or minimal.
+    #[arg(long, default_value = "high")]
+    risk_class: RiskClass,
+    /// Print the new version as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_dataset(text: &str) -> Result<DatasetRef, Failure> {
+    let bad = || {
+        Failure::BadInput(format!(
+            "--dataset {text:?} is not of the form NAME=sha256:HEX@URI"
+        ))
+    };
+    let (name, rest) = text.split_once('=').ok_or_else(bad)?;
+    let (digest, uri) = rest.split_once('@').ok_or_else(bad)?;
+    if name.is_empty() {
+        return Err(bad());
+    }
+    let digest: Digest = digest
+        .parse()
+        .map_err(|e| Failure::BadInput(format!("--dataset {name}: {e}")))?;
+    Ok(DatasetRef {
+        name: name.to_string(),
+        digest,
+        uri: uri.to_string(),
+        license: String::new(),
+        pii_redacted: false,
+    })
+}
+
+/// Registers a version, creating the model on first use.
+pub fn run(global: &GlobalArgs, args: &RegisterArgs) -> Result<(), Failure> {
+    let name: ModelName = args
+        .name
+        .parse()
+        .map_err(|e| Failure::BadInput(format!("{e}")))?;
+    let actor = global.actor()?;
+    let datasets = args
+        .datasets
+        .iter()
+        .map(|d| parse_dataset(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let tags: BTreeMap<String, String> = args
+        .tags
+        .iter()
+        .map(|t| parse_tag(t))
+        .collect::<Result<_, _>>()?;
+    let sbom = args.sbom.as_ref().map(read_sbom).transpose()?;
+
+    // Verify the signature before anything is stored.
+    let signature = match (&args.bundle, &args.key) {
+        (Some(bundle_path), Some(key_path)) => {
+            let key = EcdsaP256PublicKey::load(key_path)?;
+            let bundle = SigstoreBundle::load(bundle_path)?;
+            let verified = verify_model_signature(&args.path, &bundle, &key)?;
+            Some((read_input(bundle_path)?, verified.root))
+        }
+        _ => None,
+    };
+
+    let store = global.open(false)?;
+    let registry = &store.registry;
+    match registry.create_model(
+        &actor,
+        NewModel {
+            name: name.clone(),
+            description: args.description.clone(),
+            owner: actor.clone(),
+            tags: BTreeMap::new(),
+            intended_purpose: args.purpose.clone(),
+            risk_class: args.risk_class,
+        },
+    ) {
+        Ok(_) | Err(RegistryError::Conflict(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let sbom_digest = sbom
+        .map(|bytes| registry.artifacts().put(&bytes))
+        .transpose()?;
+    let lineage = Lineage {
+        datasets,
+        code: args.commit.as_ref().map(|commit| CodeRef {
+            repository: args.repository.clone(),
+            commit: commit.clone(),
+        }),
+        sbom: sbom_digest,
+        ..Default::default()
+    };
+    let (mut version, _event) = registry.register_version(
+        &actor,
+        &name,
+        &args.path,
+        NewVersion {
+            source: None,
+            run_id: None,
+            tags,
+            lineage,
+            method: args
+                .shard_size
+                .map(|shard_size| HashMethod::Shards { shard_size }),
+            allow_symlinks: args.allow_symlinks,
+        },
+    )?;
+    if let Some((bundle, signed_root)) = signature {
+        let content = serde_json::from_slice(&bundle)
+            .map_err(|e| Failure::BadInput(format!("bundle: {e}")))?;
+        version = registry
+            .attach_evidence(
+                &actor,
+                &name,
+                version.version,
+                Evidence {
+                    kind: EvidenceKind::Custom("model-signature".into()),
+                    producer: format!("openssf-model-signing (signed root {signed_root})"),
+                    content,
+                },
+            )?
+            .0;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&version)?);
+    } else {
+        println!(
+            "registered {} {} ({} files, stage {})",
+            version.reference(),
+            version.root,
+            version.files.len(),
+            version.stage
+        );
+    }
+    Ok(())
+}
+
+fn read_sbom(path: &PathBuf) -> Result<Vec<u8>, Failure> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::BadInput(format!("--sbom {}: {e}", path.display())))?;
+    let doc: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Failure::BadInput(format!("--sbom {}: not JSON: {e}", path.display())))?;
+    if doc.get("bomFormat").and_then(|f| f.as_str()) != Some("CycloneDX") {
+        return Err(Failure::BadInput(format!(
+            "--sbom {}: not a CycloneDX SBOM (bomFormat is not \"CycloneDX\")",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}

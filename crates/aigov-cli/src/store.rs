@@ -1,0 +1,113 @@
+//! Where the CLI keeps its state: `./.aigov/` (SQLite, artifacts, keys) or PostgreSQL.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use aigov_core::ActorId;
+use aigov_registry::{
+    FsArtifactStore, PostgresRegistryStore, Registry, RegistryStore, SqliteRegistryStore,
+    TrustStore,
+};
+use clap::Args;
+
+use crate::failure::Failure;
+
+/// Options every command understands.
+#[derive(Args, Debug)]
+pub struct GlobalArgs {
+    /// The store: a directory (default `./.aigov`) or a `postgres://` URL.
+    #[arg(long, global = true, env = "AIGOV_STORE", default_value = ".aigov")]
+    pub store: String,
+    /// With a `postgres://` store: the directory for artifacts and keys.
+    #[arg(long, global = true, env = "AIGOV_ARTIFACTS", default_value = ".aigov")]
+    pub artifacts: PathBuf,
+    /// Who is acting; recorded in every change (default: $USER@local).
+    #[arg(long, global = true, env = "AIGOV_ACTOR")]
+    pub actor: Option<String>,
+}
+
+/// The database file inside a store directory.
+const DATABASE: &str = "aigov.db";
+
+/// An opened store.
+pub struct OpenStore {
+    /// The registry over the store.
+    pub registry: Registry,
+    /// The directory holding artifacts, keys and the trust store.
+    pub home: PathBuf,
+}
+
+impl GlobalArgs {
+    fn is_postgres(&self) -> bool {
+        self.store.starts_with("postgres://") || self.store.starts_with("postgresql://")
+    }
+
+    /// The local directory for artifacts, keys and the trust store.
+    pub fn home(&self) -> PathBuf {
+        if self.is_postgres() {
+            self.artifacts.clone()
+        } else {
+            PathBuf::from(&self.store)
+        }
+    }
+
+    /// The acting identity.
+    pub fn actor(&self) -> Result<ActorId, Failure> {
+        let id = match &self.actor {
+            Some(a) => a.clone(),
+            None => format!(
+                "{}@local",
+                std::env::var("USER").unwrap_or_else(|_| "cli".into())
+            ),
+        };
+        ActorId::new(id).map_err(|e| Failure::BadInput(format!("--actor: {e}")))
+    }
+
+    /// Opens the store; with `create`, makes a missing directory store.
+    pub fn open(&self, create: bool) -> Result<OpenStore, Failure> {
+        let home = self.home();
+        let records: Arc<dyn RegistryStore> = if self.is_postgres() {
+            Arc::new(PostgresRegistryStore::connect(&self.store)?)
+        } else {
+            let db = home.join(DATABASE);
+            if !create && !db.exists() {
+                return Err(Failure::BadInput(format!(
+                    "no aigov store at {}; run `aigov init` first or pass --store",
+                    home.display()
+                )));
+            }
+            std::fs::create_dir_all(&home)
+                .map_err(|e| Failure::Internal(format!("{}: {e}", home.display())))?;
+            Arc::new(SqliteRegistryStore::open(&db)?)
+        };
+        let artifacts = FsArtifactStore::open(home.join("artifacts"))?.verify_on_read(true);
+        Ok(OpenStore {
+            registry: Registry::new(records, Arc::new(artifacts)),
+            home,
+        })
+    }
+}
+
+impl OpenStore {
+    /// The approvers whose signatures count: `trust.json` in the store, empty if absent.
+    pub fn trust_store(&self) -> Result<TrustStore, Failure> {
+        load_trust(&self.home.join("trust.json"))
+    }
+
+    /// The store's own signing key file.
+    pub fn signing_key_path(&self) -> PathBuf {
+        self.home.join("keys").join(format!("{STORE_KEY_NAME}.key"))
+    }
+}
+
+/// Name of the key `aigov init` creates.
+pub const STORE_KEY_NAME: &str = "aigov-store";
+
+fn load_trust(path: &Path) -> Result<TrustStore, Failure> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TrustStore::default()),
+        Err(e) => Err(Failure::Internal(format!("{}: {e}", path.display()))),
+    }
+}
