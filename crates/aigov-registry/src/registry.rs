@@ -127,6 +127,22 @@ impl Registry {
         Ok((model, event))
     }
 
+    /// Changes a model's description, tags, purpose or risk class.
+    pub fn update_model(
+        &self,
+        actor: &ActorId,
+        model: &RegisteredModel,
+    ) -> Result<(RegisteredModel, RegistryEvent), RegistryError> {
+        validate_tags(&model.tags)?;
+        let current = self.store.require_model(&model.name)?;
+        let mut updated = model.clone();
+        updated.created_at = current.created_at;
+        updated.updated_at = self.now();
+        self.store.update_model(&updated)?;
+        let event = self.event(actor, &updated.name, RegistryChange::ModelUpdated);
+        Ok((updated, event))
+    }
+
     /// Hashes the model at `path`, copies its files into the artifact store and records a new
     /// version in stage `Registered`.
     pub fn register_version(

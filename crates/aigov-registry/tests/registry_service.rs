@@ -559,6 +559,28 @@ fn deployments_roll_back_and_answer_what_served_when() {
 }
 
 #[test]
+fn model_updates_keep_the_creation_time() {
+    let f = fixture();
+    let mut m =
+        aigov_registry::RegistryStoreExt::require_model(f.registry.store(), &f.name).unwrap();
+    let created = m.created_at;
+    f.clock.advance(Duration::days(1));
+    m.description = "Login risk scorer, v2 features".into();
+    m.created_at = created + Duration::days(100);
+    let (updated, event) = f
+        .registry
+        .update_model(&actor("owner@example.com"), &m)
+        .unwrap();
+    assert_eq!(updated.created_at, created);
+    assert_eq!(updated.updated_at, created + Duration::days(1));
+    assert!(
+        serde_json::to_string(&event)
+            .unwrap()
+            .contains("model-updated")
+    );
+}
+
+#[test]
 fn aliases_resolve_and_moves_are_events() {
     let f = fixture();
     let v = register(&f);
