@@ -35,6 +35,10 @@ pub enum CoreError {
         /// The existing file.
         path: PathBuf,
     },
+    /// The input is well-formed but uses something aigov does not implement (another hash
+    /// type, keyless Sigstore bundles, a legacy predicate).
+    #[error("unsupported: {0}")]
+    Unsupported(String),
     /// A signature did not verify against any trusted key.
     #[error("signature verification failed: {0}")]
     Signature(String),

@@ -241,6 +241,13 @@ impl SignerKey {
 
     /// Writes `<name>.key` (mode 0600) and `<name>.pub` into `dir`, refusing to overwrite either.
     pub fn save(&self, dir: &Path) -> Result<SavedKeyFiles, CoreError> {
+        // The name becomes a file name: it must not climb out of `dir`.
+        if self.name.contains(['/', '\\']) || self.name == "." || self.name == ".." {
+            return Err(CoreError::invalid(
+                "key name",
+                format!("{:?} cannot be used as a file name", self.name),
+            ));
+        }
         fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
         let private = dir.join(format!("{}.key", self.name));
         let public = dir.join(format!("{}.pub", self.name));

@@ -154,6 +154,12 @@ pub fn verify_model_signature(
     bundle: &SigstoreBundle,
     key: &EcdsaP256PublicKey,
 ) -> Result<VerifiedModelSignature, CoreError> {
+    let material = &bundle.verification_material;
+    if material.get("certificate").is_some() || material.get("x509CertificateChain").is_some() {
+        return Err(CoreError::Unsupported(
+            "keyless (certificate) Sigstore bundles; verify a bundle signed with a key".into(),
+        ));
+    }
     if let Some(hint) = bundle.public_key_hint() {
         let ours = key.hint()?;
         if hint != ours {
@@ -177,6 +183,11 @@ pub fn verify_model_signature(
         other => other,
     };
     let statement = Statement::from_json(verified.payload).map_err(signed_content)?;
+    if statement.predicate_type == "https://model_signing/Digests/v0.1" {
+        return Err(CoreError::Unsupported(
+            "the pre-1.0 model_signing predicate https://model_signing/Digests/v0.1".into(),
+        ));
+    }
     if statement.predicate_type != MODEL_SIGNING_PREDICATE_TYPE {
         return Err(CoreError::Integrity(format!(
             "predicate type {:?} is not {MODEL_SIGNING_PREDICATE_TYPE:?}",
@@ -205,13 +216,12 @@ pub fn verify_model_signature(
     for ignored in &signed.serialization.ignore_paths {
         hasher = hasher.ignore_path(ignored.clone());
     }
+    // The signature checked out: whatever now stops the model from being hashed (a planted
+    // symlink, a special file, an unreadable file, a hostile signed ignore path) means the
+    // model does not match what was signed.
     let actual = hasher.hash(model_path).map_err(|e| match e {
-        // A signed ignore path that points outside the model is a hostile statement.
-        CoreError::InvalidInput {
-            what: "ignore path",
-            reason,
-        } => CoreError::Integrity(format!("the signature's ignore path is invalid: {reason}")),
-        other => other,
+        CoreError::Unsupported(_) => e,
+        other => CoreError::Integrity(format!("the model cannot be hashed as signed: {other}")),
     })?;
     let diff = ManifestDiff::between(&signed, &actual);
     if !diff.is_empty() {

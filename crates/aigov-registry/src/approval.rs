@@ -161,6 +161,11 @@ pub enum ApprovalProblem {
         /// When it expired.
         at: DateTime<Utc>,
     },
+    /// The approval was issued in the future, or expires before it was issued.
+    NotYetValid {
+        /// When it claims to have been issued.
+        issued_at: DateTime<Utc>,
+    },
     /// The version's registrant or trainer approved it (separation of duties).
     SelfApproval,
 }
@@ -182,6 +187,13 @@ impl std::fmt::Display for ApprovalProblem {
                 write!(f, "the approver does not hold the role {role}")
             }
             ApprovalProblem::Expired { at } => write!(f, "expired at {}", at.to_rfc3339()),
+            ApprovalProblem::NotYetValid { issued_at } => {
+                write!(
+                    f,
+                    "issued at {} which is not yet valid",
+                    issued_at.to_rfc3339()
+                )
+            }
             ApprovalProblem::SelfApproval => {
                 f.write_str("the version's registrant or trainer cannot approve it")
             }
@@ -203,6 +215,16 @@ impl ApprovalCheck {
     /// version's root digest, has not expired, and is not a self-approval.
     pub fn is_valid(&self) -> bool {
         self.problem.is_none()
+    }
+
+    /// True when this is a valid approval (not a rejection) for the given target stage: the
+    /// only kind that may count towards a gate.
+    pub fn approves(&self, stage: Stage) -> bool {
+        self.is_valid()
+            && self
+                .predicate
+                .as_ref()
+                .is_some_and(|p| p.decision == Decision::Approve && p.stage == stage)
     }
 
     fn fail(predicate: Option<ApprovalPredicate>, problem: ApprovalProblem) -> Self {
@@ -284,12 +306,23 @@ pub fn verify_approval(
         let role = predicate.role.clone();
         return ApprovalCheck::fail(p, ApprovalProblem::WrongRole { role });
     }
+    if predicate.issued_at > now || predicate.issued_at >= predicate.expires_at {
+        let issued_at = predicate.issued_at;
+        return ApprovalCheck::fail(p, ApprovalProblem::NotYetValid { issued_at });
+    }
     if now >= predicate.expires_at {
         let at = predicate.expires_at;
         return ApprovalCheck::fail(p, ApprovalProblem::Expired { at });
     }
-    let is_self = predicate.approver == version.created_by
-        || version.lineage.trained_by.as_ref() == Some(&predicate.approver);
+    // Actor ids compare case-insensitively so that `Alice@corp` cannot approve `alice@corp`'s
+    // version.
+    let same = |a: &ActorId, b: &ActorId| a.as_str().eq_ignore_ascii_case(b.as_str());
+    let is_self = same(&predicate.approver, &version.created_by)
+        || version
+            .lineage
+            .trained_by
+            .as_ref()
+            .is_some_and(|t| same(t, &predicate.approver));
     if is_self {
         return ApprovalCheck::fail(p, ApprovalProblem::SelfApproval);
     }

@@ -66,6 +66,9 @@ pub fn serving_stack(history: &[DeploymentRecord]) -> Vec<VersionId> {
     let mut stack: Vec<VersionId> = Vec::new();
     for record in history {
         match record.action {
+            // Re-deploying what already serves changes nothing, so a rollback after it still
+            // goes to the version before.
+            DeploymentAction::Deploy if stack.last() == Some(&record.version) => {}
             DeploymentAction::Deploy => stack.push(record.version),
             DeploymentAction::Rollback => {
                 stack.pop();
@@ -80,7 +83,10 @@ pub fn serving_stack(history: &[DeploymentRecord]) -> Vec<VersionId> {
 }
 
 /// The version that served at `at`, given a history ordered by `seq`.
+///
+/// The history is cut at the first record after `at`, in sequence order, so a skewed clock on
+/// one replica can never make a rollback count without the deploy it undid.
 pub fn serving_at(history: &[DeploymentRecord], at: DateTime<Utc>) -> Option<VersionId> {
-    let upto: Vec<DeploymentRecord> = history.iter().filter(|r| r.at <= at).cloned().collect();
-    serving_stack(&upto).last().copied()
+    let upto = history.iter().take_while(|r| r.at <= at).count();
+    serving_stack(&history[..upto]).last().copied()
 }

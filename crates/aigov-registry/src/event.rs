@@ -35,6 +35,13 @@ pub enum RegistryChange {
         /// Its root digest.
         root: Digest,
     },
+    /// A version's files were replaced before validation.
+    ArtifactsReplaced {
+        /// The version.
+        version: VersionId,
+        /// Its new root digest.
+        root: Digest,
+    },
     /// A version changed stage.
     StageChanged {
         /// The version.

@@ -91,6 +91,32 @@ pub(crate) fn verify_version(
         }
     }
 
+    // Evidence reports and the SBOM are content-addressed too.
+    let mut referenced: Vec<(String, aigov_core::Digest)> = version
+        .evidence
+        .iter()
+        .map(|e| (format!("evidence {}", e.kind), e.digest))
+        .collect();
+    if let Some(sbom) = version.lineage.sbom {
+        referenced.push(("sbom".into(), sbom));
+    }
+    for (subject, digest) in &referenced {
+        match artifacts.get_verified(digest) {
+            Ok(_) => {}
+            Err(RegistryError::NotFound(_)) => {
+                fail(
+                    FailureKind::ArtifactMissing,
+                    subject,
+                    format!("{digest} is not in the artifact store"),
+                );
+            }
+            Err(RegistryError::Integrity(detail)) => {
+                fail(FailureKind::ArtifactChanged, subject, detail)
+            }
+            Err(e) => return Err(e),
+        }
+    }
+
     let manifest = &version.manifest;
     let computed_root = root_of(manifest.resources.iter().map(|r| &r.digest));
     if computed_root != version.root {
@@ -123,8 +149,20 @@ pub(crate) fn verify_version(
                 } else {
                     dir.path().to_path_buf()
                 };
-                artifacts.materialize(&version.files, dir.path())?;
-                ModelHasher::new().method(method).hash(&root)?
+                // A stored file name that cannot be materialized is itself tampering.
+                match artifacts
+                    .materialize(&version.files, dir.path())
+                    .and_then(|()| Ok(ModelHasher::new().method(method).hash(&root)?))
+                {
+                    Ok(m) => m,
+                    Err(RegistryError::Storage { backend, message }) => {
+                        return Err(RegistryError::Storage { backend, message });
+                    }
+                    Err(e) => {
+                        fail(FailureKind::ManifestMismatch, "manifest", e.to_string());
+                        manifest.clone()
+                    }
+                }
             }
         };
         let diff = aigov_core::manifest::ManifestDiff::between(manifest, &rebuilt);

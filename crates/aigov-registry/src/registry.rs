@@ -369,9 +369,12 @@ impl Registry {
         }
         let manifest = ModelHasher::new()
             .method(current.manifest.serialization.method)
+            .allow_symlinks(current.manifest.serialization.allow_symlinks)
             .hash(path)?;
         let mut files = Vec::new();
-        let listing = ModelHasher::new().hash(path)?;
+        let listing = ModelHasher::new()
+            .allow_symlinks(current.manifest.serialization.allow_symlinks)
+            .hash(path)?;
         for resource in &listing.resources {
             let file_path = if resource.name == "." {
                 path.to_path_buf()
@@ -379,6 +382,12 @@ impl Registry {
                 path.join(&resource.name)
             };
             let (digest, size) = self.artifacts.put_file(&file_path)?;
+            if digest != resource.digest {
+                return Err(RegistryError::Integrity(format!(
+                    "{} changed while it was being stored",
+                    file_path.display()
+                )));
+            }
             files.push(ArtifactFile {
                 name: resource.name.clone(),
                 digest,
@@ -403,49 +412,57 @@ impl Registry {
             v.evidence.clear();
             Ok(())
         })?;
-        let change = RegistryChange::VersionRegistered { version, root };
+        let change = RegistryChange::ArtifactsReplaced { version, root };
         Ok((updated, self.event(actor, name, change)))
     }
 
-    /// Stores a signed approval envelope after checking that it is a well-formed approval
-    /// of this version; whether its signer is trusted is decided by [`Registry::verify_approvals`].
+    /// Stores a signed approval envelope once it verifies in full against `trust`: a trusted
+    /// signer in the claimed role, this version's root digest, unexpired, and not by the
+    /// version's registrant or trainer. Anything else is refused and nothing is stored.
     pub fn add_approval(
         &self,
         actor: &ActorId,
         name: &ModelName,
         version: VersionId,
         envelope: Envelope,
+        trust: &TrustStore,
     ) -> Result<(ModelVersion, RegistryEvent), RegistryError> {
-        let statement = aigov_core::Statement::from_json(&envelope.payload)?;
-        if statement.predicate_type != crate::APPROVAL_PREDICATE_TYPE {
+        if envelope.signatures.len() > 16 {
             return Err(RegistryError::invalid(
                 "approval",
-                format!("predicate type {:?}", statement.predicate_type),
-            ));
-        }
-        let predicate: crate::ApprovalPredicate = serde_json::from_value(statement.predicate)
-            .map_err(|e| RegistryError::invalid("approval", e.to_string()))?;
-        if envelope.signatures.is_empty() {
-            return Err(RegistryError::invalid(
-                "approval",
-                "the envelope is unsigned",
+                format!(
+                    "{} signatures; at most 16 are accepted",
+                    envelope.signatures.len()
+                ),
             ));
         }
         let current = self.version(name, version)?;
-        let subject_ok = statement.subject.len() == 1
-            && statement.subject[0].sha256_digest().ok() == Some(current.root)
-            && predicate.model == *name
-            && predicate.version == version;
-        if !subject_ok {
-            return Err(RegistryError::invalid(
-                "approval",
-                format!("it is not about {} ({})", current.reference(), current.root),
-            ));
-        }
+        let check = verify_approval(&envelope, &current, trust, self.now());
+        let predicate = match (check.problem, check.predicate) {
+            (None, Some(p)) => p,
+            (Some(problem), _) => {
+                return Err(RegistryError::Denied(format!(
+                    "approval of {} refused: {problem}",
+                    current.reference()
+                )));
+            }
+            (None, None) => {
+                return Err(RegistryError::invalid(
+                    "approval",
+                    "it carries no predicate",
+                ));
+            }
+        };
         let updated = self.modify(name, version, |v| {
             if v.stage == Stage::Decommissioned {
                 return Err(RegistryError::Denied(format!(
                     "{} is decommissioned",
+                    v.reference()
+                )));
+            }
+            if v.approvals.contains(&envelope) {
+                return Err(RegistryError::Conflict(format!(
+                    "this approval is already stored on {}",
                     v.reference()
                 )));
             }
@@ -529,15 +546,21 @@ impl Registry {
         validate_environment("environment", environment)?;
         self.append_deployment(actor, name, environment, None, reason, |history| {
             let stack = serving_stack(history);
-            match stack.len() {
-                0 => Err(RegistryError::NotFound(format!(
+            if stack.is_empty() {
+                return Err(RegistryError::NotFound(format!(
                     "no deployment of {name} in {environment}"
-                ))),
-                1 => Err(RegistryError::Denied(format!(
-                    "{name} in {environment} has no earlier version to roll back to"
-                ))),
-                n => Ok((stack[n - 2], DeploymentAction::Rollback)),
+                )));
             }
+            // Go back to the newest earlier version that may still serve: a version that was
+            // suspended, rolled back or retired since must not return through a rollback.
+            for candidate in stack[..stack.len() - 1].iter().rev() {
+                if self.version(name, *candidate)?.stage.is_deployable() {
+                    return Ok((*candidate, DeploymentAction::Rollback));
+                }
+            }
+            Err(RegistryError::Denied(format!(
+                "{name} in {environment} has no earlier deployable version to roll back to"
+            )))
         })
     }
 

@@ -85,9 +85,10 @@ impl Stage {
         self.next_stages().contains(&to)
     }
 
-    /// True from Validated on (except Rejected): artifacts and evidence may no longer change.
+    /// True for every stage but Registered: once a version has been judged (validated or
+    /// rejected), its artifacts and evidence may no longer change.
     pub fn is_write_once(self) -> bool {
-        !matches!(self, Stage::Registered | Stage::Rejected)
+        self != Stage::Registered
     }
 
     /// True for the stages a version may be deployed from.

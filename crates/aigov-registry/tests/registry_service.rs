@@ -264,75 +264,133 @@ fn predicate(
 }
 
 #[test]
-fn approvals_verify_and_forgeries_are_named() {
+fn approvals_verify_and_forgeries_are_refused_with_their_reason() {
     let f = fixture();
     let v = register(&f);
     let a = approvers();
+    let ops = actor("ops@example.com");
     let add = |env| {
         f.registry
-            .add_approval(&actor("ops@example.com"), &f.name, v.version, env)
-            .unwrap()
-            .0
+            .add_approval(&ops, &f.name, v.version, env, &a.trust)
     };
-    // A valid one.
-    add(predicate(&f, &v, "sec@example.com", Role::SecurityApprover)
+    let valid = predicate(&f, &v, "sec@example.com", Role::SecurityApprover)
         .sign(&v, &a.security)
-        .unwrap());
-    // Signed with the legal key but claiming to be security's approval.
-    add(predicate(&f, &v, "sec@example.com", Role::SecurityApprover)
-        .sign(&v, &a.legal)
-        .unwrap());
-    // Legal approver claiming a role they do not hold.
-    add(
-        predicate(&f, &v, "legal@example.com", Role::SecurityApprover)
-            .sign(&v, &a.legal)
-            .unwrap(),
+        .unwrap();
+    let (stored, event) = add(valid.clone()).unwrap();
+    assert!(
+        serde_json::to_string(&event)
+            .unwrap()
+            .contains("approval-added")
     );
-    // The registrant approving their own version.
-    add(predicate(&f, &v, "ds@example.com", Role::SecurityApprover)
-        .sign(&v, &a.ds)
-        .unwrap());
-    // An unknown key.
-    let stranger = SignerKey::from_seed("stranger", [9; 32]).unwrap();
-    let v = add(predicate(&f, &v, "sec@example.com", Role::SecurityApprover)
-        .sign(&v, &stranger)
-        .unwrap());
+    assert!(
+        matches!(add(valid.clone()), Err(RegistryError::Conflict(_))),
+        "no double counting"
+    );
 
-    let checks = f.registry.verify_approvals(&v, &a.trust);
-    let problems: Vec<Option<ApprovalProblem>> = checks.iter().map(|c| c.problem.clone()).collect();
-    assert_eq!(problems[0], None);
-    assert!(
-        matches!(problems[1], Some(ApprovalProblem::SignerMismatch { .. })),
-        "{:?}",
-        problems[1]
+    let stranger = SignerKey::from_seed("stranger", [9; 32]).unwrap();
+    let mut future = predicate(&f, &v, "sec@example.com", Role::SecurityApprover);
+    future.issued_at += Duration::days(2);
+    let forgeries = [
+        // Signed with the legal key but claiming to be security's approval.
+        (
+            predicate(&f, &v, "sec@example.com", Role::SecurityApprover)
+                .sign(&v, &a.legal)
+                .unwrap(),
+            "not the named approver",
+        ),
+        // Legal approver claiming a role they do not hold.
+        (
+            predicate(&f, &v, "legal@example.com", Role::SecurityApprover)
+                .sign(&v, &a.legal)
+                .unwrap(),
+            "does not hold the role",
+        ),
+        // The registrant approving their own version.
+        (
+            predicate(&f, &v, "ds@example.com", Role::SecurityApprover)
+                .sign(&v, &a.ds)
+                .unwrap(),
+            "registrant or trainer",
+        ),
+        // The registrant again, under different letter case.
+        (
+            predicate(&f, &v, "DS@example.com", Role::SecurityApprover)
+                .sign(&v, &a.ds)
+                .unwrap(),
+            "not the named approver",
+        ),
+        // An unknown key.
+        (
+            predicate(&f, &v, "sec@example.com", Role::SecurityApprover)
+                .sign(&v, &stranger)
+                .unwrap(),
+            "no trusted approver key",
+        ),
+        // Issued in the future.
+        (future.sign(&v, &a.security).unwrap(), "not yet valid"),
+    ];
+    for (env, reason) in forgeries {
+        let err = add(env).unwrap_err();
+        assert!(matches!(err, RegistryError::Denied(_)), "{err}");
+        assert!(
+            err.to_string().contains(reason),
+            "{err} should say {reason:?}"
+        );
+    }
+    assert_eq!(
+        f.registry
+            .version(&f.name, v.version)
+            .unwrap()
+            .approvals
+            .len(),
+        1
     );
-    assert!(
-        matches!(problems[2], Some(ApprovalProblem::WrongRole { .. })),
-        "{:?}",
-        problems[2]
-    );
-    assert_eq!(problems[3], Some(ApprovalProblem::SelfApproval));
-    assert_eq!(problems[4], Some(ApprovalProblem::UntrustedSignature));
+
+    // Only an approval, for the stage asked about, counts.
+    let checks = f.registry.verify_approvals(&stored, &a.trust);
+    assert!(checks[0].approves(Stage::Production));
+    assert!(!checks[0].approves(Stage::Staging));
+    let mut reject = predicate(&f, &v, "legal@example.com", Role::LegalApprover);
+    reject.decision = Decision::Reject;
+    let (stored, _) = add(reject.sign(&v, &a.legal).unwrap()).unwrap();
+    let checks = f.registry.verify_approvals(&stored, &a.trust);
+    assert!(checks[1].is_valid() && !checks[1].approves(Stage::Production));
 
     // Expiry is judged at verification time.
     f.clock.advance(Duration::days(31));
-    let checks = f.registry.verify_approvals(&v, &a.trust);
+    let checks = f.registry.verify_approvals(&stored, &a.trust);
     assert!(matches!(
         checks[0].problem,
         Some(ApprovalProblem::Expired { .. })
     ));
-    let report = f.registry.verify(&v, &a.trust).unwrap();
+    let report = f.registry.verify(&stored, &a.trust).unwrap();
+    assert!(
+        report.is_intact(),
+        "expiry is not tampering: {:?}",
+        report.failures
+    );
+    let expired = predicate(&f, &v, "sec@example.com", Role::SecurityApprover);
+    let mut old = expired.clone();
+    old.issued_at -= Duration::days(60);
+    old.expires_at = old.issued_at + Duration::days(1);
+    let err = add(old.sign(&v, &a.security).unwrap()).unwrap_err();
+    assert!(err.to_string().contains("expired"), "{err}");
+
+    // An envelope slipped into the store behind the registry's back is an integrity failure.
+    let mut tampered = stored.clone();
+    tampered.approvals.push(
+        predicate(&f, &v, "sec@example.com", Role::SecurityApprover)
+            .sign(&v, &stranger)
+            .unwrap(),
+    );
+    let report = f.registry.verify(&tampered, &a.trust).unwrap();
     let invalid: Vec<&str> = report
         .failures
         .iter()
         .filter(|x| x.kind == FailureKind::ApprovalInvalid)
         .map(|x| x.subject.as_str())
         .collect();
-    assert_eq!(
-        invalid,
-        ["approval 1", "approval 4"],
-        "forgeries are integrity failures"
-    );
+    assert_eq!(invalid, ["approval 2"]);
 }
 
 #[test]
@@ -361,9 +419,10 @@ fn approvals_for_another_version_are_refused_and_tampering_is_detected() {
             &f.name,
             v2.version,
             for_v1.clone(),
+            &a.trust,
         )
         .unwrap_err();
-    assert!(matches!(err, RegistryError::InvalidInput { .. }), "{err}");
+    assert!(err.to_string().contains("not this version"), "{err}");
     // Replayed onto v2 behind the registry's back: verification names the wrong subject.
     let mut v2_forged = v2.clone();
     v2_forged.approvals.push(for_v1);

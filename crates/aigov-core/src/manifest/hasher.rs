@@ -247,6 +247,13 @@ fn hash_range(piece: &Piece<'_>, report: &(dyn Fn(u64) + Sync)) -> Result<Digest
         remaining -= n as u64;
         report(n as u64);
     }
+    // A whole file must end where it did when the model was walked.
+    if piece.end == piece.file.size && read_full(&mut file, &mut buf[..1]).map_err(io)? > 0 {
+        return Err(CoreError::Integrity(format!(
+            "{} grew while it was being hashed",
+            path.display()
+        )));
+    }
     Ok(Digest::from_bytes(hasher.finalize().into()))
 }
 

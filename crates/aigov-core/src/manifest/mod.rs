@@ -178,13 +178,10 @@ impl ModelManifest {
                     .map_err(|e| CoreError::invalid(WHAT, format!("serialization: {e}")))
             })?;
         if serialization.hash_type != "sha256" {
-            return Err(CoreError::invalid(
-                WHAT,
-                format!(
-                    "hash_type {:?} is not supported; only sha256 is",
-                    serialization.hash_type
-                ),
-            ));
+            return Err(CoreError::Unsupported(format!(
+                "hash_type {:?}; only sha256 manifests are implemented",
+                serialization.hash_type
+            )));
         }
         let shard_size = serialization.shard_size.as_ref().and_then(whole_number);
         let method = match (serialization.method.as_str(), shard_size) {

@@ -3,8 +3,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use aigov_core::manifest::ManifestDiff;
 use aigov_core::{
-    Digest, EcdsaP256PublicKey, HashMethod, ModelName, SigstoreBundle, verify_model_signature,
+    Digest, EcdsaP256PublicKey, HashMethod, ModelHasher, ModelName, SigstoreBundle,
+    verify_model_signature,
 };
 use aigov_registry::{
     CodeRef, DatasetRef, Evidence, EvidenceKind, Lineage, NewModel, NewVersion, RegistryError,
@@ -106,13 +108,38 @@ pub fn run(global: &GlobalArgs, args: &RegisterArgs) -> Result<(), Failure> {
         .collect::<Result<_, _>>()?;
     let sbom = args.sbom.as_ref().map(read_sbom).transpose()?;
 
-    // Verify the signature before anything is stored.
+    // Verify the signature before anything is stored, and store exactly what it covers.
+    let mut method = args
+        .shard_size
+        .map(|shard_size| HashMethod::Shards { shard_size });
+    let mut allow_symlinks = args.allow_symlinks;
     let signature = match (&args.bundle, &args.key) {
         (Some(bundle_path), Some(key_path)) => {
             let key = EcdsaP256PublicKey::load(key_path)?;
-            let bundle = SigstoreBundle::load(bundle_path)?;
+            let bytes = read_input(bundle_path)?;
+            let bundle = SigstoreBundle::from_json(&bytes)?;
             let verified = verify_model_signature(&args.path, &bundle, &key)?;
-            Some((read_input(bundle_path)?, verified.root))
+            let signed = &verified.manifest.serialization;
+            if method.is_some_and(|m| m != signed.method) {
+                return Err(Failure::BadInput(format!(
+                    "--shard-size disagrees with the signature, which hashed with method {}",
+                    signed.method.name()
+                )));
+            }
+            method = Some(signed.method);
+            allow_symlinks = signed.allow_symlinks;
+            // A signature may leave paths out; refuse to register files it does not cover.
+            let everything = ModelHasher::new()
+                .method(signed.method)
+                .allow_symlinks(signed.allow_symlinks)
+                .hash(&args.path)?;
+            let uncovered = ManifestDiff::between(&verified.manifest, &everything);
+            if !uncovered.is_empty() {
+                return Err(Failure::Negative(format!(
+                    "the model holds files its signature does not cover ({uncovered}); not registered"
+                )));
+            }
+            Some((bytes, verified))
         }
         _ => None,
     };
@@ -154,13 +181,28 @@ pub fn run(global: &GlobalArgs, args: &RegisterArgs) -> Result<(), Failure> {
             run_id: None,
             tags,
             lineage,
-            method: args
-                .shard_size
-                .map(|shard_size| HashMethod::Shards { shard_size }),
-            allow_symlinks: args.allow_symlinks,
+            method,
+            allow_symlinks,
         },
     )?;
-    if let Some((bundle, signed_root)) = signature {
+    if let Some((bundle, verified)) = signature {
+        // The files may have changed between verification and copying: the stored version
+        // must be the one that was verified, or it is rejected on the spot.
+        if version.root != verified.manifest.root() {
+            registry.transition(
+                &actor,
+                &name,
+                version.version,
+                aigov_registry::Stage::Rejected,
+                "the files changed between signature verification and registration",
+            )?;
+            return Err(Failure::Negative(format!(
+                "{} changed after its signature was verified; version {} rejected",
+                args.path.display(),
+                version.reference()
+            )));
+        }
+        let signed_root = verified.root;
         let content = serde_json::from_slice(&bundle)
             .map_err(|e| Failure::BadInput(format!("bundle: {e}")))?;
         version = registry

@@ -1,0 +1,322 @@
+//! The audit log service: group-committed appends, checkpoints, proofs, erasure under
+//! retention and legal holds, and full verification.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+use aigov_core::{ActorId, Clock, Digest, SignerKey, SystemClock, VerifierKey};
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+
+use crate::merkle::{consistency_proof, inclusion_proof, root_at};
+use crate::note::{Checkpoint, SignedCheckpoint};
+use crate::store::{AppendReceipt, AuditStore, LegalHold, NewEntry, Redaction, StoreTree};
+use crate::{AuditEntry, AuditError, ConsistencyProof, InclusionProof, VerifyReport};
+
+/// The shortest retention the EU AI Act allows for automatically generated logs (Art. 19:
+/// at least six months).
+pub const MIN_RETENTION_DAYS: u32 = 183;
+/// Most entries written in one group commit.
+const MAX_GROUP: usize = 4096;
+
+/// Where one appended entry landed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryReceipt {
+    /// Its index: the handle that later proves it exists.
+    pub index: u64,
+    /// Its leaf hash.
+    pub leaf_hash: Digest,
+}
+
+#[derive(Default)]
+struct GroupState {
+    queue: Vec<(u64, NewEntry)>,
+    next_ticket: u64,
+    writing: bool,
+    done: HashMap<u64, Result<u64, String>>,
+}
+
+/// The audit log over one store.
+pub struct AuditLog {
+    store: Arc<dyn AuditStore>,
+    clock: Arc<dyn Clock>,
+    signer: Option<SignerKey>,
+    origin: String,
+    retention_days: u32,
+    group: Mutex<GroupState>,
+    written: Condvar,
+}
+
+impl std::fmt::Debug for AuditLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditLog")
+            .field("store", &self.store)
+            .field("origin", &self.origin)
+            .field("retention_days", &self.retention_days)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuditLog {
+    /// A log over `store` with the minimum retention and no checkpoint signer.
+    pub fn new(store: Arc<dyn AuditStore>) -> Self {
+        AuditLog {
+            store,
+            clock: Arc::new(SystemClock),
+            signer: None,
+            origin: "aigov/audit".into(),
+            retention_days: MIN_RETENTION_DAYS,
+            group: Mutex::new(GroupState::default()),
+            written: Condvar::new(),
+        }
+    }
+
+    /// Uses `clock` for entry times, retention and holds.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Signs checkpoints with `key` under the log's `origin`.
+    pub fn with_signer(mut self, key: SignerKey, origin: impl Into<String>) -> Self {
+        self.signer = Some(key);
+        self.origin = origin.into();
+        self
+    }
+
+    /// Keeps payloads at least `days` (never fewer than [`MIN_RETENTION_DAYS`]).
+    pub fn with_retention_days(mut self, days: u32) -> Result<Self, AuditError> {
+        if days < MIN_RETENTION_DAYS {
+            return Err(AuditError::invalid(
+                "retention",
+                format!(
+                    "{days} days is below the {MIN_RETENTION_DAYS}-day minimum (EU AI Act Art. 19)"
+                ),
+            ));
+        }
+        self.retention_days = days;
+        Ok(self)
+    }
+
+    /// The store.
+    pub fn store(&self) -> &dyn AuditStore {
+        self.store.as_ref()
+    }
+
+    /// The origin line of this log's checkpoints.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    fn lock_group(&self) -> MutexGuard<'_, GroupState> {
+        self.group.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Appends one entry; returns once it is durable. Concurrent callers share one
+    /// transaction (group commit): whoever finds no write in progress writes everyone's.
+    pub fn append(&self, entry: &AuditEntry) -> Result<EntryReceipt, AuditError> {
+        let payload = entry.canonical_bytes()?;
+        let leaf_hash = crate::merkle::leaf_hash(&payload);
+        let mut state = self.lock_group();
+        let ticket = state.next_ticket;
+        state.next_ticket += 1;
+        state.queue.push((
+            ticket,
+            NewEntry {
+                payload,
+                time: entry.time,
+            },
+        ));
+        loop {
+            if let Some(result) = state.done.remove(&ticket) {
+                return result
+                    .map(|index| EntryReceipt { index, leaf_hash })
+                    .map_err(|message| AuditError::Storage {
+                        backend: "group commit",
+                        message,
+                    });
+            }
+            if state.writing {
+                state = self.written.wait(state).unwrap_or_else(|p| p.into_inner());
+                continue;
+            }
+            state.writing = true;
+            let take = state.queue.len().min(MAX_GROUP);
+            let batch: Vec<(u64, NewEntry)> = state.queue.drain(..take).collect();
+            drop(state);
+            let entries: Vec<NewEntry> = batch.iter().map(|(_, e)| e.clone()).collect();
+            let result = self.store.append(&entries);
+            state = self.lock_group();
+            match result {
+                Ok(receipt) => {
+                    for (i, (t, _)) in batch.iter().enumerate() {
+                        state.done.insert(*t, Ok(receipt.first_index + i as u64));
+                    }
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    for (t, _) in &batch {
+                        state.done.insert(*t, Err(message.clone()));
+                    }
+                }
+            }
+            state.writing = false;
+            self.written.notify_all();
+        }
+    }
+
+    /// Appends entries in one transaction: all of them or, on any error, none.
+    pub fn append_batch(&self, entries: &[AuditEntry]) -> Result<AppendReceipt, AuditError> {
+        let new = entries
+            .iter()
+            .map(|e| {
+                Ok(NewEntry {
+                    payload: e.canonical_bytes()?,
+                    time: e.time,
+                })
+            })
+            .collect::<Result<Vec<_>, AuditError>>()?;
+        self.store.append(&new)
+    }
+
+    /// Number of entries.
+    pub fn size(&self) -> Result<u64, AuditError> {
+        self.store.size()
+    }
+
+    /// The root of the first `size` entries.
+    pub fn root(&self, size: u64) -> Result<Digest, AuditError> {
+        self.check_size(size)?;
+        root_at(&StoreTree(self.store.as_ref()), size)
+    }
+
+    fn check_size(&self, size: u64) -> Result<u64, AuditError> {
+        let current = self.store.size()?;
+        if size > current {
+            return Err(AuditError::invalid(
+                "tree size",
+                format!("{size} is larger than the log ({current} entries)"),
+            ));
+        }
+        Ok(current)
+    }
+
+    /// Proves entry `index` is in the log at `size` (default: now).
+    pub fn prove(&self, index: u64, size: Option<u64>) -> Result<InclusionProof, AuditError> {
+        let size = match size {
+            Some(s) => {
+                self.check_size(s)?;
+                s
+            }
+            None => self.store.size()?,
+        };
+        let tree = StoreTree(self.store.as_ref());
+        let hashes = inclusion_proof(&tree, index, size)?;
+        Ok(InclusionProof {
+            index,
+            size,
+            leaf_hash: self.store.perfect_hash(0, index)?,
+            hashes,
+            root: root_at(&tree, size)?,
+        })
+    }
+
+    /// Proves the log at `size1` is a prefix of the log at `size2` (default: now).
+    pub fn consistency(
+        &self,
+        size1: u64,
+        size2: Option<u64>,
+    ) -> Result<ConsistencyProof, AuditError> {
+        let size2 = match size2 {
+            Some(s) => {
+                self.check_size(s)?;
+                s
+            }
+            None => self.store.size()?,
+        };
+        let tree = StoreTree(self.store.as_ref());
+        Ok(ConsistencyProof {
+            size1,
+            size2,
+            hashes: consistency_proof(&tree, size1, size2)?,
+            root1: root_at(&tree, size1.min(size2))?,
+            root2: root_at(&tree, size2)?,
+        })
+    }
+
+    /// The signed checkpoint for the current size, signing a new one if the log grew.
+    pub fn checkpoint(&self) -> Result<SignedCheckpoint, AuditError> {
+        let size = self.store.size()?;
+        if let Some((last, note)) = self.store.checkpoints()?.pop() {
+            if last == size {
+                return SignedCheckpoint::parse(&note);
+            }
+        }
+        let key = self
+            .signer
+            .as_ref()
+            .ok_or_else(|| AuditError::Denied("no checkpoint signing key is configured".into()))?;
+        let signed = Checkpoint {
+            origin: self.origin.clone(),
+            size,
+            root: root_at(&StoreTree(self.store.as_ref()), size)?,
+        }
+        .sign(key)?;
+        self.store.put_checkpoint(size, &signed.to_string())?;
+        Ok(signed)
+    }
+
+    /// Erases an entry's payload for data protection; its leaf hash and every proof stay valid.
+    pub fn redact(&self, index: u64, reason: &str, actor: &ActorId) -> Result<(), AuditError> {
+        if reason.trim().is_empty() {
+            return Err(AuditError::invalid("redaction", "a reason is required"));
+        }
+        let now = self.clock.now();
+        let cutoff = now - Duration::days(i64::from(self.retention_days));
+        let redaction = Redaction {
+            at: now,
+            by: actor.clone(),
+            reason: reason.to_string(),
+        };
+        self.store.redact(index, &redaction, cutoff)
+    }
+
+    /// Freezes entries `from..=to` against erasure until released.
+    pub fn place_hold(
+        &self,
+        from: u64,
+        to: u64,
+        reason: &str,
+        actor: &ActorId,
+    ) -> Result<LegalHold, AuditError> {
+        if from > to {
+            return Err(AuditError::invalid(
+                "legal hold",
+                format!("from {from} is after to {to}"),
+            ));
+        }
+        if reason.trim().is_empty() {
+            return Err(AuditError::invalid("legal hold", "a reason is required"));
+        }
+        self.store.place_hold(&LegalHold {
+            id: 0,
+            from,
+            to,
+            reason: reason.to_string(),
+            placed_by: actor.clone(),
+            placed_at: self.clock.now(),
+            released_at: None,
+        })
+    }
+
+    /// Releases a legal hold.
+    pub fn release_hold(&self, id: u64) -> Result<(), AuditError> {
+        self.store.release_hold(id, self.clock.now())
+    }
+
+    /// Recomputes the whole tree from the stored entries and checks every stored hash and
+    /// checkpoint against it.
+    pub fn verify(&self, keys: &[&VerifierKey]) -> Result<VerifyReport, AuditError> {
+        crate::verify::verify_store(self.store.as_ref(), &self.origin, keys)
+    }
+}
