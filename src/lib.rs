@@ -2,7 +2,8 @@
 //!
 //! This facade re-exports the workspace's crates: the core vocabulary ([`core`]: digests,
 //! names, keys, DSSE envelopes and OpenSSF-compatible model manifests) and the model
-//! registry ([`registry`]: versions, evidence, signed approvals, deployments, stores).
+//! registry ([`registry`]: versions, evidence, signed approvals, deployments, stores) and the
+//! audit trail ([`audit`]: Merkle log, signed checkpoints, proofs, typed events).
 //!
 //! ```
 //! let manifest = aigov::core::ModelHasher::new()
@@ -13,5 +14,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub use aigov_audit as audit;
 pub use aigov_core as core;
 pub use aigov_registry as registry;

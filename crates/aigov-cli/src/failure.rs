@@ -55,3 +55,17 @@ impl From<aigov_registry::RegistryError> for Failure {
         }
     }
 }
+
+impl From<aigov_audit::AuditError> for Failure {
+    fn from(e: aigov_audit::AuditError) -> Self {
+        use aigov_audit::AuditError as E;
+        match e {
+            E::Core(core) => core.into(),
+            E::ProofRejected { .. } | E::Integrity { .. } | E::Denied(_) => {
+                Failure::Negative(e.to_string())
+            }
+            E::Storage { .. } => Failure::Internal(e.to_string()),
+            _ => Failure::BadInput(e.to_string()),
+        }
+    }
+}

@@ -35,6 +35,11 @@ enum Command {
     },
     /// Create the store (`./.aigov` unless --store says otherwise) and its signing key.
     Init,
+    /// The tamper-evident audit log: append, checkpoints, proofs, verification, erasure.
+    Audit {
+        #[command(subcommand)]
+        command: Box<commands::audit::AuditCommand>,
+    },
     /// Register, list, show and verify models and their versions.
     Model {
         #[command(subcommand)]
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
         Command::VerifyModel(args) => commands::verify_model::run(&args),
         Command::Keys { command } => commands::keys::run(command),
         Command::Init => commands::init::run(&cli.global),
+        Command::Audit { command } => commands::audit::run(&cli.global, *command),
         Command::Model { command } => commands::model::run(&cli.global, *command),
     };
     match result {

@@ -100,6 +100,42 @@ impl OpenStore {
     }
 }
 
+impl GlobalArgs {
+    /// Opens the audit log of the store, signing checkpoints with the store's key.
+    pub fn open_audit(&self) -> Result<aigov_audit::AuditLog, Failure> {
+        let home = self.home();
+        let records: Arc<dyn aigov_audit::AuditStore> = if self.is_postgres() {
+            Arc::new(aigov_audit::PostgresAuditStore::connect(&self.store)?)
+        } else {
+            let db = home.join(DATABASE);
+            if !db.exists() {
+                return Err(Failure::BadInput(format!(
+                    "no aigov store at {}; run `aigov init` first or pass --store",
+                    home.display()
+                )));
+            }
+            Arc::new(aigov_audit::SqliteAuditStore::open(&db)?)
+        };
+        let log = aigov_audit::AuditLog::new(records);
+        let key_path = home.join("keys").join(format!("{STORE_KEY_NAME}.key"));
+        if !key_path.exists() {
+            return Ok(log);
+        }
+        let key = aigov_core::SignerKey::load(&key_path)?;
+        let origin = format!("{}/audit", key.verifier().hint());
+        Ok(log.with_signer(key, origin))
+    }
+
+    /// The store's public key, for verifying its checkpoints.
+    pub fn store_public_key(&self) -> Result<aigov_core::VerifierKey, Failure> {
+        let path = self
+            .home()
+            .join("keys")
+            .join(format!("{STORE_KEY_NAME}.pub"));
+        Ok(aigov_core::VerifierKey::load(&path)?)
+    }
+}
+
 /// Name of the key `aigov init` creates.
 pub const STORE_KEY_NAME: &str = "aigov-store";
 

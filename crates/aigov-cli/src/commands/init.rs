@@ -8,6 +8,8 @@ use crate::store::{GlobalArgs, STORE_KEY_NAME};
 /// Creates the store (idempotent) and, once, the store's Ed25519 signing key.
 pub fn run(global: &GlobalArgs) -> Result<(), Failure> {
     let store = global.open(true)?;
+    // Creates the audit tables next to the registry's.
+    global.open_audit()?;
     let key_path = store.signing_key_path();
     let keys = key_path.parent().unwrap_or(&store.home).to_path_buf();
     if key_path.exists() {

@@ -1,0 +1,266 @@
+//! `aigov audit ...`: the tamper-evident audit log from the command line.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use aigov_audit::{AuditEntry, AuditEvent, AuditStoreExt};
+use chrono::Utc;
+use clap::Subcommand;
+use serde_json::{Value, json};
+
+use crate::failure::Failure;
+use crate::store::GlobalArgs;
+
+/// `aigov audit` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Append one entry (--kind and --json-file) or a batch (--batch, JSON lines).
+    Append {
+        /// The event kind: decision, human-review, gate, approval, registry, drift-alert,
+        /// fairness-audit, incident, decommission or custom.
+        #[arg(long, requires = "json_file", conflicts_with = "batch")]
+        kind: Option<String>,
+        /// The event's payload (a JSON object).
+        #[arg(long)]
+        json_file: Option<PathBuf>,
+        /// JSON lines of {"kind": ..., "payload": {...}}; one bad line rejects them all.
+        #[arg(long)]
+        batch: Option<PathBuf>,
+        /// Print {"first_index", "count", "size"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a signed checkpoint for the current size (signing one if the log grew).
+    Checkpoint,
+    /// Print the verifier key for this log's checkpoints.
+    PublicKey,
+    /// Show one entry; --raw writes the exact bytes that were leaf-hashed.
+    Entry {
+        /// The entry index.
+        index: u64,
+        /// Write the raw stored bytes.
+        #[arg(long)]
+        raw: bool,
+    },
+    /// Inclusion proof of an entry.
+    Prove {
+        /// The entry index.
+        #[arg(long)]
+        index: u64,
+        /// The tree size (default: the current size).
+        #[arg(long)]
+        size: Option<u64>,
+        /// Print JSON (the default output is also JSON).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Consistency proof between two sizes.
+    Consistency {
+        /// The earlier size.
+        #[arg(long)]
+        from: u64,
+        /// The later size (default: the current size).
+        #[arg(long)]
+        to: Option<u64>,
+        /// Print JSON (the default output is also JSON).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Recompute the tree from the stored entries and check every checkpoint (exit 1 on failure).
+    Verify {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Erase an entry's payload (its leaf hash stays, so proofs stay valid).
+    Redact {
+        /// The entry index.
+        index: u64,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Place a legal hold over entries FROM..=TO.
+    Hold {
+        /// First index held.
+        #[arg(long)]
+        from: u64,
+        /// Last index held.
+        #[arg(long)]
+        to: u64,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Release a legal hold.
+    ReleaseHold {
+        /// The hold's id.
+        id: u64,
+    },
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+fn entry(global: &GlobalArgs, kind: &str, payload: Value) -> Result<AuditEntry, Failure> {
+    let event = AuditEvent::from_parts(kind, payload)?;
+    Ok(AuditEntry {
+        time: Utc::now(),
+        actor: global.actor()?,
+        event,
+    })
+}
+
+/// Parses a batch file; the first bad line rejects the whole batch.
+fn read_batch(global: &GlobalArgs, path: &PathBuf) -> Result<Vec<AuditEntry>, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?;
+    let mut entries = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |why: String| {
+            Failure::BadInput(format!(
+                "{} line {}: {why}; nothing was appended",
+                path.display(),
+                n + 1
+            ))
+        };
+        let value: Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+        let kind = value
+            .get("kind")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("no \"kind\"".into()))?;
+        let payload = value
+            .get("payload")
+            .cloned()
+            .ok_or_else(|| bad("no \"payload\"".into()))?;
+        entries.push(entry(global, kind, payload).map_err(|e| match e {
+            Failure::BadInput(m) => bad(m),
+            other => other,
+        })?);
+    }
+    if entries.is_empty() {
+        return Err(Failure::BadInput(format!(
+            "{} holds no entries",
+            path.display()
+        )));
+    }
+    Ok(entries)
+}
+
+/// Runs an audit subcommand.
+pub fn run(global: &GlobalArgs, command: AuditCommand) -> Result<(), Failure> {
+    let log = global.open_audit()?;
+    match command {
+        AuditCommand::Append {
+            kind,
+            json_file,
+            batch,
+            json,
+        } => {
+            let entries = match (kind, json_file, batch) {
+                (_, _, Some(batch)) => read_batch(global, &batch)?,
+                (Some(kind), Some(file), None) => {
+                    let bytes = std::fs::read(&file)
+                        .map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))?;
+                    let payload: Value = serde_json::from_slice(&bytes)
+                        .map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))?;
+                    vec![entry(global, &kind, payload)?]
+                }
+                _ => {
+                    return Err(Failure::BadInput(
+                        "give --kind with --json-file, or --batch".into(),
+                    ));
+                }
+            };
+            let receipt = log.append_batch(&entries)?;
+            if json {
+                print_json(&receipt)?;
+            } else {
+                println!(
+                    "appended {} entries at {}..{} (log size {})",
+                    receipt.count,
+                    receipt.first_index,
+                    receipt.first_index + receipt.count,
+                    receipt.size
+                );
+            }
+        }
+        AuditCommand::Checkpoint => print!("{}", log.checkpoint()?),
+        AuditCommand::PublicKey => println!("{}", global.store_public_key()?),
+        AuditCommand::Entry { index, raw } => {
+            let stored = log.store().entry(index)?;
+            if raw {
+                let bytes = stored.payload.ok_or_else(|| {
+                    Failure::Negative(format!(
+                        "entry {index} was redacted; only its leaf hash remains"
+                    ))
+                })?;
+                std::io::stdout()
+                    .write_all(&bytes)
+                    .map_err(|e| Failure::Internal(e.to_string()))?;
+            } else {
+                let entry: Option<Value> = stored
+                    .payload
+                    .as_deref()
+                    .map(serde_json::from_slice)
+                    .transpose()
+                    .map_err(|e| Failure::Internal(format!("entry {index}: {e}")))?;
+                print_json(&json!({
+                    "index": stored.index,
+                    "leaf_hash": stored.leaf_hash.to_hex(),
+                    "time": stored.time,
+                    "entry": entry,
+                    "redaction": stored.redaction,
+                }))?;
+            }
+        }
+        AuditCommand::Prove { index, size, .. } => print_json(&log.prove(index, size)?)?,
+        AuditCommand::Consistency { from, to, .. } => print_json(&log.consistency(from, to)?)?,
+        AuditCommand::Verify { json } => {
+            let key = global.store_public_key()?;
+            let report = log.verify(&[&key])?;
+            if json {
+                print_json(&report)?;
+            } else {
+                for p in &report.problems {
+                    match p.index {
+                        Some(i) => println!("FAIL at {i}: {}", p.detail),
+                        None => println!("FAIL: {}", p.detail),
+                    }
+                }
+            }
+            if !report.is_ok() {
+                return Err(Failure::Negative(format!(
+                    "the audit log does not verify; first bad index {}",
+                    report
+                        .first_bad_index()
+                        .map_or("unknown".to_string(), |i| i.to_string())
+                )));
+            }
+            if !json {
+                println!(
+                    "verified {} entries ({} redacted), {} stored hashes, {} checkpoints",
+                    report.size, report.redacted, report.nodes_checked, report.checkpoints_checked
+                );
+            }
+        }
+        AuditCommand::Redact { index, reason } => {
+            log.redact(index, &reason, &global.actor()?)?;
+            println!("entry {index} redacted; its leaf hash and proofs are unchanged");
+        }
+        AuditCommand::Hold { from, to, reason } => {
+            let hold = log.place_hold(from, to, &reason, &global.actor()?)?;
+            println!("legal hold {} over entries {from}..={to}", hold.id);
+        }
+        AuditCommand::ReleaseHold { id } => {
+            log.release_hold(id)?;
+            println!("legal hold {id} released");
+        }
+    }
+    Ok(())
+}

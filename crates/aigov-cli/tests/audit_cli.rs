@@ -1,0 +1,207 @@
+//! `aigov audit ...` end to end on a store directory.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use aigov_audit::{ConsistencyProof, InclusionProof, SignedCheckpoint};
+use serde_json::Value;
+
+fn aigov(store: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aigov"))
+        .args(args)
+        .env("AIGOV_STORE", store)
+        .env("AIGOV_ACTOR", "soc@example.com")
+        .output()
+        .expect("run aigov")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn append_checkpoint_prove_verify_and_tamper() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    ok(&aigov(&store, &["init"]));
+
+    let payload = tmp.path().join("p.json");
+    fs::write(
+        &payload,
+        br#"{"note": "model login-risk@3 promoted", "ticket": "CHG-1"}"#,
+    )
+    .unwrap();
+    let one: Value = serde_json::from_str(&ok(&aigov(
+        &store,
+        &[
+            "audit",
+            "append",
+            "--kind",
+            "custom",
+            "--json-file",
+            payload.to_str().unwrap(),
+            "--json",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(
+        (
+            one["first_index"].as_u64(),
+            one["count"].as_u64(),
+            one["size"].as_u64()
+        ),
+        (Some(0), Some(1), Some(1))
+    );
+
+    let mut lines = String::new();
+    for i in 0..40 {
+        lines.push_str(&format!(
+            "{{\"kind\":\"custom\",\"payload\":{{\"i\":{i},\"user\":\"a|b=c\\\\d]\"}}}}\n"
+        ));
+    }
+    let batch = tmp.path().join("b.jsonl");
+    fs::write(&batch, &lines).unwrap();
+    let many: Value = serde_json::from_str(&ok(&aigov(
+        &store,
+        &[
+            "audit",
+            "append",
+            "--batch",
+            batch.to_str().unwrap(),
+            "--json",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(
+        (
+            many["first_index"].as_u64(),
+            many["count"].as_u64(),
+            many["size"].as_u64()
+        ),
+        (Some(1), Some(40), Some(41))
+    );
+
+    // One bad line rejects the whole batch, naming it.
+    fs::write(
+        &batch,
+        format!("{lines}{{\"kind\":\"decision\",\"payload\":{{}}}}\n"),
+    )
+    .unwrap();
+    let out = aigov(
+        &store,
+        &["audit", "append", "--batch", batch.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("line 41"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let note = ok(&aigov(&store, &["audit", "checkpoint"]));
+    let key = aigov_core::VerifierKey::parse(ok(&aigov(&store, &["audit", "public-key"])).trim())
+        .unwrap();
+    let checkpoint = SignedCheckpoint::parse(&note).unwrap();
+    checkpoint
+        .verify(&checkpoint.checkpoint.origin, &[&key])
+        .unwrap();
+    assert_eq!(checkpoint.checkpoint.size, 41);
+    assert_eq!(
+        ok(&aigov(&store, &["audit", "checkpoint"])),
+        note,
+        "no growth, same checkpoint"
+    );
+
+    let raw = aigov(&store, &["audit", "entry", "7", "--raw"]).stdout;
+    let proof: InclusionProof = serde_json::from_str(&ok(&aigov(
+        &store,
+        &["audit", "prove", "--index", "7", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(proof.leaf_hash, aigov_audit::merkle::leaf_hash(&raw));
+    assert_eq!(proof.root, checkpoint.checkpoint.root);
+    proof.verify().unwrap();
+    let cons: ConsistencyProof = serde_json::from_str(&ok(&aigov(
+        &store,
+        &["audit", "consistency", "--from", "1", "--json"],
+    )))
+    .unwrap();
+    cons.verify().unwrap();
+    assert_eq!(cons.root2, checkpoint.checkpoint.root);
+    assert!(ok(&aigov(&store, &["audit", "verify"])).contains("verified 41 entries"));
+
+    // Retention forbids erasing a fresh entry; a hold is recorded.
+    let out = aigov(
+        &store,
+        &["audit", "redact", "3", "--reason", "GDPR request"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("retention"));
+    assert!(
+        ok(&aigov(
+            &store,
+            &[
+                "audit",
+                "hold",
+                "--from",
+                "0",
+                "--to",
+                "10",
+                "--reason",
+                "incident 9"
+            ]
+        ))
+        .contains("legal hold 1")
+    );
+
+    // Change one byte of one stored payload: verify names the entry and exits 1.
+    let db = rusqlite::Connection::open(store.join("aigov.db")).unwrap();
+    db.execute("UPDATE audit_entries SET payload = CAST(replace(CAST(payload AS TEXT), 'a|b', 'a|c') AS BLOB) WHERE idx = 12", []).unwrap();
+    drop(db);
+    let out = aigov(&store, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("FAIL at 12"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    ok(&aigov(&store, &["init"]));
+    for (args, mentions) in [
+        (vec!["audit", "entry", "5"], "not found"),
+        (vec!["audit", "prove", "--index", "0"], "tree of size 0"),
+        (
+            vec![
+                "audit",
+                "append",
+                "--kind",
+                "custom",
+                "--json-file",
+                "/nope.json",
+            ],
+            "/nope.json",
+        ),
+        (
+            vec!["audit", "consistency", "--from", "3", "--to", "9"],
+            "larger than the log",
+        ),
+    ] {
+        let out = aigov(&store, &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(mentions), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1);
+    }
+}
