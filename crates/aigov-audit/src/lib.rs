@@ -23,6 +23,7 @@
 pub mod conformance;
 mod error;
 mod event;
+pub mod export;
 mod log;
 pub mod merkle;
 pub mod note;
@@ -36,6 +37,7 @@ pub use event::{
     DriftAlert, FairnessAudit, FeatureContribution, GateRecord, HumanReview, IncidentAction,
     ModelReference,
 };
+pub use export::{ExportContext, ExportFormat, ExportReport, export};
 pub use log::{AuditLog, EntryReceipt, MIN_RETENTION_DAYS};
 pub use note::{Checkpoint, SignedCheckpoint, SignedNote};
 pub use proof::{ConsistencyProof, InclusionProof};

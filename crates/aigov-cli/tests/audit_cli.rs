@@ -161,6 +161,38 @@ fn append_checkpoint_prove_verify_and_tamper() {
         .contains("legal hold 1")
     );
 
+    // Export resumes from its cursor: a second run sends only what is new.
+    let siem = tmp.path().join("siem.jsonl");
+    let to = siem.to_str().unwrap();
+    ok(&aigov(
+        &store,
+        &["audit", "export", "--format", "ocsf", "--to", to],
+    ));
+    assert_eq!(fs::read_to_string(&siem).unwrap().lines().count(), 41);
+    ok(&aigov(
+        &store,
+        &[
+            "audit",
+            "append",
+            "--kind",
+            "custom",
+            "--json-file",
+            payload.to_str().unwrap(),
+        ],
+    ));
+    ok(&aigov(
+        &store,
+        &["audit", "export", "--format", "ocsf", "--to", to],
+    ));
+    assert_eq!(fs::read_to_string(&siem).unwrap().lines().count(), 42);
+    let cef = ok(&aigov(
+        &store,
+        &["audit", "export", "--format", "cef", "--since", "40"],
+    ));
+    assert_eq!(cef.lines().count(), 2);
+    // The JSON string a|b=c\\d] arrives JSON-escaped, then CEF escapes `=` and each `\`.
+    assert!(cef.contains(r#""user":"a|b\=c\\\\d]""#), "{cef}");
+
     // Change one byte of one stored payload: verify names the entry and exits 1.
     let db = rusqlite::Connection::open(store.join("aigov.db")).unwrap();
     db.execute("UPDATE audit_entries SET payload = CAST(replace(CAST(payload AS TEXT), 'a|b', 'a|c') AS BLOB) WHERE idx = 12", []).unwrap();

@@ -24,3 +24,7 @@ CREATE TABLE audit_holds (
     placed_at TEXT NOT NULL,
     released_at TEXT
 );
+CREATE TABLE audit_cursors (
+    name TEXT PRIMARY KEY NOT NULL,
+    position BIGINT NOT NULL
+);

@@ -20,6 +20,7 @@ struct Inner {
     levels: Vec<Vec<Digest>>,
     checkpoints: BTreeMap<u64, String>,
     holds: Vec<LegalHold>,
+    cursors: BTreeMap<String, u64>,
 }
 
 /// An [`AuditStore`] in memory; it keeps every interior node, so proofs are pure lookups.
@@ -191,5 +192,14 @@ impl AuditStore for MemoryAuditStore {
 
     fn holds(&self) -> Result<Vec<LegalHold>, AuditError> {
         Ok(self.read().holds.clone())
+    }
+
+    fn cursor(&self, name: &str) -> Result<u64, AuditError> {
+        Ok(self.read().cursors.get(name).copied().unwrap_or(0))
+    }
+
+    fn set_cursor(&self, name: &str, position: u64) -> Result<(), AuditError> {
+        self.write().cursors.insert(name.to_string(), position);
+        Ok(())
     }
 }

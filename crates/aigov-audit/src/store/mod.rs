@@ -126,6 +126,10 @@ pub trait AuditStore: Send + Sync + Debug {
     fn release_hold(&self, id: u64, at: DateTime<Utc>) -> Result<(), AuditError>;
     /// All holds, released or not.
     fn holds(&self) -> Result<Vec<LegalHold>, AuditError>;
+    /// How far a named exporter has got (0 if it never ran).
+    fn cursor(&self, name: &str) -> Result<u64, AuditError>;
+    /// Records how far a named exporter has got.
+    fn set_cursor(&self, name: &str, position: u64) -> Result<(), AuditError>;
 }
 
 /// Conveniences over any [`AuditStore`].

@@ -344,4 +344,26 @@ impl AuditStore for PostgresAuditStore {
     fn holds(&self) -> Result<Vec<LegalHold>, AuditError> {
         read_holds(&mut *self.client()?)
     }
+
+    fn cursor(&self, name: &str) -> Result<u64, AuditError> {
+        let row = self
+            .client()?
+            .query_opt(
+                "SELECT position FROM audit_cursors WHERE name = $1",
+                &[&name],
+            )
+            .map_err(db_error)?;
+        Ok(row.map_or(0, |r| r.get::<_, i64>(0) as u64))
+    }
+
+    fn set_cursor(&self, name: &str, position: u64) -> Result<(), AuditError> {
+        self.client()?
+            .execute(
+                "INSERT INTO audit_cursors (name, position) VALUES ($1, $2) \
+                 ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position",
+                &[&name, &(position as i64)],
+            )
+            .map_err(db_error)?;
+        Ok(())
+    }
 }

@@ -367,4 +367,28 @@ impl AuditStore for SqliteAuditStore {
     fn holds(&self) -> Result<Vec<LegalHold>, AuditError> {
         read_holds(&self.lock())
     }
+
+    fn cursor(&self, name: &str) -> Result<u64, AuditError> {
+        let v: Option<i64> = self
+            .lock()
+            .query_row(
+                "SELECT position FROM audit_cursors WHERE name = ?1",
+                params![name],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db_error)?;
+        Ok(v.unwrap_or(0) as u64)
+    }
+
+    fn set_cursor(&self, name: &str, position: u64) -> Result<(), AuditError> {
+        self.lock()
+            .execute(
+                "INSERT INTO audit_cursors (name, position) VALUES (?1, ?2) \
+                 ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+                params![name, position as i64],
+            )
+            .map_err(db_error)?;
+        Ok(())
+    }
 }

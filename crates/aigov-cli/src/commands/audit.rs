@@ -92,6 +92,18 @@ pub enum AuditCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Export entries to a SIEM; resumes where the last export to the same place stopped.
+    Export {
+        /// ocsf (OCSF 1.5.0 JSON lines), cef or syslog (RFC 5424).
+        #[arg(long)]
+        format: aigov_audit::ExportFormat,
+        /// Start at this index instead of the stored cursor.
+        #[arg(long)]
+        since: Option<u64>,
+        /// A file, udp://HOST:PORT or tcp://HOST:PORT (default: standard output).
+        #[arg(long, default_value = "-")]
+        to: String,
+    },
     /// Release a legal hold.
     ReleaseHold {
         /// The hold's id.
@@ -257,10 +269,38 @@ pub fn run(global: &GlobalArgs, command: AuditCommand) -> Result<(), Failure> {
             let hold = log.place_hold(from, to, &reason, &global.actor()?)?;
             println!("legal hold {} over entries {from}..={to}", hold.id);
         }
+        AuditCommand::Export { format, since, to } => {
+            let mut sink = aigov_audit::export::open_sink(&to, format)?;
+            let hostname = hostname();
+            let ctx = aigov_audit::ExportContext {
+                product_version: env!("CARGO_PKG_VERSION"),
+                hostname: &hostname,
+                store: log.store(),
+            };
+            let cursor = format!(
+                "export:{}:{to}",
+                serde_json::to_value(format)?.as_str().unwrap_or_default()
+            );
+            let report = aigov_audit::export(&ctx, format, sink.as_mut(), &cursor, since)?;
+            eprintln!(
+                "exported {} entries ({}..{}), {} redacted skipped",
+                report.exported, report.from, report.to, report.redacted
+            );
+        }
         AuditCommand::ReleaseHold { id } => {
             log.release_hold(id)?;
             println!("legal hold {id} released");
         }
     }
     Ok(())
+}
+
+/// This machine's name for syslog headers and OCSF endpoints.
+fn hostname() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
 }
