@@ -237,3 +237,31 @@ fn bad_input_is_one_line_and_exit_2() {
         assert_eq!(stderr.trim_end().lines().count(), 1);
     }
 }
+
+#[test]
+fn two_processes_appending_at_once_keep_indices_dense() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    ok(&aigov(&store, &["init"]));
+    let batch = tmp.path().join("b.jsonl");
+    let lines: String = (0..25).map(|i| format!("{{\"kind\":\"custom\",\"payload\":{{\"i\":{i}}}}}\n")).collect();
+    fs::write(&batch, lines).unwrap();
+    let bin = env!("CARGO_BIN_EXE_aigov");
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            Command::new("sh")
+                .arg("-c")
+                .arg(format!("for i in $(seq 8); do {bin} audit append --batch {} || exit 1; done", batch.display()))
+                .env("AIGOV_STORE", &store)
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let report: Value = serde_json::from_str(&ok(&aigov(&store, &["audit", "verify", "--json"]))).unwrap();
+    assert_eq!(report["size"], 400, "2 processes x 8 batches x 25 entries, dense");
+    assert_eq!(report["entries_checked"], 400);
+    assert_eq!(report["problems"].as_array().unwrap().len(), 0);
+}
