@@ -2,11 +2,11 @@
 //! tamper detection by `verify` on each durable backend.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use aigov_audit::conformance::{BEHAVIOURS, entries};
 use aigov_audit::{AuditLog, AuditStore, MemoryAuditStore, PostgresAuditStore, SqliteAuditStore};
 use aigov_core::SignerKey;
+use aigov_testkit::PgSchema;
 
 fn sqlite() -> (Arc<SqliteAuditStore>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("dir");
@@ -14,52 +14,8 @@ fn sqlite() -> (Arc<SqliteAuditStore>, tempfile::TempDir) {
     (Arc::new(store), dir)
 }
 
-struct PgSchema {
-    url: String,
-    schema: String,
-}
-
-impl PgSchema {
-    fn create() -> Option<PgSchema> {
-        let Ok(url) = std::env::var("AIGOV_TEST_POSTGRES_URL") else {
-            eprintln!("skipping PostgreSQL audit tests: AIGOV_TEST_POSTGRES_URL is not set");
-            return None;
-        };
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let schema = format!(
-            "aigov_audit_test_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
-        client
-            .batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-            ))
-            .expect("schema");
-        Some(PgSchema { url, schema })
-    }
-
-    fn store(&self) -> PostgresAuditStore {
-        let mut config: postgres::Config = self.url.parse().expect("url");
-        config.options(&format!("-c search_path={}", self.schema));
-        PostgresAuditStore::from_config(config).expect("open")
-    }
-
-    fn sql(&self, statement: &str) {
-        let mut client = postgres::Client::connect(&self.url, postgres::NoTls).expect("connect");
-        client
-            .batch_execute(&format!("SET search_path TO {}; {statement}", self.schema))
-            .expect("sql");
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.url, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
-        }
-    }
+fn pg_store(schema: &PgSchema) -> PostgresAuditStore {
+    PostgresAuditStore::from_config(schema.config()).expect("open")
 }
 
 #[test]
@@ -82,11 +38,11 @@ fn sqlite_conforms() {
 #[test]
 fn postgres_conforms() {
     for (name, behaviour) in BEHAVIOURS {
-        let Some(schema) = PgSchema::create() else {
+        let Some(schema) = PgSchema::create("aigov_audit_test") else {
             return;
         };
         eprintln!("postgres: {name}");
-        behaviour(Arc::new(schema.store()));
+        behaviour(Arc::new(pg_store(&schema)));
     }
 }
 
@@ -138,8 +94,11 @@ fn concurrent_appends_on_every_backend() {
     let (store, dir) = sqlite();
     let second = SqliteAuditStore::open(&dir.path().join("audit.db")).expect("second connection");
     concurrent_appends(vec![store, Arc::new(second)]);
-    if let Some(schema) = PgSchema::create() {
-        concurrent_appends(vec![Arc::new(schema.store()), Arc::new(schema.store())]);
+    if let Some(schema) = PgSchema::create("aigov_audit_test") {
+        concurrent_appends(vec![
+            Arc::new(pg_store(&schema)),
+            Arc::new(pg_store(&schema)),
+        ]);
     }
 }
 
@@ -238,10 +197,10 @@ fn postgres_tampering_is_detected() {
         ),
     ];
     for (what, touched, sql) in cases {
-        let Some(schema) = PgSchema::create() else {
+        let Some(schema) = PgSchema::create("aigov_audit_test") else {
             return;
         };
-        let (log, key) = prepared(Arc::new(schema.store()));
+        let (log, key) = prepared(Arc::new(pg_store(&schema)));
         schema.sql(sql);
         assert_caught(&log, &key, touched, what);
     }

@@ -244,14 +244,19 @@ fn two_processes_appending_at_once_keep_indices_dense() {
     let store = tmp.path().join("store");
     ok(&aigov(&store, &["init"]));
     let batch = tmp.path().join("b.jsonl");
-    let lines: String = (0..25).map(|i| format!("{{\"kind\":\"custom\",\"payload\":{{\"i\":{i}}}}}\n")).collect();
+    let lines: String = (0..25)
+        .map(|i| format!("{{\"kind\":\"custom\",\"payload\":{{\"i\":{i}}}}}\n"))
+        .collect();
     fs::write(&batch, lines).unwrap();
     let bin = env!("CARGO_BIN_EXE_aigov");
     let children: Vec<_> = (0..2)
         .map(|_| {
             Command::new("sh")
                 .arg("-c")
-                .arg(format!("for i in $(seq 8); do {bin} audit append --batch {} || exit 1; done", batch.display()))
+                .arg(format!(
+                    "for i in $(seq 8); do {bin} audit append --batch {} || exit 1; done",
+                    batch.display()
+                ))
                 .env("AIGOV_STORE", &store)
                 .spawn()
                 .unwrap()
@@ -260,8 +265,12 @@ fn two_processes_appending_at_once_keep_indices_dense() {
     for mut child in children {
         assert!(child.wait().unwrap().success());
     }
-    let report: Value = serde_json::from_str(&ok(&aigov(&store, &["audit", "verify", "--json"]))).unwrap();
-    assert_eq!(report["size"], 400, "2 processes x 8 batches x 25 entries, dense");
+    let report: Value =
+        serde_json::from_str(&ok(&aigov(&store, &["audit", "verify", "--json"]))).unwrap();
+    assert_eq!(
+        report["size"], 400,
+        "2 processes x 8 batches x 25 entries, dense"
+    );
     assert_eq!(report["entries_checked"], 400);
     assert_eq!(report["problems"].as_array().unwrap().len(), 0);
 }

@@ -312,19 +312,10 @@ fn two_processes_registering_at_once_get_distinct_numbers() {
 
 #[test]
 fn a_postgres_store_works_the_same() {
-    let Ok(url) = std::env::var("AIGOV_TEST_POSTGRES_URL") else {
-        eprintln!("skipping the PostgreSQL store test: AIGOV_TEST_POSTGRES_URL is not set");
+    let Some(schema) = aigov_testkit::PgSchema::create("aigov_cli_test") else {
         return;
     };
-    let schema = format!("aigov_cli_test_{}", std::process::id());
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    client
-        .batch_execute(&format!(
-            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-        ))
-        .unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let store_url = format!("{url}{sep}options=-c%20search_path%3D{schema}");
+    let store_url = schema.url();
     let tmp = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_aigov"))
@@ -343,7 +334,4 @@ fn a_postgres_store_works_the_same() {
         serde_json::from_str(&ok(&run(&["model", "show", "pg-model", "--json"]))).unwrap();
     assert_eq!(shown["versions"].as_array().unwrap().len(), 2);
     assert!(ok(&run(&["model", "verify", "pg-model@2"])).contains("intact"));
-    client
-        .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
-        .unwrap();
 }

@@ -159,35 +159,7 @@ impl Registry {
             .method(method)
             .allow_symlinks(new.allow_symlinks)
             .hash(path)?;
-        // Whole files go to the artifact store whatever the manifest's method, so any version
-        // can be materialized and re-hashed later.
-        let file_manifest = if method == HashMethod::Files {
-            manifest.clone()
-        } else {
-            ModelHasher::new()
-                .allow_symlinks(new.allow_symlinks)
-                .hash(path)?
-        };
-        let mut files = Vec::with_capacity(file_manifest.resources.len());
-        for resource in &file_manifest.resources {
-            let file_path = if resource.name == "." {
-                path.to_path_buf()
-            } else {
-                path.join(&resource.name)
-            };
-            let (digest, size) = self.artifacts.put_file(&file_path)?;
-            if digest != resource.digest {
-                return Err(RegistryError::Integrity(format!(
-                    "{} changed while it was being registered",
-                    file_path.display()
-                )));
-            }
-            files.push(ArtifactFile {
-                name: resource.name.clone(),
-                digest,
-                size,
-            });
-        }
+        let files = self.store_files(path, method, &manifest, new.allow_symlinks)?;
         let now = self.now();
         let draft = ModelVersion {
             name: name.clone(),
@@ -219,6 +191,46 @@ impl Registry {
             },
         );
         Ok((stored, event))
+    }
+
+    /// Copies a model's whole files into the artifact store (whatever the manifest's method,
+    /// so any version can be materialized and re-hashed later), checking that each copy has
+    /// the digest the walk saw.
+    fn store_files(
+        &self,
+        path: &Path,
+        method: HashMethod,
+        manifest: &aigov_core::ModelManifest,
+        allow_symlinks: bool,
+    ) -> Result<Vec<ArtifactFile>, RegistryError> {
+        let listing = if method == HashMethod::Files {
+            manifest.clone()
+        } else {
+            ModelHasher::new()
+                .allow_symlinks(allow_symlinks)
+                .hash(path)?
+        };
+        let mut files = Vec::with_capacity(listing.resources.len());
+        for resource in &listing.resources {
+            let file_path = if resource.name == "." {
+                path.to_path_buf()
+            } else {
+                path.join(&resource.name)
+            };
+            let (digest, size) = self.artifacts.put_file(&file_path)?;
+            if digest != resource.digest {
+                return Err(RegistryError::Integrity(format!(
+                    "{} changed while it was being stored",
+                    file_path.display()
+                )));
+            }
+            files.push(ArtifactFile {
+                name: resource.name.clone(),
+                digest,
+                size,
+            });
+        }
+        Ok(files)
     }
 
     /// Reads a version.
@@ -371,29 +383,12 @@ impl Registry {
             .method(current.manifest.serialization.method)
             .allow_symlinks(current.manifest.serialization.allow_symlinks)
             .hash(path)?;
-        let mut files = Vec::new();
-        let listing = ModelHasher::new()
-            .allow_symlinks(current.manifest.serialization.allow_symlinks)
-            .hash(path)?;
-        for resource in &listing.resources {
-            let file_path = if resource.name == "." {
-                path.to_path_buf()
-            } else {
-                path.join(&resource.name)
-            };
-            let (digest, size) = self.artifacts.put_file(&file_path)?;
-            if digest != resource.digest {
-                return Err(RegistryError::Integrity(format!(
-                    "{} changed while it was being stored",
-                    file_path.display()
-                )));
-            }
-            files.push(ArtifactFile {
-                name: resource.name.clone(),
-                digest,
-                size,
-            });
-        }
+        let files = self.store_files(
+            path,
+            current.manifest.serialization.method,
+            &manifest,
+            current.manifest.serialization.allow_symlinks,
+        )?;
         let root = manifest.root();
         let updated = self.modify(name, version, |v| {
             if v.stage.is_write_once() {

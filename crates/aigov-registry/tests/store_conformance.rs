@@ -1,7 +1,6 @@
 //! The conformance suite on every backend: memory, SQLite and PostgreSQL.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use aigov_registry::conformance::{
     BEHAVIOURS, arbitrary_version, concurrent_versions_get_distinct_numbers, round_trip_version,
@@ -9,6 +8,7 @@ use aigov_registry::conformance::{
 use aigov_registry::{
     MemoryRegistryStore, PostgresRegistryStore, RegistryStore, SqliteRegistryStore,
 };
+use aigov_testkit::PgSchema;
 use proptest::prelude::*;
 
 fn sqlite_store() -> (SqliteRegistryStore, tempfile::TempDir) {
@@ -17,46 +17,36 @@ fn sqlite_store() -> (SqliteRegistryStore, tempfile::TempDir) {
     (store, dir)
 }
 
-/// A schema of its own for each PostgreSQL test, dropped afterwards.
-struct PgSchema {
-    url: String,
-    schema: String,
+fn pg_store(schema: &PgSchema) -> PostgresRegistryStore {
+    PostgresRegistryStore::from_config(schema.config()).expect("open postgres")
 }
 
-impl PgSchema {
-    fn create() -> Option<PgSchema> {
-        let Ok(url) = std::env::var("AIGOV_TEST_POSTGRES_URL") else {
-            eprintln!("skipping PostgreSQL conformance: AIGOV_TEST_POSTGRES_URL is not set");
-            return None;
-        };
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let schema = format!(
-            "aigov_registry_test_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
-        client
-            .batch_execute(&format!(
-                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-            ))
-            .expect("create schema");
-        Some(PgSchema { url, schema })
-    }
-
-    fn store(&self) -> PostgresRegistryStore {
-        let mut config: postgres::Config = self.url.parse().expect("url");
-        config.options(&format!("-c search_path={}", self.schema));
-        PostgresRegistryStore::from_config(config).expect("open postgres")
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        if let Ok(mut client) = postgres::Client::connect(&self.url, postgres::NoTls) {
-            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
-        }
-    }
+/// Two stores on one database (two connections, as two processes would have) registering at
+/// once get distinct numbers.
+fn two_stores_get_distinct_numbers(a: Arc<dyn RegistryStore>, b: Arc<dyn RegistryStore>) {
+    a.create_model(&aigov_registry::conformance::sample_model("cf-two"))
+        .expect("model");
+    let handles: Vec<_> = [a, b]
+        .into_iter()
+        .map(|s| {
+            std::thread::spawn(move || {
+                (0..30)
+                    .map(|i| {
+                        s.create_version(&aigov_registry::conformance::sample_version("cf-two", i))
+                            .expect("version")
+                            .version
+                            .get()
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut all: Vec<u64> = handles
+        .into_iter()
+        .flat_map(|h| h.join().expect("join"))
+        .collect();
+    all.sort_unstable();
+    assert_eq!(all, (1..=60).collect::<Vec<u64>>());
 }
 
 #[test]
@@ -90,84 +80,36 @@ fn sqlite_threads_and_two_connections_get_distinct_numbers() {
     let path = dir.path().join("shared.db");
     let a = SqliteRegistryStore::open(&path).expect("a");
     let b = SqliteRegistryStore::open(&path).expect("b");
-    a.create_model(&aigov_registry::conformance::sample_model("cf-two"))
-        .expect("model");
-    let stores: Vec<Arc<dyn RegistryStore>> = vec![Arc::new(a), Arc::new(b)];
-    let handles: Vec<_> = stores
-        .into_iter()
-        .map(|s| {
-            std::thread::spawn(move || {
-                (0..30)
-                    .map(|i| {
-                        s.create_version(&aigov_registry::conformance::sample_version("cf-two", i))
-                            .expect("version")
-                            .version
-                            .get()
-                    })
-                    .collect::<Vec<_>>()
-            })
-        })
-        .collect();
-    let mut all: Vec<u64> = handles
-        .into_iter()
-        .flat_map(|h| h.join().expect("join"))
-        .collect();
-    all.sort_unstable();
-    assert_eq!(all, (1..=60).collect::<Vec<u64>>());
+    two_stores_get_distinct_numbers(Arc::new(a), Arc::new(b));
 }
 
 #[test]
 fn postgres_backend_conforms() {
     for (name, behaviour) in BEHAVIOURS {
-        let Some(schema) = PgSchema::create() else {
+        let Some(schema) = PgSchema::create("aigov_registry_test") else {
             return;
         };
         eprintln!("postgres: {name}");
-        behaviour(&schema.store());
+        behaviour(&pg_store(&schema));
         drop(schema);
-        let Some(schema) = PgSchema::create() else {
+        let Some(schema) = PgSchema::create("aigov_registry_test") else {
             return;
         };
-        let shared: Arc<dyn RegistryStore> = Arc::new(schema.store());
+        let shared: Arc<dyn RegistryStore> = Arc::new(pg_store(&schema));
         behaviour(shared.as_ref());
     }
 }
 
 #[test]
 fn postgres_two_pools_get_distinct_numbers() {
-    let Some(schema) = PgSchema::create() else {
+    let Some(schema) = PgSchema::create("aigov_registry_test") else {
         return;
     };
-    concurrent_versions_get_distinct_numbers(Arc::new(schema.store()), 4, 25);
-    let Some(schema) = PgSchema::create() else {
+    concurrent_versions_get_distinct_numbers(Arc::new(pg_store(&schema)), 4, 25);
+    let Some(schema) = PgSchema::create("aigov_registry_test") else {
         return;
     };
-    let a = schema.store();
-    let b = schema.store();
-    a.create_model(&aigov_registry::conformance::sample_model("cf-two"))
-        .expect("model");
-    let stores: Vec<Arc<dyn RegistryStore>> = vec![Arc::new(a), Arc::new(b)];
-    let handles: Vec<_> = stores
-        .into_iter()
-        .map(|s| {
-            std::thread::spawn(move || {
-                (0..30)
-                    .map(|i| {
-                        s.create_version(&aigov_registry::conformance::sample_version("cf-two", i))
-                            .expect("version")
-                            .version
-                            .get()
-                    })
-                    .collect::<Vec<_>>()
-            })
-        })
-        .collect();
-    let mut all: Vec<u64> = handles
-        .into_iter()
-        .flat_map(|h| h.join().expect("join"))
-        .collect();
-    all.sort_unstable();
-    assert_eq!(all, (1..=60).collect::<Vec<u64>>());
+    two_stores_get_distinct_numbers(Arc::new(pg_store(&schema)), Arc::new(pg_store(&schema)));
 }
 
 proptest! {
@@ -188,10 +130,10 @@ proptest! {
 
 #[test]
 fn postgres_round_trips_every_field() {
-    let Some(schema) = PgSchema::create() else {
+    let Some(schema) = PgSchema::create("aigov_registry_test") else {
         return;
     };
-    let store = schema.store();
+    let store = pg_store(&schema);
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(32));
     runner
         .run(&arbitrary_version("pt-postgres"), |v| {
