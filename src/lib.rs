@@ -3,7 +3,8 @@
 //! This facade re-exports the workspace's crates: the core vocabulary ([`core`]: digests,
 //! names, keys, DSSE envelopes and OpenSSF-compatible model manifests) and the model
 //! registry ([`registry`]: versions, evidence, signed approvals, deployments, stores) and the
-//! audit trail ([`audit`]: Merkle log, signed checkpoints, proofs, typed events).
+//! audit trail ([`audit`]: Merkle log, signed checkpoints, proofs, typed events) and policy as
+//! code ([`policy`]: Rego gates, policy.yaml, decision records).
 //!
 //! ```
 //! let manifest = aigov::core::ModelHasher::new()
@@ -16,4 +17,5 @@
 
 pub use aigov_audit as audit;
 pub use aigov_core as core;
+pub use aigov_policy as policy;
 pub use aigov_registry as registry;

@@ -69,3 +69,12 @@ impl From<aigov_audit::AuditError> for Failure {
         }
     }
 }
+
+impl From<aigov_policy::PolicyError> for Failure {
+    fn from(e: aigov_policy::PolicyError) -> Self {
+        match e {
+            aigov_policy::PolicyError::Evaluation(_) => Failure::Internal(e.to_string()),
+            _ => Failure::BadInput(e.to_string()),
+        }
+    }
+}

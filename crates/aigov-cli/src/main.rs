@@ -40,6 +40,11 @@ enum Command {
         #[command(subcommand)]
         command: Box<commands::audit::AuditCommand>,
     },
+    /// Evaluate and test the Rego policy gates.
+    Policy {
+        #[command(subcommand)]
+        command: commands::policy::PolicyCommand,
+    },
     /// Register, list, show and verify models and their versions.
     Model {
         #[command(subcommand)]
@@ -54,6 +59,7 @@ fn main() -> ExitCode {
         Command::VerifyModel(args) => commands::verify_model::run(&args),
         Command::Keys { command } => commands::keys::run(command),
         Command::Init => commands::init::run(&cli.global),
+        Command::Policy { command } => commands::policy::run(command),
         Command::Audit { command } => commands::audit::run(&cli.global, *command),
         Command::Model { command } => commands::model::run(&cli.global, *command),
     };

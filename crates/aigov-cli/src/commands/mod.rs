@@ -5,4 +5,5 @@ pub mod hash;
 pub mod init;
 pub mod keys;
 pub mod model;
+pub mod policy;
 pub mod verify_model;

@@ -1,0 +1,152 @@
+//! `aigov policy ...` end to end.
+
+use std::fs;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn aigov(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aigov"))
+        .args(args)
+        .output()
+        .expect("run aigov")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn eval_example_schema_and_exit_codes() {
+    let tmp = tempfile::tempdir().unwrap();
+    for gate in [
+        "registration",
+        "validation",
+        "staging",
+        "production",
+        "deployment",
+        "authz",
+    ] {
+        let example = aigov(&["policy", "example-input", "--gate", gate]);
+        assert!(example.status.success());
+        let path = tmp.path().join(format!("{gate}.json"));
+        fs::write(&path, &example.stdout).unwrap();
+        let out = aigov(&[
+            "policy",
+            "eval",
+            "--gate",
+            gate,
+            "--input",
+            path.to_str().unwrap(),
+            "--json",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{gate}: {}", stdout(&out));
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(v["allow"], true);
+        for field in ["deny", "warn", "decision_id", "policy_digest", "revision"] {
+            assert!(v.get(field).is_some(), "{gate}: {field}");
+        }
+        let schema: Value =
+            serde_json::from_str(&stdout(&aigov(&["policy", "schema", "--gate", gate]))).unwrap();
+        assert!(schema["properties"].is_object(), "{gate}");
+    }
+
+    let mut input: Value = serde_json::from_str(&stdout(&aigov(&[
+        "policy",
+        "example-input",
+        "--gate",
+        "production",
+    ])))
+    .unwrap();
+    input["approvals"].as_array_mut().unwrap().pop();
+    let path = tmp.path().join("denied.json");
+    fs::write(&path, input.to_string()).unwrap();
+    let out = aigov(&[
+        "policy",
+        "eval",
+        "--gate",
+        "production",
+        "--input",
+        path.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["deny"][0]["code"], "missing_approval");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("production gate denied: missing_approval")
+    );
+
+    input["approvals"][0]["verified"] = Value::from("yes");
+    fs::write(&path, input.to_string()).unwrap();
+    let out = aigov(&[
+        "policy",
+        "eval",
+        "--gate",
+        "production",
+        "--input",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("approvals[0].verified"));
+    assert_eq!(
+        aigov(&["policy", "eval", "--gate", "launch", "--input", "x"])
+            .status
+            .code(),
+        Some(2)
+    );
+
+    let config = tmp.path().join("policy.yaml");
+    fs::write(&config, "thresholds: {min_roc_auc: 2}\n").unwrap();
+    let out = aigov(&[
+        "policy",
+        "eval",
+        "--gate",
+        "authz",
+        "--input",
+        tmp.path().join("authz.json").to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line"));
+}
+
+#[test]
+fn rego_tests_run_and_failures_exit_1() {
+    let out = aigov(&["policy", "test"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("PASS data.aigov.gates.production_test.test_empty_input_is_denied")
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("bundle");
+    fs::create_dir(&dir).unwrap();
+    fs::write(
+        dir.join("authz.rego"),
+        "package aigov.gates.authz\n\nimport rego.v1\n\ndefault allow := false\n",
+    )
+    .unwrap();
+    for gate in [
+        "registration",
+        "validation",
+        "staging",
+        "production",
+        "deployment",
+    ] {
+        fs::write(
+            dir.join(format!("{gate}.rego")),
+            format!("package aigov.gates.{gate}\n\nimport rego.v1\n\ndefault allow := false\n"),
+        )
+        .unwrap();
+    }
+    fs::write(
+        dir.join("authz_test.rego"),
+        "package authz_test\n\nimport rego.v1\n\ntest_allows if data.aigov.gates.authz.allow\n",
+    )
+    .unwrap();
+    let out = aigov(&["policy", "test", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("FAIL data.authz_test.test_allows"));
+}
