@@ -45,6 +45,8 @@ enum Command {
         #[command(subcommand)]
         command: commands::policy::PolicyCommand,
     },
+    /// Replace PII in a CSV or JSON-lines dataset with placeholders or keyed pseudonyms.
+    Redact(commands::redact::RedactArgs),
     /// Register, list, show and verify models and their versions.
     Model {
         #[command(subcommand)]
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::VerifyModel(args) => commands::verify_model::run(&args),
         Command::Keys { command } => commands::keys::run(command),
         Command::Init => commands::init::run(&cli.global),
+        Command::Redact(args) => commands::redact::run(&args),
         Command::Policy { command } => commands::policy::run(command),
         Command::Audit { command } => commands::audit::run(&cli.global, *command),
         Command::Model { command } => commands::model::run(&cli.global, *command),

@@ -150,3 +150,66 @@ fn rego_tests_run_and_failures_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("FAIL data.authz_test.test_allows"));
 }
+
+#[test]
+fn redact_writes_a_copy_and_a_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("logins.csv");
+    fs::write(&input, "user,ip\nalice@example.com,203.0.113.9\n").unwrap();
+    let output = tmp.path().join("out.csv");
+    let report = tmp.path().join("report.json");
+    let out = aigov(&[
+        "redact",
+        input.to_str().unwrap(),
+        output.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(&output).unwrap(),
+        "user,ip\n<EMAIL>,<IPV4>\n"
+    );
+    let r: Value = serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["counts"]["ip"]["IPV4"], 1);
+    let key = tmp.path().join("key");
+    fs::write(&key, "0123456789abcdef0123").unwrap();
+    let out = aigov(&[
+        "redact",
+        input.to_str().unwrap(),
+        output.to_str().unwrap(),
+        "--pseudonymize",
+        "--key-file",
+        key.to_str().unwrap(),
+        "--columns",
+        "user",
+    ]);
+    assert!(out.status.success());
+    let text = fs::read_to_string(&output).unwrap();
+    assert!(
+        text.contains("<EMAIL:") && text.contains("203.0.113.9"),
+        "{text}"
+    );
+    fs::write(&key, "short").unwrap();
+    let out = aigov(&[
+        "redact",
+        input.to_str().unwrap(),
+        output.to_str().unwrap(),
+        "--pseudonymize",
+        "--key-file",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = aigov(&[
+        "redact",
+        input.to_str().unwrap(),
+        output.to_str().unwrap(),
+        "--columns",
+        "nope",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -20,6 +20,7 @@ mod engine;
 mod error;
 mod gate;
 mod input;
+pub mod pii;
 mod testing;
 
 pub use bundle::PolicyBundle;

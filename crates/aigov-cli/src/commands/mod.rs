@@ -6,4 +6,5 @@ pub mod init;
 pub mod keys;
 pub mod model;
 pub mod policy;
+pub mod redact;
 pub mod verify_model;
