@@ -164,6 +164,19 @@ impl PolicyBundle {
         ))
     }
 
+    /// Refuses the bundle unless its digest is the one expected (for example the digest an
+    /// approver signed off), so a modified bundle never reaches the engine.
+    pub fn verify_digest(&self, expected: &Digest) -> Result<(), PolicyError> {
+        if &self.digest == expected {
+            Ok(())
+        } else {
+            Err(PolicyError::Bundle {
+                path: self.name.clone().into(),
+                reason: format!("digest {} is not the expected {expected}", self.digest),
+            })
+        }
+    }
+
     fn assemble(
         name: &str,
         revision: String,

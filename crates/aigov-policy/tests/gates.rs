@@ -185,6 +185,12 @@ fn bundles_load_from_directories_with_manifest_data_and_digest() {
     assert_eq!(d.record.bundles["my-bundle"].revision, "2026-11-26.1");
     let again = PolicyBundle::load_dir(&root).unwrap();
     assert_eq!(again.digest, bundle.digest, "the digest is deterministic");
+    again.verify_digest(&bundle.digest).unwrap();
+    assert!(
+        again
+            .verify_digest(&aigov_core::Digest::of(b"other"))
+            .is_err()
+    );
     std::fs::write(
         root.join("gates/lib.rego"),
         PolicyBundle::builtin().modules["lib.rego"].clone() + "\n",

@@ -25,6 +25,9 @@ pub enum PolicyCommand {
         /// A policy.yaml instead of the defaults.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Refuse the bundle unless its digest is this `sha256:...`.
+        #[arg(long)]
+        bundle_digest: Option<aigov_core::Digest>,
         /// Print the decision as JSON.
         #[arg(long)]
         json: bool,
