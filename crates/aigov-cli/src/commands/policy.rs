@@ -77,9 +77,13 @@ pub fn run(command: PolicyCommand) -> Result<(), Failure> {
             input,
             bundle,
             config,
+            bundle_digest,
             json,
         } => {
             let (bundle, config) = load(bundle.as_ref(), config.as_ref())?;
+            if let Some(expected) = &bundle_digest {
+                bundle.verify_digest(expected)?;
+            }
             let engine = PolicyEngine::new(&bundle, &config)?;
             let text = std::fs::read(&input)
                 .map_err(|e| Failure::BadInput(format!("{}: {e}", input.display())))?;
