@@ -6,15 +6,18 @@
 //! use std::sync::Arc;
 //! use aigov_audit::{AuditEntry, AuditEvent, AuditLog, MemoryAuditStore};
 //!
-//! let key = aigov_core::SignerKey::from_seed("aigov-store", [7; 32]).unwrap();
-//! let log = AuditLog::new(Arc::new(MemoryAuditStore::new())).with_signer(key.clone(), "example/audit");
-//! let event = AuditEvent::from_parts("custom", serde_json::json!({"note": "hello"})).unwrap();
-//! let entry = AuditEntry { time: chrono::Utc::now(), actor: "alice".parse().unwrap(), event };
-//! let receipt = log.append(&entry).unwrap();
-//! let checkpoint = log.checkpoint().unwrap();
-//! let proof = log.prove(receipt.index, Some(checkpoint.checkpoint.size)).unwrap();
-//! proof.verify().unwrap();
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let key = aigov_core::SignerKey::from_seed("aigov-store", [7; 32])?;
+//! let log = AuditLog::new(Arc::new(MemoryAuditStore::new())).with_signer(key, "example/audit");
+//! let event = AuditEvent::from_parts("custom", serde_json::json!({"note": "hello"}))?;
+//! let entry = AuditEntry { time: chrono::Utc::now(), actor: "alice".parse()?, event };
+//! let receipt = log.append(&entry)?;
+//! let checkpoint = log.checkpoint()?;
+//! let proof = log.prove(receipt.index, Some(checkpoint.checkpoint.size))?;
+//! proof.verify()?;
 //! assert_eq!(proof.root, checkpoint.checkpoint.root);
+//! # Ok(())
+//! # }
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

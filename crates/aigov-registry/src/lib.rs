@@ -5,9 +5,10 @@
 //! use std::sync::Arc;
 //! use aigov_registry::{MemoryArtifactStore, MemoryRegistryStore, NewModel, NewVersion, Registry, RiskClass};
 //!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let registry = Registry::new(Arc::new(MemoryRegistryStore::new()), Arc::new(MemoryArtifactStore::new()));
-//! let alice: aigov_core::ActorId = "alice@example.com".parse().unwrap();
-//! let name: aigov_core::ModelName = "login-risk".parse().unwrap();
+//! let alice: aigov_core::ActorId = "alice@example.com".parse()?;
+//! let name: aigov_core::ModelName = "login-risk".parse()?;
 //! registry.create_model(&alice, NewModel {
 //!     name: name.clone(),
 //!     description: "Scores login attempts".into(),
@@ -15,11 +16,13 @@
 //!     tags: Default::default(),
 //!     intended_purpose: "Step-up authentication".into(),
 //!     risk_class: RiskClass::High,
-//! }).unwrap();
-//! let dir = tempfile::tempdir().unwrap();
-//! std::fs::write(dir.path().join("weights.bin"), b"weights").unwrap();
-//! let (version, _event) = registry.register_version(&alice, &name, dir.path(), NewVersion::default()).unwrap();
+//! })?;
+//! let dir = tempfile::tempdir()?;
+//! std::fs::write(dir.path().join("weights.bin"), b"weights")?;
+//! let (version, _event) = registry.register_version(&alice, &name, dir.path(), NewVersion::default())?;
 //! assert_eq!(version.version.get(), 1);
+//! # Ok(())
+//! # }
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
