@@ -71,10 +71,10 @@ pub(crate) fn verify_version(
     let artifacts = registry.artifacts();
     let mut intact_files = true;
     for file in &version.files {
-        match artifacts.get_verified(&file.digest) {
-            Ok(bytes) if bytes.len() as u64 != file.size => {
+        match artifacts.verify_blob(&file.digest) {
+            Ok(size) if size != file.size => {
                 intact_files = false;
-                let detail = format!("{} bytes stored, {} recorded", bytes.len(), file.size);
+                let detail = format!("{size} bytes stored, {} recorded", file.size);
                 fail(FailureKind::ArtifactChanged, &file.name, detail);
             }
             Ok(_) => {}

@@ -726,4 +726,20 @@ fn materialize_refuses_names_that_escape() {
         );
     }
     assert!(!dest.path().parent().unwrap().join("escape").exists());
+    // Streaming copies never write over something already there, and re-check the digest.
+    let files = [ArtifactFile {
+        name: "w.bin".into(),
+        digest,
+        size: 1,
+    }];
+    store.materialize(&files, dest.path()).unwrap();
+    assert_eq!(std::fs::read(dest.path().join("w.bin")).unwrap(), b"x");
+    assert!(
+        store.materialize(&files, dest.path()).is_err(),
+        "existing file kept"
+    );
+    store.corrupt(&digest, b"y".to_vec());
+    let other = tempfile::tempdir().unwrap();
+    let err = store.materialize(&files, other.path()).unwrap_err();
+    assert!(matches!(err, RegistryError::Integrity(_)), "{err}");
 }

@@ -151,6 +151,18 @@ impl ArtifactStore for FsArtifactStore {
         Ok(bytes)
     }
 
+    fn open(&self, digest: &Digest) -> Result<Box<dyn Read + Send>, RegistryError> {
+        let path = self.path_of(digest);
+        self.check_no_symlinks(&path)?;
+        match File::open(&path) {
+            Ok(file) => Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, file))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(RegistryError::NotFound(format!("artifact {digest}")))
+            }
+            Err(e) => Err(io_error(&path, e)),
+        }
+    }
+
     fn exists(&self, digest: &Digest) -> Result<bool, RegistryError> {
         let path = self.path_of(digest);
         self.check_no_symlinks(&path)?;

@@ -54,11 +54,29 @@ impl ArtifactStore for MemoryArtifactStore {
             .ok_or_else(|| RegistryError::NotFound(format!("artifact {digest}")))
     }
 
+    fn open(&self, digest: &Digest) -> Result<Box<dyn std::io::Read + Send>, RegistryError> {
+        let blob = self
+            .lock()
+            .get(digest)
+            .cloned()
+            .ok_or_else(|| RegistryError::NotFound(format!("artifact {digest}")))?;
+        Ok(Box::new(std::io::Cursor::new(SharedBytes(blob))))
+    }
+
     fn exists(&self, digest: &Digest) -> Result<bool, RegistryError> {
         Ok(self.lock().contains_key(digest))
     }
 
     fn delete(&self, digest: &Digest) -> Result<bool, RegistryError> {
         Ok(self.lock().remove(digest).is_some())
+    }
+}
+
+/// Lets a cursor read a shared blob without copying it.
+struct SharedBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
     }
 }

@@ -7,9 +7,10 @@ pub use fs::FsArtifactStore;
 pub use memory::MemoryArtifactStore;
 
 use std::fmt::Debug;
+use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 
-use aigov_core::Digest;
+use aigov_core::{Digest, DigestWriter};
 
 use crate::{ArtifactFile, RegistryError};
 
@@ -21,6 +22,8 @@ pub trait ArtifactStore: Send + Sync + Debug {
     fn put_file(&self, path: &Path) -> Result<(Digest, u64), RegistryError>;
     /// Reads an artifact; `NotFound` if absent.
     fn get(&self, digest: &Digest) -> Result<Vec<u8>, RegistryError>;
+    /// Opens an artifact for streaming (model files can be far larger than memory).
+    fn open(&self, digest: &Digest) -> Result<Box<dyn Read + Send>, RegistryError>;
     /// Whether an artifact is present.
     fn exists(&self, digest: &Digest) -> Result<bool, RegistryError>;
     /// Removes an artifact; returns whether it was there.
@@ -41,25 +44,75 @@ pub trait ArtifactStoreExt: ArtifactStore {
         Ok(bytes)
     }
 
-    /// Writes a version's files under `dest`, refusing any name that would leave it.
+    /// Streams an artifact through SHA-256 and returns its size, failing if it no longer
+    /// hashes to its address.
+    fn verify_blob(&self, digest: &Digest) -> Result<u64, RegistryError> {
+        let mut reader = self.open(digest)?;
+        let mut hasher = DigestWriter::new();
+        let size = std::io::copy(&mut reader, &mut hasher)
+            .map_err(|e| RegistryError::storage("artifact store", format!("{digest}: {e}")))?;
+        let actual = hasher.finish();
+        if &actual != digest {
+            return Err(RegistryError::Integrity(format!(
+                "artifact {digest} now hashes to {actual}"
+            )));
+        }
+        Ok(size)
+    }
+
+    /// Writes a version's files under `dest` (streaming, never over an existing file),
+    /// refusing any name that would leave it and any content that no longer matches.
     fn materialize(&self, files: &[ArtifactFile], dest: &Path) -> Result<(), RegistryError> {
+        let fs_error = |path: &Path, e: std::io::Error| {
+            RegistryError::storage("filesystem", format!("{}: {e}", path.display()))
+        };
         for file in files {
             let target = dest.join(safe_relative_path(&file.name)?);
-            let bytes = self.get_verified(&file.digest)?;
             if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    RegistryError::storage("filesystem", format!("{}: {e}", parent.display()))
-                })?;
+                std::fs::create_dir_all(parent).map_err(|e| fs_error(parent, e))?;
             }
-            std::fs::write(&target, bytes).map_err(|e| {
-                RegistryError::storage("filesystem", format!("{}: {e}", target.display()))
-            })?;
+            let mut out = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&target)
+                .map_err(|e| fs_error(&target, e))?;
+            let mut tee = HashingCopy {
+                out: &mut out,
+                hasher: DigestWriter::new(),
+            };
+            std::io::copy(&mut self.open(&file.digest)?, &mut tee)
+                .map_err(|e| fs_error(&target, e))?;
+            let actual = tee.hasher.finish();
+            if actual != file.digest {
+                return Err(RegistryError::Integrity(format!(
+                    "artifact {} for {} now hashes to {actual}",
+                    file.digest, file.name
+                )));
+            }
         }
         Ok(())
     }
 }
 
 impl<T: ArtifactStore + ?Sized> ArtifactStoreExt for T {}
+
+/// Writes to a file while hashing what passes through.
+struct HashingCopy<'a> {
+    out: &'a mut std::fs::File,
+    hasher: DigestWriter,
+}
+
+impl Write for HashingCopy<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
 
 /// Turns a manifest name into a relative path that cannot escape its directory.
 ///
