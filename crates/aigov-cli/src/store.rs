@@ -18,7 +18,7 @@ pub struct GlobalArgs {
     /// The store: a directory (default `./.aigov`) or a `postgres://` URL.
     #[arg(long, global = true, env = "AIGOV_STORE", default_value = ".aigov")]
     pub store: String,
-    /// With a `postgres://` store: the directory for artifacts and keys.
+    /// With a `postgres://` store: the directory for keys and the trust store.
     #[arg(long, global = true, env = "AIGOV_ARTIFACTS", default_value = ".aigov")]
     pub artifacts: PathBuf,
     /// Who is acting; recorded in every change (default: $USER@local).
@@ -66,8 +66,14 @@ impl GlobalArgs {
     /// Opens the store; with `create`, makes a missing directory store.
     pub fn open(&self, create: bool) -> Result<OpenStore, Failure> {
         let home = self.home();
-        let records: Arc<dyn RegistryStore> = if self.is_postgres() {
-            Arc::new(PostgresRegistryStore::connect(&self.store)?)
+        // With PostgreSQL, artifacts live in the database too, so every replica sees them.
+        let (records, artifacts): (
+            Arc<dyn RegistryStore>,
+            Arc<dyn aigov_registry::ArtifactStore>,
+        ) = if self.is_postgres() {
+            let store = PostgresRegistryStore::connect(&self.store)?;
+            let artifacts = aigov_registry::PostgresArtifactStore::new(&store);
+            (Arc::new(store), Arc::new(artifacts))
         } else {
             let db = home.join(DATABASE);
             if !create && !db.exists() {
@@ -78,11 +84,14 @@ impl GlobalArgs {
             }
             std::fs::create_dir_all(&home)
                 .map_err(|e| Failure::Internal(format!("{}: {e}", home.display())))?;
-            Arc::new(SqliteRegistryStore::open(&db)?)
+            let artifacts = FsArtifactStore::open(home.join("artifacts"))?.verify_on_read(true);
+            (
+                Arc::new(SqliteRegistryStore::open(&db)?),
+                Arc::new(artifacts),
+            )
         };
-        let artifacts = FsArtifactStore::open(home.join("artifacts"))?.verify_on_read(true);
         Ok(OpenStore {
-            registry: Registry::new(records, Arc::new(artifacts)),
+            registry: Registry::new(records, artifacts),
             home,
         })
     }

@@ -47,6 +47,8 @@ pub use approval::{
     APPROVAL_PREDICATE_TYPE, ApprovalCheck, ApprovalPredicate, ApprovalProblem, Approver, Decision,
     TrustStore, verify_approval,
 };
+#[cfg(feature = "postgres")]
+pub use artifact::PostgresArtifactStore;
 pub use artifact::{ArtifactStore, ArtifactStoreExt, FsArtifactStore, MemoryArtifactStore};
 pub use deployment::{DeploymentAction, DeploymentRecord, serving_at, serving_stack};
 pub use error::RegistryError;

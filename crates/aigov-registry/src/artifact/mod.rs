@@ -2,9 +2,13 @@
 
 mod fs;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 
 pub use fs::FsArtifactStore;
 pub use memory::MemoryArtifactStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresArtifactStore;
 
 use std::fmt::Debug;
 use std::io::{Read, Write};

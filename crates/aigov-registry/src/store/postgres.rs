@@ -20,7 +20,8 @@ mod embedded {
     refinery::embed_migrations!("migrations/postgres");
 }
 
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+/// The connection pool type.
+pub type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
 fn db_error(e: postgres::Error) -> RegistryError {
     match e.code() {
@@ -56,6 +57,11 @@ impl PostgresRegistryStore {
         let store = PostgresRegistryStore { pool };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// The connection pool, shared with the PostgreSQL artifact store.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
     }
 
     fn client(
