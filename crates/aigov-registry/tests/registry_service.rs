@@ -690,6 +690,9 @@ fn filesystem_artifacts_are_atomic_contained_and_rehashed() {
 
     std::fs::write(store.path_of(&d), b"tampered").unwrap();
     assert!(matches!(store.get(&d), Err(RegistryError::Integrity(_))));
+    // Storing the same bytes again repairs the damaged copy instead of trusting it.
+    assert_eq!(store.put(b"model bytes").unwrap(), d);
+    assert_eq!(store.get(&d).unwrap(), b"model bytes");
 
     // A symlink planted inside the store is refused, not followed.
     let outside = dir.path().join("secret");

@@ -77,7 +77,8 @@ impl FsArtifactStore {
     fn install(&self, tmp: tempfile::NamedTempFile, digest: &Digest) -> Result<(), RegistryError> {
         let target = self.path_of(digest);
         self.check_no_symlinks(&target)?;
-        if target.exists() {
+        // A damaged copy under this address is replaced rather than trusted.
+        if self.intact(digest)? {
             return Ok(());
         }
         let dir = target.parent().unwrap_or(&self.root).to_path_buf();
@@ -94,6 +95,20 @@ impl FsArtifactStore {
         Ok(())
     }
 
+    /// True when a file is stored at `digest`'s address and still hashes to it.
+    fn intact(&self, digest: &Digest) -> Result<bool, RegistryError> {
+        let path = self.path_of(digest);
+        self.check_no_symlinks(&path)?;
+        let mut file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(io_error(&path, e)),
+        };
+        let mut hasher = DigestWriter::new();
+        std::io::copy(&mut file, &mut hasher).map_err(|e| io_error(&path, e))?;
+        Ok(&hasher.finish() == digest)
+    }
+
     fn temp_file(&self) -> Result<tempfile::NamedTempFile, RegistryError> {
         let dir = self.root.join("tmp");
         tempfile::NamedTempFile::new_in(&dir).map_err(|e| io_error(&dir, e))
@@ -103,7 +118,7 @@ impl FsArtifactStore {
 impl ArtifactStore for FsArtifactStore {
     fn put(&self, bytes: &[u8]) -> Result<Digest, RegistryError> {
         let digest = Digest::of(bytes);
-        if self.exists(&digest)? {
+        if self.intact(&digest)? {
             return Ok(digest);
         }
         let mut tmp = self.temp_file()?;
