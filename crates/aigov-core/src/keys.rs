@@ -414,6 +414,17 @@ mod tests {
     }
 
     #[test]
+    fn key_names_cannot_escape_the_key_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["../evil", "a/b", ".."] {
+            let key = SignerKey::from_seed(name, [1; 32]).unwrap();
+            let err = key.save(&dir.path().join("keys")).unwrap_err();
+            assert!(err.to_string().contains("file name"), "{name}: {err}");
+        }
+        assert!(!dir.path().join("evil.key").exists());
+    }
+
+    #[test]
     fn debug_never_shows_the_seed() {
         let key = SignerKey::from_seed("k", [7u8; 32]).unwrap();
         let debug = format!("{key:?}");
