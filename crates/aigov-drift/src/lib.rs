@@ -1,0 +1,22 @@
+//! Drift statistics for aigov, written to reproduce scipy's numbers (and Evidently's usage of
+//! them) on the same data. This first part holds the distance and categorical tests; the
+//! Kolmogorov-Smirnov, Anderson-Darling, t and Mann-Whitney tests, reference profiles and
+//! monitors follow.
+//!
+//! ```
+//! let d = aigov_drift::wasserstein(&[0.1, 0.5, 0.9, 1.3, 2.0], &[0.2, 0.4, 1.5, 2.5, 3.0, 3.5]).unwrap();
+//! assert!((d - 0.9166666666666667).abs() < 1e-15);
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod categorical;
+mod error;
+mod numeric;
+
+pub use categorical::{
+    ChiSquare, ZTest, chisquare_evidently, hellinger, jensenshannon, kl_divergence,
+    two_proportion_z,
+};
+pub use error::DriftError;
+pub use numeric::{wasserstein, wasserstein_normed};

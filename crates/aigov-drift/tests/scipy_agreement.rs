@@ -1,0 +1,160 @@
+//! Agreement with scipy 1.17 on the fixtures written by tests/oracles/drift_scipy_fixtures.py.
+
+use std::path::Path;
+
+use aigov_drift::{
+    chisquare_evidently, hellinger, jensenshannon, kl_divergence, two_proportion_z, wasserstein,
+    wasserstein_normed,
+};
+use serde_json::Value;
+
+fn fixture() -> Value {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/drift/scipy_stats.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Compares with a fixture value; `null` is matched against the case's `nonfinite` record.
+fn agree(case: &Value, path: &str, expected: &Value, actual: f64, relative: f64) {
+    let name = case["name"].as_str().unwrap();
+    match expected.as_f64() {
+        Some(e) => {
+            let tolerance = relative * e.abs().max(1e-3);
+            assert!(
+                (actual - e).abs() <= tolerance.max(1e-12),
+                "{name} {path}: {actual} vs scipy {e}"
+            );
+        }
+        None => {
+            let kind = case["nonfinite"][path].as_str().unwrap_or("missing");
+            let ok = match kind {
+                "nan" => actual.is_nan(),
+                "inf" => actual == f64::INFINITY,
+                "-inf" => actual == f64::NEG_INFINITY,
+                other => panic!(
+                    "{name} {path}: null in the fixture without a nonfinite record ({other})"
+                ),
+            };
+            assert!(ok, "{name} {path}: {actual} vs scipy {kind}");
+        }
+    }
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+fn counts(v: &Value) -> Vec<u64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn wasserstein_matches_scipy_and_evidently() {
+    let fixture = fixture();
+    let mut checked = 0;
+    for case in fixture["numeric"].as_array().unwrap() {
+        let (r, c) = (floats(&case["reference"]), floats(&case["current"]));
+        agree(
+            case,
+            "wasserstein",
+            &case["wasserstein"],
+            wasserstein(&r, &c).unwrap(),
+            1e-12,
+        );
+        agree(
+            case,
+            "wasserstein_normed",
+            &case["wasserstein_normed"],
+            wasserstein_normed(&r, &c).unwrap(),
+            1e-12,
+        );
+        checked += 1;
+    }
+    assert!(checked >= 40, "{checked} cases");
+}
+
+#[test]
+fn categorical_statistics_match_scipy() {
+    let fixture = fixture();
+    let mut checked = 0;
+    for case in fixture["categorical"].as_array().unwrap() {
+        let (r, c) = (
+            counts(&case["reference_counts"]),
+            counts(&case["current_counts"]),
+        );
+        let chi = chisquare_evidently(&r, &c).unwrap();
+        agree(
+            case,
+            "chisquare.statistic",
+            &case["chisquare"]["statistic"],
+            chi.statistic,
+            1e-12,
+        );
+        agree(
+            case,
+            "chisquare.pvalue",
+            &case["chisquare"]["pvalue"],
+            chi.pvalue,
+            1e-9,
+        );
+        assert_eq!(chi.dof as u64, case["chisquare"]["dof"].as_u64().unwrap());
+        agree(
+            case,
+            "jensenshannon.natural",
+            &case["jensenshannon"]["natural"],
+            jensenshannon(&r, &c, None).unwrap(),
+            1e-12,
+        );
+        agree(
+            case,
+            "jensenshannon.base2",
+            &case["jensenshannon"]["base2"],
+            jensenshannon(&r, &c, Some(2.0)).unwrap(),
+            1e-12,
+        );
+        agree(
+            case,
+            "kl_entropy",
+            &case["kl_entropy"],
+            kl_divergence(&r, &c).unwrap(),
+            1e-12,
+        );
+        agree(
+            case,
+            "hellinger.sqrt_half_sum_sq",
+            &case["hellinger"]["sqrt_half_sum_sq"],
+            hellinger(&r, &c).unwrap(),
+            1e-12,
+        );
+        if case["z_test"].is_object() {
+            let z = two_proportion_z(&r, &c).unwrap();
+            agree(case, "z_test.z", &case["z_test"]["z"], z.z, 1e-12);
+            agree(
+                case,
+                "z_test.pvalue_2sf",
+                &case["z_test"]["pvalue_2sf"],
+                z.pvalue,
+                1e-9,
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 15, "{checked} cases");
+}
+
+#[test]
+fn bad_input_is_a_typed_error() {
+    assert!(wasserstein(&[], &[1.0]).is_err());
+    assert!(wasserstein(&[f64::NAN], &[1.0]).is_err());
+    assert!(chisquare_evidently(&[1, 2], &[1]).is_err());
+    assert!(jensenshannon(&[0, 0], &[1, 2], None).is_err());
+    assert!(two_proportion_z(&[1, 2, 3], &[1, 2, 3]).is_err());
+}
