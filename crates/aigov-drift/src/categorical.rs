@@ -104,10 +104,14 @@ pub fn kl_divergence(reference: &[u64], current: &[u64]) -> Result<f64, DriftErr
     let q = proportions(current, nc);
     Ok(p.iter()
         .zip(&q)
-        .map(|(a, b)| match (*a, *b) {
-            (a, _) if a == 0.0 => 0.0,
-            (_, b) if b == 0.0 => f64::INFINITY,
-            (a, b) => a * (a / b).ln(),
+        .map(|(&a, &b)| {
+            if a == 0.0 {
+                0.0
+            } else if b == 0.0 {
+                f64::INFINITY
+            } else {
+                a * (a / b).ln()
+            }
         })
         .sum())
 }
