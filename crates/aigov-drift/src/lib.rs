@@ -1,7 +1,7 @@
 //! Drift statistics for aigov, written to reproduce scipy's numbers (and Evidently's usage of
-//! them) on the same data. This first part holds the distance and categorical tests; the
-//! Kolmogorov-Smirnov, Anderson-Darling, t and Mann-Whitney tests, reference profiles and
-//! monitors follow.
+//! them) on the same data. This first part holds the distance and categorical tests and the
+//! two-sample Kolmogorov-Smirnov statistic with its exact p-value; the asymptotic KS p-value,
+//! Anderson-Darling, t and Mann-Whitney tests, reference profiles and monitors follow.
 //!
 //! ```
 //! let d = aigov_drift::wasserstein(&[0.1, 0.5, 0.9, 1.3, 2.0], &[0.2, 0.4, 1.5, 2.5, 3.0, 3.5]).unwrap();
@@ -12,6 +12,7 @@
 
 mod categorical;
 mod error;
+mod ks;
 mod numeric;
 
 pub use categorical::{
@@ -19,4 +20,5 @@ pub use categorical::{
     two_proportion_z,
 };
 pub use error::DriftError;
+pub use ks::{KsStatistic, ks_exact_pvalue, ks_statistic};
 pub use numeric::{wasserstein, wasserstein_normed};

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use aigov_drift::{
-    chisquare_evidently, hellinger, jensenshannon, kl_divergence, two_proportion_z, wasserstein,
-    wasserstein_normed,
+    chisquare_evidently, hellinger, jensenshannon, kl_divergence, ks_exact_pvalue, ks_statistic,
+    two_proportion_z, wasserstein, wasserstein_normed,
 };
 use serde_json::Value;
 
@@ -79,6 +79,52 @@ fn wasserstein_matches_scipy_and_evidently() {
         checked += 1;
     }
     assert!(checked >= 40, "{checked} cases");
+}
+
+#[test]
+fn ks_statistic_and_exact_pvalue_match_scipy() {
+    let fixture = fixture();
+    let (mut statistics, mut exact) = (0, 0);
+    for case in fixture["numeric"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let (r, c) = (floats(&case["reference"]), floats(&case["current"]));
+        let ks = &case["ks"];
+        let stat = ks_statistic(&r, &c).unwrap();
+        assert_eq!(
+            stat.statistic,
+            ks["statistic_asymp"].as_f64().unwrap(),
+            "{name}: D"
+        );
+        assert_eq!(
+            stat.location,
+            ks["statistic_location"].as_f64().unwrap(),
+            "{name}: location"
+        );
+        assert_eq!(
+            i64::from(stat.sign),
+            ks["statistic_sign"].as_i64().unwrap(),
+            "{name}: sign"
+        );
+        statistics += 1;
+        match (ks_exact_pvalue(&stat), ks["pvalue_exact"].is_null()) {
+            (Some((d, p)), false) => {
+                agree(case, "ks.pvalue_exact", &ks["pvalue_exact"], p, 1e-9);
+                assert_eq!(
+                    d,
+                    ks["statistic_exact"].as_f64().unwrap(),
+                    "{name}: rounded D"
+                );
+                exact += 1;
+            }
+            (None, true) => {}
+            (ours, _) => panic!("{name}: exact p {ours:?} vs scipy {}", ks["pvalue_exact"]),
+        }
+    }
+    eprintln!("{statistics} statistics, {exact} exact p-values agree with scipy");
+    assert!(
+        statistics >= 40 && exact >= 30,
+        "{statistics} statistics, {exact} exact p-values"
+    );
 }
 
 #[test]
