@@ -6,23 +6,11 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn aigov(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aigov"))
-        .args(args)
-        .env("AIGOV_STORE", store)
-        .env("AIGOV_ACTOR", "ds@example.com")
-        .output()
-        .expect("run aigov")
-}
+mod common;
+use common::{aigov_as, ok};
 
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+fn aigov(store: &Path, args: &[&str]) -> Output {
+    aigov_as(store, "ds@example.com", args)
 }
 
 fn code(out: &Output) -> Option<i32> {

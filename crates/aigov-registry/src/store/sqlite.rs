@@ -149,6 +149,27 @@ fn insert_tags(tx: &rusqlite::Transaction<'_>, v: &ModelVersion) -> Result<(), R
     Ok(())
 }
 
+/// Writes a model's tags, replacing any it had.
+fn replace_model_tags(
+    tx: &rusqlite::Transaction<'_>,
+    model: &RegisteredModel,
+) -> Result<(), RegistryError> {
+    tx.execute(
+        "DELETE FROM registry_model_tags WHERE name = ?1",
+        params![model.name.as_str()],
+    )
+    .map_err(db_error)?;
+    let mut insert = tx
+        .prepare_cached("INSERT INTO registry_model_tags (name, key, value) VALUES (?1, ?2, ?3)")
+        .map_err(db_error)?;
+    for (k, v) in &model.tags {
+        insert
+            .execute(params![model.name.as_str(), k, v])
+            .map_err(db_error)?;
+    }
+    Ok(())
+}
+
 fn replace_tags(tx: &rusqlite::Transaction<'_>, v: &ModelVersion) -> Result<(), RegistryError> {
     tx.prepare_cached("DELETE FROM registry_version_tags WHERE name = ?1 AND version = ?2")
         .and_then(|mut s| s.execute(params![v.name.as_str(), v.version.get() as i64]))
@@ -174,13 +195,7 @@ impl RegistryStore for SqliteRegistryStore {
             }
             other => other,
         })?;
-        for (k, v) in &model.tags {
-            tx.execute(
-                "INSERT INTO registry_model_tags (name, key, value) VALUES (?1, ?2, ?3)",
-                params![model.name.as_str(), k, v],
-            )
-            .map_err(db_error)?;
-        }
+        replace_model_tags(&tx, model)?;
         tx.commit().map_err(db_error)
     }
 
@@ -200,18 +215,7 @@ impl RegistryStore for SqliteRegistryStore {
         if n == 0 {
             return Err(RegistryError::NotFound(format!("model {}", model.name)));
         }
-        tx.execute(
-            "DELETE FROM registry_model_tags WHERE name = ?1",
-            params![model.name.as_str()],
-        )
-        .map_err(db_error)?;
-        for (k, v) in &model.tags {
-            tx.execute(
-                "INSERT INTO registry_model_tags (name, key, value) VALUES (?1, ?2, ?3)",
-                params![model.name.as_str(), k, v],
-            )
-            .map_err(db_error)?;
-        }
+        replace_model_tags(&tx, model)?;
         tx.commit().map_err(db_error)
     }
 
