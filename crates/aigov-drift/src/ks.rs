@@ -1,10 +1,11 @@
-//! The two-sample Kolmogorov-Smirnov statistic and its exact p-value, ported from scipy's
-//! `ks_2samp` (statrs' p-values differ from scipy's). The asymptotic p-value
-//! (`kstwo.sf(D, round(mn/(m+n)))`) is not here yet.
+//! The two-sample Kolmogorov-Smirnov test, ported from scipy's `ks_2samp` (statrs' p-values
+//! differ from scipy's): the statistic, the exact p-value and the asymptotic one
+//! (`kstwo.sf(D, round(mn/(m+n)))`).
 
 use serde::{Deserialize, Serialize};
 
 use crate::DriftError;
+use crate::kolmogorov::kstwo_sf;
 
 /// The two-sample KS statistic and where it is attained.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -147,4 +148,57 @@ pub fn ks_exact_pvalue(stat: &KsStatistic) -> Option<(f64, f64)> {
         outer_prob_inside(n1, n2, g, h)
     };
     (p.is_finite() && (0.0..=1.0).contains(&p)).then_some((d, p))
+}
+
+/// The asymptotic two-sided p-value as scipy computes it: the finite-n one-sample
+/// distribution at n = round_half_even(mn/(m+n)), `kstwo.sf(D, n)`.
+pub fn ks_asymp_pvalue(stat: &KsStatistic) -> f64 {
+    let (n1, n2) = (stat.n_reference as f64, stat.n_current as f64);
+    let n_eff = (n1 * n2 / (n1 + n2)).round_ties_even();
+    kstwo_sf(n_eff as u64, stat.statistic)
+}
+
+/// Which p-value a KS test reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KsMethod {
+    /// The exact distribution of the two-sample statistic.
+    Exact,
+    /// The finite-n one-sample distribution at the effective size.
+    Asymptotic,
+}
+
+/// A two-sample KS test: scipy's `ks_2samp(reference, current)` with `method='auto'`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KsTest {
+    /// The statistic (rounded to the lattice h/lcm when the exact method ran, as scipy does).
+    pub statistic: KsStatistic,
+    /// The two-sided p-value.
+    pub p_value: f64,
+    /// How the p-value was computed.
+    pub method: KsMethod,
+}
+
+/// Largest sample size for which `method='auto'` takes the exact p-value (scipy's MAX_AUTO_N).
+pub const KS_MAX_AUTO_N: usize = 10_000;
+
+/// The two-sided two-sample KS test with scipy's automatic method choice: exact when both
+/// samples have at most 10,000 values (and the exact computation succeeds), else asymptotic.
+pub fn ks_2samp(reference: &[f64], current: &[f64]) -> Result<KsTest, DriftError> {
+    let mut statistic = ks_statistic(reference, current)?;
+    if statistic.n_reference.max(statistic.n_current) <= KS_MAX_AUTO_N
+        && let Some((d, p)) = ks_exact_pvalue(&statistic)
+    {
+        statistic.statistic = d;
+        return Ok(KsTest {
+            statistic,
+            p_value: p,
+            method: KsMethod::Exact,
+        });
+    }
+    Ok(KsTest {
+        p_value: ks_asymp_pvalue(&statistic),
+        statistic,
+        method: KsMethod::Asymptotic,
+    })
 }

@@ -12,13 +12,19 @@
 
 mod categorical;
 mod error;
+mod kolmogorov;
 mod ks;
 mod numeric;
+mod smirnov;
 
 pub use categorical::{
     ChiSquare, ZTest, chisquare_evidently, hellinger, jensenshannon, kl_divergence,
     two_proportion_z,
 };
 pub use error::DriftError;
-pub use ks::{KsStatistic, ks_exact_pvalue, ks_statistic};
+pub use kolmogorov::kstwo_sf;
+pub use ks::{
+    KS_MAX_AUTO_N, KsMethod, KsStatistic, KsTest, ks_2samp, ks_asymp_pvalue, ks_exact_pvalue,
+    ks_statistic,
+};
 pub use numeric::{wasserstein, wasserstein_normed};

@@ -3,8 +3,9 @@
 use std::path::Path;
 
 use aigov_drift::{
-    chisquare_evidently, hellinger, jensenshannon, kl_divergence, ks_exact_pvalue, ks_statistic,
-    two_proportion_z, wasserstein, wasserstein_normed,
+    KsMethod, chisquare_evidently, hellinger, jensenshannon, kl_divergence, ks_2samp,
+    ks_asymp_pvalue, ks_exact_pvalue, ks_statistic, kstwo_sf, two_proportion_z, wasserstein,
+    wasserstein_normed,
 };
 use serde_json::Value;
 
@@ -119,6 +120,35 @@ fn ks_statistic_and_exact_pvalue_match_scipy() {
             (None, true) => {}
             (ours, _) => panic!("{name}: exact p {ours:?} vs scipy {}", ks["pvalue_exact"]),
         }
+        agree(
+            case,
+            "ks.pvalue_asymp",
+            &ks["pvalue_asymp"],
+            ks_asymp_pvalue(&stat),
+            1e-9,
+        );
+        let auto = ks_2samp(&r, &c).unwrap();
+        agree(
+            case,
+            "ks.pvalue_auto",
+            &ks["pvalue_auto"],
+            auto.p_value,
+            1e-9,
+        );
+        assert_eq!(
+            auto.statistic.statistic,
+            ks["statistic"].as_f64().unwrap(),
+            "{name}: auto D"
+        );
+        let method = match auto.method {
+            KsMethod::Exact => "exact",
+            KsMethod::Asymptotic => "asymp",
+        };
+        assert_eq!(
+            method,
+            ks["auto_method"].as_str().unwrap(),
+            "{name}: method"
+        );
     }
     eprintln!("{statistics} statistics, {exact} exact p-values agree with scipy");
     assert!(
@@ -203,4 +233,28 @@ fn bad_input_is_a_typed_error() {
     assert!(chisquare_evidently(&[1, 2], &[1]).is_err());
     assert!(jensenshannon(&[0, 0], &[1, 2], None).is_err());
     assert!(two_proportion_z(&[1, 2, 3], &[1, 2, 3]).is_err());
+}
+
+#[test]
+fn kstwo_survival_function_matches_scipy_on_every_branch() {
+    let fixture = fixture();
+    let mut branches = std::collections::BTreeSet::new();
+    let mut worst = 0.0f64;
+    for row in fixture["kstwo_sf"].as_array().unwrap() {
+        let (n, d) = (row["n"].as_u64().unwrap(), row["d"].as_f64().unwrap());
+        let expected = row["sf"].as_f64().unwrap();
+        let ours = kstwo_sf(n, d);
+        let branch = row["branch"].as_str().unwrap();
+        let tolerance = (1e-9 * expected.abs()).max(1e-12);
+        assert!(
+            (ours - expected).abs() <= tolerance,
+            "kstwo.sf({d}, {n}) [{branch}]: {ours} vs scipy {expected}"
+        );
+        if expected > 0.0 {
+            worst = worst.max((ours - expected).abs() / expected);
+        }
+        branches.insert(branch.to_string());
+    }
+    eprintln!("kstwo.sf: worst relative difference from scipy {worst:e}");
+    assert!(branches.len() >= 12, "branches covered: {branches:?}");
 }
