@@ -10,13 +10,17 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod anderson;
 mod categorical;
 mod error;
 mod kolmogorov;
 mod ks;
+mod location;
 mod numeric;
+mod sample;
 mod smirnov;
 
+pub use anderson::{AndersonDarling, PValueClamp, anderson_ksamp};
 pub use categorical::{
     ChiSquare, ZTest, chisquare_evidently, hellinger, jensenshannon, kl_divergence,
     two_proportion_z,
@@ -27,4 +31,5 @@ pub use ks::{
     KS_MAX_AUTO_N, KsMethod, KsStatistic, KsTest, ks_2samp, ks_asymp_pvalue, ks_exact_pvalue,
     ks_statistic,
 };
+pub use location::{MannWhitney, MannWhitneyMethod, WelchT, mann_whitney_u, welch_t_test};
 pub use numeric::{wasserstein, wasserstein_normed};

@@ -1,36 +1,7 @@
 //! Distances between numeric samples.
 
 use crate::DriftError;
-
-fn sorted_finite(what: &'static str, sample: &[f64]) -> Result<Vec<f64>, DriftError> {
-    if sample.is_empty() {
-        return Err(DriftError::invalid(what, "the sample is empty"));
-    }
-    if let Some(x) = sample.iter().find(|x| !x.is_finite()) {
-        return Err(DriftError::invalid(
-            what,
-            format!("{x} is not a finite number"),
-        ));
-    }
-    let mut v = sample.to_vec();
-    v.sort_by(f64::total_cmp);
-    Ok(v)
-}
-
-/// Neumaier-compensated sum, so long sums agree with numpy's pairwise sum to a few ulp.
-fn accurate_sum(terms: impl Iterator<Item = f64>) -> f64 {
-    let (mut sum, mut carry) = (0.0f64, 0.0f64);
-    for t in terms {
-        let s = sum + t;
-        carry += if sum.abs() >= t.abs() {
-            (sum - s) + t
-        } else {
-            (t - s) + sum
-        };
-        sum = s;
-    }
-    sum + carry
-}
+use crate::sample::{accurate_sum, sorted_finite};
 
 /// The first Wasserstein distance between two samples, as `scipy.stats.wasserstein_distance`:
 /// the integral of the absolute difference of their empirical CDFs.

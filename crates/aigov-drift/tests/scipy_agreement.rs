@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use aigov_drift::{
-    KsMethod, chisquare_evidently, hellinger, jensenshannon, kl_divergence, ks_2samp,
-    ks_asymp_pvalue, ks_exact_pvalue, ks_statistic, kstwo_sf, two_proportion_z, wasserstein,
-    wasserstein_normed,
+    KsMethod, MannWhitneyMethod, PValueClamp, anderson_ksamp, chisquare_evidently, hellinger,
+    jensenshannon, kl_divergence, ks_2samp, ks_asymp_pvalue, ks_exact_pvalue, ks_statistic,
+    kstwo_sf, mann_whitney_u, two_proportion_z, wasserstein, wasserstein_normed, welch_t_test,
 };
 use serde_json::Value;
 
@@ -257,4 +257,93 @@ fn kstwo_survival_function_matches_scipy_on_every_branch() {
     }
     eprintln!("kstwo.sf: worst relative difference from scipy {worst:e}");
     assert!(branches.len() >= 12, "branches covered: {branches:?}");
+}
+
+#[test]
+fn anderson_t_and_mann_whitney_match_scipy() {
+    let fixture = fixture();
+    let (mut ad, mut t, mut mw) = (0, 0, 0);
+    for case in fixture["numeric"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let (r, c) = (floats(&case["reference"]), floats(&case["current"]));
+
+        let expected = &case["anderson_ksamp"];
+        match anderson_ksamp(&[&r, &c]) {
+            Ok(res) => {
+                agree(
+                    case,
+                    "anderson_ksamp.statistic",
+                    &expected["statistic"],
+                    res.statistic,
+                    1e-9,
+                );
+                agree(
+                    case,
+                    "anderson_ksamp.pvalue",
+                    &expected["pvalue"],
+                    res.p_value,
+                    1e-9,
+                );
+                let clamp = match res.clamp {
+                    PValueClamp::Interpolated => None,
+                    PValueClamp::CappedAt025 => Some("capped_at_0.25"),
+                    PValueClamp::FlooredAt0001 => Some("floored_at_0.001"),
+                };
+                assert_eq!(clamp, expected["pvalue_clamp"].as_str(), "{name}: AD clamp");
+                ad += 1;
+            }
+            Err(e) => assert!(
+                expected["error"].is_string(),
+                "{name}: AD refused ({e}) where scipy gave {expected}"
+            ),
+        }
+
+        let expected = &case["ttest_ind"];
+        let res = welch_t_test(&r, &c).unwrap();
+        agree(
+            case,
+            "ttest_ind.statistic",
+            &expected["statistic"],
+            res.statistic,
+            1e-9,
+        );
+        agree(
+            case,
+            "ttest_ind.pvalue",
+            &expected["pvalue"],
+            res.p_value,
+            1e-9,
+        );
+        agree(case, "ttest_ind.df", &expected["df"], res.df, 1e-9);
+        t += 1;
+
+        let expected = &case["mannwhitneyu"];
+        let res = mann_whitney_u(&r, &c).unwrap();
+        agree(
+            case,
+            "mannwhitneyu.statistic",
+            &expected["statistic"],
+            res.statistic,
+            1e-12,
+        );
+        agree(
+            case,
+            "mannwhitneyu.pvalue_auto",
+            &expected["pvalue_auto"],
+            res.p_value,
+            1e-9,
+        );
+        let method = match res.method {
+            MannWhitneyMethod::Exact => "exact",
+            MannWhitneyMethod::Asymptotic => "asymptotic",
+        };
+        assert_eq!(
+            method,
+            expected["auto_method"].as_str().unwrap(),
+            "{name}: MW method"
+        );
+        mw += 1;
+    }
+    eprintln!("{ad} Anderson-Darling, {t} Welch t, {mw} Mann-Whitney results agree with scipy");
+    assert!(ad >= 40 && t >= 45 && mw >= 45);
 }

@@ -1,0 +1,164 @@
+//! Tests of a shift in location: Welch's t-test (`scipy.stats.ttest_ind(equal_var=False)`) and
+//! the two-sided Mann-Whitney U test (`scipy.stats.mannwhitneyu`, method auto). Evidently's
+//! `mannw` is one-sided (alternative 'greater'), which misses a drop; aigov tests both sides.
+
+use serde::{Deserialize, Serialize};
+use statrs::function::beta::checked_beta_reg;
+use statrs::function::erf::erfc;
+
+use crate::DriftError;
+use crate::sample::{mean, sorted_finite, variance};
+
+/// The result of Welch's unequal-variance t-test.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WelchT {
+    /// t = (mean_ref - mean_cur) / standard error; NaN when both samples are one constant.
+    pub statistic: f64,
+    /// The two-sided p-value.
+    pub p_value: f64,
+    /// Welch-Satterthwaite degrees of freedom (1 when undefined, as scipy reports).
+    pub df: f64,
+}
+
+/// Welch's t-test of equal means (two-sided); each sample needs at least two values.
+pub fn welch_t_test(reference: &[f64], current: &[f64]) -> Result<WelchT, DriftError> {
+    for (what, s) in [("reference", reference), ("current", current)] {
+        sorted_finite(what, s)?;
+        if s.len() < 2 {
+            return Err(DriftError::invalid(
+                what,
+                "the t-test needs at least two values",
+            ));
+        }
+    }
+    let (n1, n2) = (reference.len() as f64, current.len() as f64);
+    let (v1, v2) = (variance(reference, 1.0) / n1, variance(current, 1.0) / n2);
+    let df = (v1 + v2).powi(2) / (v1 * v1 / (n1 - 1.0) + v2 * v2 / (n2 - 1.0));
+    let df = if df.is_nan() { 1.0 } else { df };
+    let statistic = (mean(reference) - mean(current)) / (v1 + v2).sqrt();
+    Ok(WelchT {
+        statistic,
+        p_value: student_t_two_sided(statistic, df),
+        df,
+    })
+}
+
+/// 2·P(T_df > |t|) through the regularized incomplete beta, so that small p-values keep
+/// their relative precision.
+fn student_t_two_sided(t: f64, df: f64) -> f64 {
+    if t.is_nan() {
+        return f64::NAN;
+    }
+    if t.is_infinite() {
+        return 0.0;
+    }
+    let x = df / (df + t * t);
+    checked_beta_reg(df / 2.0, 0.5, x).map_or(f64::NAN, |p| p.clamp(0.0, 1.0))
+}
+
+/// How a Mann-Whitney p-value was computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MannWhitneyMethod {
+    /// The exact null distribution of U (small samples without ties).
+    Exact,
+    /// The normal approximation with tie and continuity corrections.
+    Asymptotic,
+}
+
+/// The result of a two-sided Mann-Whitney U test.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MannWhitney {
+    /// U of the reference sample: its rank sum minus n1(n1+1)/2 (average ranks for ties).
+    pub statistic: f64,
+    /// The two-sided p-value.
+    pub p_value: f64,
+    /// Which distribution gave the p-value.
+    pub method: MannWhitneyMethod,
+    /// Common-language effect size U / (n1 n2): the chance a reference value exceeds a
+    /// current one (ties count half).
+    pub effect_size: f64,
+}
+
+/// `scipy.stats.mannwhitneyu(reference, current, alternative='two-sided')` with method auto:
+/// exact when either sample has at most 8 values and there are no ties, else asymptotic.
+pub fn mann_whitney_u(reference: &[f64], current: &[f64]) -> Result<MannWhitney, DriftError> {
+    sorted_finite("reference", reference)?;
+    sorted_finite("current", current)?;
+    let (n1, n2) = (reference.len(), current.len());
+    let mut pooled: Vec<(f64, bool)> = reference
+        .iter()
+        .map(|x| (*x, true))
+        .chain(current.iter().map(|x| (*x, false)))
+        .collect();
+    pooled.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let n = pooled.len();
+    let (mut rank_sum_ref, mut tie_term, mut has_ties) = (0.0, 0.0, false);
+    let mut i = 0;
+    while i < n {
+        let mut j = i;
+        while j + 1 < n && pooled[j + 1].0 == pooled[i].0 {
+            j += 1;
+        }
+        let t = (j - i + 1) as f64;
+        // Average of the 1-based ranks i+1 ..= j+1.
+        let rank = (i + j + 2) as f64 / 2.0;
+        rank_sum_ref += rank * pooled[i..=j].iter().filter(|p| p.1).count() as f64;
+        if t > 1.0 {
+            has_ties = true;
+            tie_term += t * t * t - t;
+        }
+        i = j + 1;
+    }
+    let (n1f, n2f, nf) = (n1 as f64, n2 as f64, n as f64);
+    let u1 = rank_sum_ref - n1f * (n1f + 1.0) / 2.0;
+    let u = u1.max(n1f * n2f - u1);
+    let exact = (n1 <= 8 || n2 <= 8) && !has_ties;
+    let p_value = if exact {
+        2.0 * exact_u_sf(n1, n2, u)
+    } else {
+        let sd = (n1f * n2f / 12.0 * ((nf + 1.0) - tie_term / (nf * (nf - 1.0)))).sqrt();
+        let z = (u - n1f * n2f / 2.0 - 0.5) / sd;
+        if z.is_nan() {
+            f64::NAN
+        } else {
+            // 2·Φ(-z) = erfc(z/√2).
+            erfc(z / std::f64::consts::SQRT_2)
+        }
+    };
+    Ok(MannWhitney {
+        statistic: u1,
+        p_value: p_value.clamp(0.0, 1.0),
+        method: if exact {
+            MannWhitneyMethod::Exact
+        } else {
+            MannWhitneyMethod::Asymptotic
+        },
+        effect_size: u1 / (n1f * n2f),
+    })
+}
+
+/// P(U' >= u) under the null without ties: frequencies of U from the generating function
+/// prod_{i=1..m} (1 - x^(n+i)) / (1 - x^i), read through the symmetry P(U' >= u) = P(U' <= mn - u).
+fn exact_u_sf(n1: usize, n2: usize, u: f64) -> f64 {
+    let (m, n) = if n1 <= n2 { (n1, n2) } else { (n2, n1) };
+    let max_u = m * n;
+    let mut freqs = vec![0.0f64; max_u + 1];
+    freqs[0] = 1.0;
+    for i in 1..=m {
+        // Multiply by (1 - x^(n+i)), then divide by (1 - x^i) (a strided running sum).
+        for k in (n + i..=max_u).rev() {
+            freqs[k] -= freqs[k - n - i];
+        }
+        for k in i..=max_u {
+            freqs[k] += freqs[k - i];
+        }
+    }
+    let total: f64 = freqs.iter().sum();
+    let upto = (max_u as f64 - u).floor();
+    if upto < 0.0 {
+        return 0.0;
+    }
+    let below: f64 = freqs.iter().take(upto as usize + 1).sum();
+    below / total
+}
