@@ -38,6 +38,10 @@ Usage::
     /tmp/evbenchvenv/bin/pip install 'evidently>=0.7,<0.8' 'pandas<3' scipy numpy
     /tmp/evbenchvenv/bin/python benches/peers/drift_evidently.py --reference R.csv --current C.csv
 
+Run with Evidently 0.7.23 (pandas 2.3.3, Python 3.11.7) on the project's 2-core machine
+while other builds kept it busy (load about 4): 1,000,000 rows per file, 253.9 s wall and
+1,910 MiB peak RSS (read 13.1 s, report 222.2 s, imports about 10 s); 20,000 rows, 27.1 s
+and 322 MiB. It picked the normed Wasserstein distance for all 20 columns.
 Evidently telemetry is switched off (``DO_NOT_TRACK=1``, ``EVIDENTLY_DISABLE_TELEMETRY=1``).
 """
 
@@ -93,6 +97,10 @@ def main(argv=None) -> int:
     ap.add_argument("--reference", required=True, help="reference CSV")
     ap.add_argument("--current", required=True, help="current CSV")
     args = ap.parse_args(argv)
+
+    if not evidently.__version__.startswith("0.7."):
+        print(f"warning: this peer is written for Evidently 0.7, found {evidently.__version__}",
+              file=sys.stderr)
 
     t_read = time.perf_counter()
     ref = pd.read_csv(args.reference)

@@ -996,7 +996,7 @@ def dataset_cases():
 # --------------------------------------------------------------------------
 
 SWEEP_SEEDS = list(range(8))
-SWEEP_STATTESTS = ["psi", "kl_div", "jensenshannon", "hellinger", "chisquare", "g_test"]
+SWEEP_STATTESTS = ["psi", "kl_div", "jensenshannon", "hellinger", "chisquare"]
 SWEEP_SNIPPET = """
 import json, sys, warnings
 warnings.simplefilter("ignore")

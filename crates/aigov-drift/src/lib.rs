@@ -11,25 +11,35 @@
 #![warn(missing_docs)]
 
 mod anderson;
+mod binning;
 mod categorical;
 mod error;
+mod evidently;
 mod kolmogorov;
 mod ks;
 mod location;
+mod method;
 mod numeric;
 mod sample;
 mod smirnov;
 
 pub use anderson::{AndersonDarling, PValueClamp, anderson_ksamp};
+pub use binning::{fill_zero_shares, histogram, sturges_edges};
 pub use categorical::{
     ChiSquare, ZTest, chisquare_evidently, hellinger, jensenshannon, kl_divergence,
     two_proportion_z,
 };
 pub use error::DriftError;
+pub use evidently::{MethodScore, evidently_default_method, evidently_score};
 pub use kolmogorov::kstwo_sf;
 pub use ks::{
     KS_MAX_AUTO_N, KsMethod, KsStatistic, KsTest, ks_2samp, ks_asymp_pvalue, ks_exact_pvalue,
     ks_statistic,
 };
-pub use location::{MannWhitney, MannWhitneyMethod, WelchT, mann_whitney_u, welch_t_test};
+pub use location::{
+    MannWhitney, MannWhitneyMethod, WelchT, mann_whitney_u, mann_whitney_u_one_sided_less,
+    student_t_test, welch_t_test,
+};
+pub use method::{ALL_METHODS, Method};
 pub use numeric::{wasserstein, wasserstein_normed};
+pub use sample::{ColumnType, Sample};

@@ -86,38 +86,16 @@ pub fn mann_whitney_u(reference: &[f64], current: &[f64]) -> Result<MannWhitney,
     sorted_finite("reference", reference)?;
     sorted_finite("current", current)?;
     let (n1, n2) = (reference.len(), current.len());
-    let mut pooled: Vec<(f64, bool)> = reference
-        .iter()
-        .map(|x| (*x, true))
-        .chain(current.iter().map(|x| (*x, false)))
-        .collect();
-    pooled.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let n = pooled.len();
-    let (mut rank_sum_ref, mut tie_term, mut has_ties) = (0.0, 0.0, false);
-    let mut i = 0;
-    while i < n {
-        let mut j = i;
-        while j + 1 < n && pooled[j + 1].0 == pooled[i].0 {
-            j += 1;
-        }
-        let t = (j - i + 1) as f64;
-        // Average of the 1-based ranks i+1 ..= j+1.
-        let rank = (i + j + 2) as f64 / 2.0;
-        rank_sum_ref += rank * pooled[i..=j].iter().filter(|p| p.1).count() as f64;
-        if t > 1.0 {
-            has_ties = true;
-            tie_term += t * t * t - t;
-        }
-        i = j + 1;
-    }
-    let (n1f, n2f, nf) = (n1 as f64, n2 as f64, n as f64);
-    let u1 = rank_sum_ref - n1f * (n1f + 1.0) / 2.0;
+    let (n1f, n2f) = (n1 as f64, n2 as f64);
+    let ranks = rank_summary(reference, current);
+    let u1 = ranks.u1;
     let u = u1.max(n1f * n2f - u1);
+    let has_ties = ranks.tie_term > 0.0;
     let exact = (n1 <= 8 || n2 <= 8) && !has_ties;
     let p_value = if exact {
         2.0 * exact_u_sf(n1, n2, u)
     } else {
-        let sd = (n1f * n2f / 12.0 * ((nf + 1.0) - tie_term / (nf * (nf - 1.0)))).sqrt();
+        let sd = normal_sd(n1, n2, ranks.tie_term);
         let z = (u - n1f * n2f / 2.0 - 0.5) / sd;
         if z.is_nan() {
             f64::NAN
@@ -161,4 +139,96 @@ fn exact_u_sf(n1: usize, n2: usize, u: f64) -> f64 {
     }
     let below: f64 = freqs.iter().take(upto as usize + 1).sum();
     below / total
+}
+
+/// Student's t-test with pooled variance (`ttest_ind(reference, current)`, scipy's default
+/// and what Evidently's `t_test` calls).
+pub fn student_t_test(reference: &[f64], current: &[f64]) -> Result<WelchT, DriftError> {
+    for (what, s) in [("reference", reference), ("current", current)] {
+        sorted_finite(what, s)?;
+        if s.len() < 2 {
+            return Err(DriftError::invalid(
+                what,
+                "the t-test needs at least two values",
+            ));
+        }
+    }
+    let (n1, n2) = (reference.len() as f64, current.len() as f64);
+    let df = n1 + n2 - 2.0;
+    let pooled = ((n1 - 1.0) * variance(reference, 1.0) + (n2 - 1.0) * variance(current, 1.0)) / df;
+    let statistic = (mean(reference) - mean(current)) / (pooled * (1.0 / n1 + 1.0 / n2)).sqrt();
+    Ok(WelchT {
+        statistic,
+        p_value: student_t_two_sided(statistic, df),
+        df,
+    })
+}
+
+/// Evidently's `mannw`: `mannwhitneyu(reference, current, alternative='less')`, which only
+/// detects a current sample shifted upwards. Returns (U of the reference, p).
+pub fn mann_whitney_u_one_sided_less(
+    reference: &[f64],
+    current: &[f64],
+) -> Result<(f64, f64), DriftError> {
+    let two_sided = mann_whitney_u(reference, current)?;
+    let (n1, n2) = (reference.len(), current.len());
+    let (n1f, n2f) = (n1 as f64, n2 as f64);
+    let u1 = two_sided.statistic;
+    // 'less' looks at the lower tail of U1: P(U' <= U1) = P(U' >= n1 n2 - U1).
+    let u = n1f * n2f - u1;
+    let p = match two_sided.method {
+        MannWhitneyMethod::Exact => exact_u_sf(n1, n2, u),
+        MannWhitneyMethod::Asymptotic => {
+            let sd = normal_sd(n1, n2, rank_summary(reference, current).tie_term);
+            let z = (u - n1f * n2f / 2.0 - 0.5) / sd;
+            if z.is_nan() {
+                f64::NAN
+            } else {
+                erfc(z / std::f64::consts::SQRT_2) / 2.0
+            }
+        }
+    };
+    Ok((u1, p.clamp(0.0, 1.0)))
+}
+
+/// U of the reference and the tie term Σ(t³ - t) over groups of tied values.
+struct RankSummary {
+    u1: f64,
+    tie_term: f64,
+}
+
+fn rank_summary(reference: &[f64], current: &[f64]) -> RankSummary {
+    let mut pooled: Vec<(f64, bool)> = reference
+        .iter()
+        .map(|x| (*x, true))
+        .chain(current.iter().map(|x| (*x, false)))
+        .collect();
+    pooled.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let n = pooled.len();
+    let (mut rank_sum_ref, mut tie_term) = (0.0, 0.0);
+    let mut i = 0;
+    while i < n {
+        let mut j = i;
+        while j + 1 < n && pooled[j + 1].0 == pooled[i].0 {
+            j += 1;
+        }
+        let t = (j - i + 1) as f64;
+        // Average of the 1-based ranks i+1 ..= j+1.
+        let rank = (i + j + 2) as f64 / 2.0;
+        rank_sum_ref += rank * pooled[i..=j].iter().filter(|p| p.1).count() as f64;
+        tie_term += t * t * t - t;
+        i = j + 1;
+    }
+    let n1 = reference.len() as f64;
+    RankSummary {
+        u1: rank_sum_ref - n1 * (n1 + 1.0) / 2.0,
+        tie_term,
+    }
+}
+
+/// Standard deviation of U under the null, corrected for ties.
+fn normal_sd(n1: usize, n2: usize, tie_term: f64) -> f64 {
+    let (n1f, n2f) = (n1 as f64, n2 as f64);
+    let nf = n1f + n2f;
+    (n1f * n2f / 12.0 * ((nf + 1.0) - tie_term / (nf * (nf - 1.0)))).sqrt()
 }
