@@ -217,7 +217,11 @@ SCORE_DEFINITION = {
              "small p only when reference is stochastically smaller than current)",
     "ed": "scipy.stats.energy_distance(ref, cur)",
     "cramer_von_mises": "Evidently's own copy of scipy's 2-sample CvM: method 'exact' if "
-                        "max(n1, n2) <= 20 else 'asymptotic'; score = p",
+                        "max(n1, n2) <= 20 else 'asymptotic'; score = p. Exact: the frequency "
+                        "table dtype is np.min_scalar_type(max(lcm^2*(m+n), C(m+n, m) as a "
+                        "float)); when the binomial wins that is float16/float32 and, under "
+                        "numpy 2 promotion, p = sum(freq)/C is computed in that float type "
+                        "(5 vs 5: 0.873046875 = float16(220/252), scipy says 220/252)",
     "es": "scipy.stats.epps_singleton_2samp(ref, cur)[1]; raises if iqr(ref+cur) == 0",
     "empirical_mmd": "RBF-kernel MMD, sigma = sqrt(0.5*median(pairwise sq dist of ref)) "
                      "(percentile 'nearest'), 100 random permutations of the global numpy RNG; "
@@ -475,7 +479,8 @@ def explicit_stattests(ref_c, cur_c, ftype, n_unique, rec, raw_scores):
             block["error"] = exc_text(e)
             out[name] = block
             continue
-        block["score"] = rec.num(f"stattests.{name}.score", res.drift_score)
+        # float(): z returns the Python int 1 for "same single value on both sides"
+        block["score"] = rec.num(f"stattests.{name}.score", float(res.drift_score))
         raw_scores[name] = float(res.drift_score)
         block["threshold"] = float(res.actual_threshold)
         block["drifted"] = bool(res.drifted)
@@ -496,7 +501,7 @@ def explicit_stattests(ref_c, cur_c, ftype, n_unique, rec, raw_scores):
             if e is not None:
                 out[key] = {"error": exc_text(e)}
                 continue
-            out[key] = {"score": rec.num(f"stattests.{key}.score", res.drift_score),
+            out[key] = {"score": rec.num(f"stattests.{key}.score", float(res.drift_score)),
                         "threshold": float(res.actual_threshold),
                         "drifted": bool(res.drifted)}
             if w:
@@ -697,8 +702,13 @@ def single_cases():
 
     # ---- numeric, continuous ----
     r = rng(301)
-    add("num_normal_5_vs_5", "N(0,1) vs N(0,1), tiny: ks; cramer_von_mises exact",
+    add("num_normal_5_vs_5", "N(0,1) vs N(0,1), tiny: ks; cramer_von_mises exact with a "
+        "float16 frequency table (C(10,5) = 252 > lcm^2*(m+n) = 250): p = 0.873046875",
         NUM, r6(r.normal(0, 1, 5)), r6(r.normal(0, 1, 5)), "float64")
+    r = rng(341)
+    add("num_normal_12_vs_15_shift1", "N(0,1) vs N(1,1), small: cramer_von_mises exact with "
+        "a float32 frequency table (C(27,12) = 17383860 > lcm^2*(m+n) = 97200)",
+        NUM, r6(r.normal(0, 1, 12)), r6(r.normal(1, 1, 15)), "float64")
     r = rng(302)
     add("num_normal_50_vs_60_same", "N(10,2) vs N(10,2): no drift",
         NUM, r6(r.normal(10, 2, 50)), r6(r.normal(10, 2, 60)), "float64")

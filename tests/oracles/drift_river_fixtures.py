@@ -520,7 +520,7 @@ class PortKSWIN:
             alpha, window_size, stat_size, seed)
         self.drift_detected = False
         self.reset()
-        self.stats_at_detection = []
+        self.last_stat = None
 
     def reset(self):
         self.drift_detected = False
@@ -543,9 +543,9 @@ class PortKSWIN:
                 warnings.simplefilter("ignore", category=RuntimeWarning)
                 res = stats.ks_2samp(rnd_window, most_recent, method="auto")
             st, self.p_value = float(res.statistic), float(res.pvalue)
+            self.last_stat = st
             if self.p_value <= self.alpha and st > 0.1:
                 self.drift_detected = True
-                self.stats_at_detection.append([st, self.p_value])
                 self.window = collections.deque(most_recent, maxlen=self.window_size)
             else:
                 self.drift_detected = False
@@ -588,6 +588,22 @@ def trace_of(detector, d):
     return [float(d.p_value)]
 
 
+def at_detection(detector, d, port):
+    if detector == "ADWIN":
+        return [float(d.width), float(d.total), float(d.variance)]
+    if detector == "PageHinkley":
+        return [float(d._sum_increase - d._min_increase),
+                float(d._max_decrease - d._sum_decrease)]
+    return [port.last_stat, float(d.p_value)]
+
+
+AT_DETECTION_COLUMNS = {
+    "ADWIN": ["width", "total", "variance"],
+    "PageHinkley": ["test_increase", "test_decrease"],
+    "KSWIN": ["statistic", "p_value"],
+}
+
+
 TRACE_COLUMNS = {
     "ADWIN": ["width", "total", "variance"],
     "PageHinkley": ["mean", "sum_increase", "sum_decrease"],
@@ -598,7 +614,7 @@ TRACE_COLUMNS = {
 def run_one(detector, params, values, want_trace):
     d = make_river(detector, params)
     port = make_port(detector, params)
-    det, trace = [], []
+    det, trace, at_det = [], [], []
     for i, x in enumerate(values):
         d.update(x)
         port.update(x)
@@ -606,16 +622,14 @@ def run_one(detector, params, values, want_trace):
             raise AssertionError(f"{detector} {params}: port disagrees at index {i}")
         if d.drift_detected:
             det.append(i)
+            at_det.append(at_detection(detector, d, port))
         if want_trace:
             trace.append(trace_of(detector, d))
     st = river_state(detector, d)
     pst = port.state()
     if st != pst:
         raise AssertionError(f"{detector} {params}: final state {st} != port {pst}")
-    extra = {}
-    if detector == "KSWIN":
-        extra["ks_at_detection"] = port.stats_at_detection
-    return det, st, trace, extra
+    return det, st, trace, at_det
 
 
 # --------------------------------------------------------------------------
@@ -696,11 +710,10 @@ def main():
         for set_name, params in sets.items():
             for stream_name, s in streams.items():
                 want_trace = stream_name == TRACE_STREAM
-                det, st, trace, extra = run_one(detector, params, s["values"], want_trace)
+                det, st, trace, at_det = run_one(detector, params, s["values"], want_trace)
                 run = {"detector": detector, "param_set": set_name, "params": dict(params),
                        "stream": stream_name, "n_detected": len(det), "detections": det,
-                       "final": st}
-                run.update(extra)
+                       "at_detection": at_det, "final": st}
                 runs.append(run)
                 if want_trace:
                     traces.append({"detector": detector, "param_set": set_name,
@@ -732,9 +745,12 @@ def main():
                      "stats.Mean, _sum_increase, _sum_decrease, _min_increase, _max_decrease. "
                      "KSWIN: n (updates since the last reset), p_value of the last KS test "
                      "(0 after a reset until the window is full again), window_len",
-            "ks_at_detection": "KSWIN only: [statistic, pvalue] of the ks_2samp call that "
-                               "fired, one pair per detection (statistic computed by the "
-                               "generator's port with the same scipy call)",
+            "at_detection": "one row per detection, state right after the update that "
+                            "fired (columns in at_detection_columns). ADWIN: width, total, "
+                            "variance after the cut(s); PageHinkley: test_increase = "
+                            "_sum_increase - _min_increase, test_decrease = _max_decrease - "
+                            "_sum_decrease; KSWIN: statistic and pvalue of the ks_2samp call "
+                            "that fired (statistic from the generator's port, same scipy call)",
             "traces": "per-update state on stream " + TRACE_STREAM + " for every parameter "
                       "set; rows[i] is the state right after update(stream[i])",
             "kswin_seed": "river's KSWIN default seed is None (nondeterministic); every KSWIN "
@@ -747,6 +763,7 @@ def main():
                                     "genrand_uint32 outputs); branch/setsize as in "
                                     "CPython 3.11 random.sample",
         },
+        "at_detection_columns": AT_DETECTION_COLUMNS,
         "param_sets": PARAM_SETS,
         "streams": streams,
         "runs": runs,

@@ -167,3 +167,47 @@ pub fn two_proportion_z(reference: &[u64], current: &[u64]) -> Result<ZTest, Dri
     };
     Ok(ZTest { z, pvalue })
 }
+
+/// The chi-square test of homogeneity on the 2 x k table [reference, current]
+/// (`scipy.stats.chi2_contingency`): categories new in the current sample count like any
+/// other instead of making the statistic infinite. With `yates` and one degree of freedom,
+/// each count moves half a unit toward its expected value, as scipy does by default.
+pub fn chi2_homogeneity(
+    reference: &[u64],
+    current: &[u64],
+    yates: bool,
+) -> Result<ChiSquare, DriftError> {
+    let (nr, nc) = check(reference, current)?;
+    let total = nr + nc;
+    let observed_columns: Vec<usize> = (0..reference.len())
+        .filter(|&i| reference[i] + current[i] > 0)
+        .collect();
+    let dof = observed_columns.len().saturating_sub(1);
+    if dof == 0 {
+        return Ok(ChiSquare {
+            statistic: 0.0,
+            pvalue: 1.0,
+            dof,
+        });
+    }
+    let mut statistic = 0.0;
+    for &i in &observed_columns {
+        let column = (reference[i] + current[i]) as f64;
+        for (count, row) in [(reference[i], nr), (current[i], nc)] {
+            let expected = row * column / total;
+            let mut diff = count as f64 - expected;
+            if yates && dof == 1 {
+                diff = diff.signum() * (diff.abs() - 0.5).max(0.0);
+            }
+            statistic += diff * diff / expected;
+        }
+    }
+    let pvalue = ChiSquared::new(dof as f64)
+        .map(|d| d.sf(statistic))
+        .unwrap_or(f64::NAN);
+    Ok(ChiSquare {
+        statistic,
+        pvalue,
+        dof,
+    })
+}

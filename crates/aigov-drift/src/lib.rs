@@ -13,6 +13,7 @@
 mod anderson;
 mod binning;
 mod categorical;
+mod default_mode;
 mod error;
 mod evidently;
 mod kolmogorov;
@@ -20,15 +21,19 @@ mod ks;
 mod location;
 mod method;
 mod numeric;
+mod profile;
+mod report;
 mod sample;
 mod smirnov;
+mod table;
 
 pub use anderson::{AndersonDarling, PValueClamp, anderson_ksamp};
 pub use binning::{fill_zero_shares, histogram, sturges_edges};
 pub use categorical::{
-    ChiSquare, ZTest, chisquare_evidently, hellinger, jensenshannon, kl_divergence,
-    two_proportion_z,
+    ChiSquare, ZTest, chi2_homogeneity, chisquare_evidently, hellinger, jensenshannon,
+    kl_divergence, two_proportion_z,
 };
+pub use default_mode::{EffectSize, default_method};
 pub use error::DriftError;
 pub use evidently::{MethodScore, evidently_default_method, evidently_score};
 pub use kolmogorov::kstwo_sf;
@@ -42,4 +47,13 @@ pub use location::{
 };
 pub use method::{ALL_METHODS, Method};
 pub use numeric::{wasserstein, wasserstein_normed};
+pub use profile::{
+    CategoricalProfile, ColumnProfile, ColumnSummary, Moments, NumericProfile, PROFILE_VERSION,
+    ProfileOptions, Quantile, ReferenceBins, ReferenceProfile, ValueDistribution,
+};
+pub use report::{
+    ColumnDrift, DriftOptions, DriftReport, Mode, ReferenceColumn, compare_profile, compare_tables,
+    drift_report, profile_types,
+};
 pub use sample::{ColumnType, Sample};
+pub use table::{Column, ColumnValues, MISSING_TOKENS, Table};

@@ -3,9 +3,10 @@
 use std::path::Path;
 
 use aigov_drift::{
-    KsMethod, MannWhitneyMethod, PValueClamp, anderson_ksamp, chisquare_evidently, hellinger,
-    jensenshannon, kl_divergence, ks_2samp, ks_asymp_pvalue, ks_exact_pvalue, ks_statistic,
-    kstwo_sf, mann_whitney_u, two_proportion_z, wasserstein, wasserstein_normed, welch_t_test,
+    KsMethod, MannWhitneyMethod, PValueClamp, anderson_ksamp, chi2_homogeneity,
+    chisquare_evidently, hellinger, jensenshannon, kl_divergence, ks_2samp, ks_asymp_pvalue,
+    ks_exact_pvalue, ks_statistic, kstwo_sf, mann_whitney_u, two_proportion_z, wasserstein,
+    wasserstein_normed, welch_t_test,
 };
 use serde_json::Value;
 
@@ -346,4 +347,40 @@ fn anderson_t_and_mann_whitney_match_scipy() {
     }
     eprintln!("{ad} Anderson-Darling, {t} Welch t, {mw} Mann-Whitney results agree with scipy");
     assert!(ad >= 40 && t >= 45 && mw >= 45);
+}
+
+#[test]
+fn chi_square_homogeneity_matches_chi2_contingency() {
+    let fixture = fixture();
+    let mut checked = 0;
+    for case in fixture["categorical"].as_array().unwrap() {
+        let (r, c) = (
+            counts(&case["reference_counts"]),
+            counts(&case["current_counts"]),
+        );
+        for (key, yates) in [("yates", true), ("no_yates", false)] {
+            let expected = &case["chi2_contingency"][key];
+            if expected["statistic"].is_null() {
+                continue;
+            }
+            let ours = chi2_homogeneity(&r, &c, yates).unwrap();
+            agree(
+                case,
+                "chi2_contingency.statistic",
+                &expected["statistic"],
+                ours.statistic,
+                1e-9,
+            );
+            agree(
+                case,
+                "chi2_contingency.pvalue",
+                &expected["pvalue"],
+                ours.pvalue,
+                1e-9,
+            );
+            assert_eq!(ours.dof as u64, expected["dof"].as_u64().unwrap());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked}");
 }

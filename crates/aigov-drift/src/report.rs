@@ -1,0 +1,442 @@
+//! The dataset drift report: every column scored in the chosen mode, p-values adjusted
+//! across columns (default mode), and the dataset verdict from the share of drifted columns.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::default_mode::{EffectSize, default_method, default_score};
+use crate::evidently::{evidently_default_method, evidently_score};
+use crate::method::Method;
+use crate::profile::{ColumnProfile, ColumnSummary, ReferenceBins, ValueDistribution};
+use crate::sample::{ColumnType, Sample, runs};
+use crate::table::Table;
+use crate::{DriftError, ReferenceProfile};
+
+/// Which numbers the report reproduces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// aigov's scoring: reference-fitted bins, effect sizes, Benjamini-Hochberg.
+    #[default]
+    Default,
+    /// Evidently 0.7's numbers, quirks included.
+    Evidently,
+}
+
+/// Settings of a drift report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DriftOptions {
+    /// The mode.
+    pub mode: Mode,
+    /// One method for every column (where it applies); `None` picks per column.
+    pub method: Option<Method>,
+    /// Threshold for the chosen method (p-value level or distance); `None` for defaults.
+    pub threshold: Option<f64>,
+    /// Significance level of the default mode (after Benjamini-Hochberg).
+    pub alpha: f64,
+    /// Share of drifted columns at which the dataset drifts (Evidently: 0.5).
+    pub drift_share: f64,
+    /// Fewest values per side below which a column is flagged as too small to judge.
+    pub min_rows: usize,
+    /// Quantile bins fitted on a reference given as rows.
+    pub quantile_bins: usize,
+}
+
+impl Default for DriftOptions {
+    fn default() -> Self {
+        DriftOptions {
+            mode: Mode::Default,
+            method: None,
+            threshold: None,
+            alpha: 0.05,
+            drift_share: 0.5,
+            min_rows: 30,
+            quantile_bins: 10,
+        }
+    }
+}
+
+/// One column's verdict.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ColumnDrift {
+    /// The column.
+    pub column: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub column_type: ColumnType,
+    /// The method used.
+    pub method: Method,
+    /// The test statistic or the distance.
+    pub statistic: f64,
+    /// The p-value (`null` for distances).
+    pub p_value: Option<f64>,
+    /// The Benjamini-Hochberg adjusted p-value (default mode).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_value_adjusted: Option<f64>,
+    /// The threshold the score was compared with.
+    pub threshold: f64,
+    /// Whether the column drifted.
+    pub drifted: bool,
+    /// Reference values (missing dropped).
+    pub n_reference: usize,
+    /// Current values (missing dropped).
+    pub n_current: usize,
+    /// For `wasserstein`, the distance before norming.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw_distance: Option<f64>,
+    /// The effect size beside the p-value (default mode).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effect_size: Option<EffectSize>,
+    /// Categories of the current data the reference never had, with their counts.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub new_categories: BTreeMap<String, u64>,
+    /// The reference came from a rounded profile, so the score is approximate.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub approximate: bool,
+}
+
+/// The dataset report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DriftReport {
+    /// The mode.
+    pub mode: Mode,
+    /// Per-column verdicts, in the order asked.
+    pub columns: Vec<ColumnDrift>,
+    /// Number of drifted columns.
+    pub drifted_columns: usize,
+    /// drifted_columns / columns.
+    pub drift_share: f64,
+    /// Whether the share reached the configured drift share.
+    pub dataset_drifted: bool,
+    /// Columns too small to judge, sparse tables, approximate profiles.
+    pub warnings: Vec<String>,
+}
+
+/// The reference side of one column: its values and, for numbers, its fitted bins.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReferenceColumn {
+    /// The column.
+    pub name: String,
+    /// The values.
+    pub sample: Sample,
+    /// Fitted quantile bins (numbers).
+    pub bins: Option<ReferenceBins>,
+    /// False when the values come from a rounded profile.
+    pub exact: bool,
+}
+
+impl ReferenceColumn {
+    /// From raw reference values, fitting bins on them.
+    pub fn from_sample(name: &str, sample: Sample, quantile_bins: usize) -> ReferenceColumn {
+        let bins = match &sample {
+            Sample::Numeric(sorted) => {
+                let (values, counts) = runs(sorted).into_iter().unzip();
+                let distribution = ValueDistribution {
+                    mantissa_bits: 52,
+                    values,
+                    counts,
+                };
+                Some(ReferenceBins::fit(&distribution, quantile_bins))
+            }
+            Sample::Categorical(_) => None,
+        };
+        ReferenceColumn {
+            name: name.to_string(),
+            sample,
+            bins,
+            exact: true,
+        }
+    }
+
+    /// From a saved profile column.
+    pub fn from_profile(column: &ColumnProfile) -> ReferenceColumn {
+        ReferenceColumn {
+            name: column.name.clone(),
+            sample: column.sample(),
+            bins: match &column.summary {
+                ColumnSummary::Numeric(p) => Some(p.bins.clone()),
+                ColumnSummary::Categorical(_) => None,
+            },
+            exact: column.is_exact(),
+        }
+    }
+}
+
+/// Scores every column pair and builds the report.
+pub fn drift_report(
+    pairs: Vec<(ReferenceColumn, Sample)>,
+    options: &DriftOptions,
+) -> Result<DriftReport, DriftError> {
+    if pairs.is_empty() {
+        return Err(DriftError::invalid("columns", "no columns to compare"));
+    }
+    let scored: Vec<(ColumnDrift, Vec<String>)> = pairs
+        .into_par_iter()
+        .map(|(reference, current)| score_column(reference, current, options))
+        .collect::<Result<_, _>>()?;
+    let (mut columns, nested): (Vec<ColumnDrift>, Vec<Vec<String>>) = scored.into_iter().unzip();
+    let mut warnings: Vec<String> = nested.into_iter().flatten().collect();
+    if options.mode == Mode::Default {
+        benjamini_hochberg(&mut columns, options.threshold.unwrap_or(options.alpha));
+    }
+    let drifted_columns = columns.iter().filter(|c| c.drifted).count();
+    let drift_share = drifted_columns as f64 / columns.len() as f64;
+    if columns.iter().any(|c| c.approximate) {
+        warnings.push(
+            "the reference profile rounded some columns to fit its distinct-value budget; \
+             their scores are approximate"
+                .into(),
+        );
+    }
+    Ok(DriftReport {
+        mode: options.mode,
+        dataset_drifted: drift_share >= options.drift_share,
+        drifted_columns,
+        drift_share,
+        columns,
+        warnings,
+    })
+}
+
+fn score_column(
+    reference: ReferenceColumn,
+    current: Sample,
+    options: &DriftOptions,
+) -> Result<(ColumnDrift, Vec<String>), DriftError> {
+    let name = reference.name.clone();
+    let column_type = reference.sample.column_type();
+    if current.column_type() != column_type {
+        return Err(DriftError::invalid(
+            "columns",
+            format!("column {name:?} has a different type in the current data"),
+        ));
+    }
+    for (side, sample) in [("reference", &reference.sample), ("current", &current)] {
+        if sample.is_empty() {
+            return Err(DriftError::EmptyColumn {
+                column: name.clone(),
+                reason: format!("the {side} data has no values once missing values are dropped"),
+            });
+        }
+    }
+    let mut warnings = Vec::new();
+    let smallest = reference.sample.len().min(current.len());
+    if smallest < options.min_rows {
+        warnings.push(format!(
+            "column {name:?}: only {smallest} values on one side (fewer than {}); too few to judge drift",
+            options.min_rows
+        ));
+    }
+    let method = match options.method {
+        Some(m) if !m.applies_to(column_type) => {
+            return Err(DriftError::invalid(
+                "method",
+                format!("{m} does not apply to the categorical column {name:?}"),
+            ));
+        }
+        Some(m) => m,
+        None => match options.mode {
+            Mode::Evidently => evidently_default_method(&reference.sample, &current),
+            Mode::Default => default_method(&reference.sample),
+        },
+    };
+    let new_categories = match (&reference.sample, &current) {
+        (Sample::Categorical(r), Sample::Categorical(c)) => c
+            .iter()
+            .filter(|(k, n)| **n > 0 && !r.contains_key(*k))
+            .map(|(k, n)| (k.clone(), *n))
+            .collect(),
+        _ => BTreeMap::new(),
+    };
+    let base = ColumnDrift {
+        column: name.clone(),
+        column_type,
+        method,
+        statistic: f64::NAN,
+        p_value: None,
+        p_value_adjusted: None,
+        threshold: f64::NAN,
+        drifted: false,
+        n_reference: reference.sample.len(),
+        n_current: current.len(),
+        raw_distance: None,
+        effect_size: None,
+        new_categories,
+        approximate: !reference.exact,
+    };
+    let drift = match options.mode {
+        Mode::Evidently => {
+            let s = evidently_score(method, &reference.sample, &current, options.threshold)?;
+            ColumnDrift {
+                statistic: s.statistic,
+                p_value: s.p_value,
+                threshold: s.threshold,
+                drifted: s.drifted,
+                raw_distance: s.raw_distance,
+                ..base
+            }
+        }
+        Mode::Default => {
+            let s = default_score(
+                method,
+                &reference.sample,
+                reference.bins.as_ref(),
+                &current,
+                options.alpha,
+                options.threshold,
+            )?;
+            warnings.extend(s.warnings.iter().map(|w| format!("column {name:?}: {w}")));
+            let threshold = s.threshold.unwrap_or(options.alpha);
+            ColumnDrift {
+                statistic: s.statistic,
+                p_value: s.p_value,
+                threshold,
+                drifted: s.p_value.is_none() && s.statistic >= threshold,
+                raw_distance: s.raw_distance,
+                effect_size: Some(s.effect_size),
+                ..base
+            }
+        }
+    };
+    Ok((drift, warnings))
+}
+
+/// Adjusts the p-values of all tested columns together (Benjamini-Hochberg step-up) and
+/// marks a column drifted when its adjusted p-value is below `alpha`.
+fn benjamini_hochberg(columns: &mut [ColumnDrift], alpha: f64) {
+    let mut tested: Vec<(usize, f64)> = columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.p_value.map(|p| (i, if p.is_nan() { 1.0 } else { p })))
+        .collect();
+    tested.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let m = tested.len() as f64;
+    let mut running = 1.0f64;
+    for (rank, (index, p)) in tested.iter().enumerate().rev() {
+        running = running.min(p * m / (rank + 1) as f64).min(1.0);
+        let column = &mut columns[*index];
+        column.p_value_adjusted = Some(running);
+        column.drifted = running < alpha;
+        if column.method != Method::Psi {
+            column.threshold = alpha;
+        }
+    }
+}
+
+/// The column names to compare: those asked for, else every column of the reference.
+fn selected<'a>(
+    available: impl Iterator<Item = &'a str>,
+    asked: Option<&[String]>,
+    source: &str,
+) -> Result<Vec<String>, DriftError> {
+    let available: Vec<&str> = available.collect();
+    match asked {
+        None => Ok(available.iter().map(|s| s.to_string()).collect()),
+        Some(names) => names
+            .iter()
+            .map(|n| {
+                if available.contains(&n.as_str()) {
+                    Ok(n.clone())
+                } else {
+                    Err(DriftError::MissingColumn {
+                        column: n.clone(),
+                        source_name: source.to_string(),
+                    })
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Compares two tables read from rows (the reference fits its bins on the fly).
+pub fn compare_tables(
+    reference: Table,
+    current: Table,
+    columns: Option<&[String]>,
+    options: &DriftOptions,
+) -> Result<DriftReport, DriftError> {
+    let names = selected(
+        reference.columns.iter().map(|c| c.name.as_str()),
+        columns,
+        "reference",
+    )?;
+    selected(
+        current.columns.iter().map(|c| c.name.as_str()),
+        Some(&names),
+        "current",
+    )?;
+    let mut reference_columns: BTreeMap<String, crate::table::Column> = reference
+        .columns
+        .into_iter()
+        .map(|c| (c.name.clone(), c))
+        .collect();
+    let mut current_columns: BTreeMap<String, crate::table::Column> = current
+        .columns
+        .into_iter()
+        .map(|c| (c.name.clone(), c))
+        .collect();
+    let pairs: Vec<(crate::table::Column, crate::table::Column)> = names
+        .iter()
+        .filter_map(|n| Some((reference_columns.remove(n)?, current_columns.remove(n)?)))
+        .collect();
+    let bins = options.quantile_bins;
+    let pairs = pairs
+        .into_par_iter()
+        .map(|(r, c)| {
+            let name = r.name.clone();
+            (
+                ReferenceColumn::from_sample(&name, r.into_sample(), bins),
+                c.into_sample(),
+            )
+        })
+        .collect();
+    drift_report(pairs, options)
+}
+
+/// Compares a table with a saved reference profile.
+pub fn compare_profile(
+    profile: &ReferenceProfile,
+    current: Table,
+    columns: Option<&[String]>,
+    options: &DriftOptions,
+) -> Result<DriftReport, DriftError> {
+    let names = selected(
+        profile.columns.iter().map(|c| c.name.as_str()),
+        columns,
+        "profile",
+    )?;
+    let mut current_columns: BTreeMap<String, crate::table::Column> = current
+        .columns
+        .into_iter()
+        .map(|c| (c.name.clone(), c))
+        .collect();
+    let mut pairs = Vec::with_capacity(names.len());
+    for n in &names {
+        let reference = profile.column(n).ok_or_else(|| DriftError::MissingColumn {
+            column: n.clone(),
+            source_name: "profile".into(),
+        })?;
+        let current = current_columns
+            .remove(n)
+            .ok_or_else(|| DriftError::MissingColumn {
+                column: n.clone(),
+                source_name: "current".into(),
+            })?;
+        pairs.push((
+            ReferenceColumn::from_profile(reference),
+            current.into_sample(),
+        ));
+    }
+    drift_report(pairs, options)
+}
+
+/// The column types of a profile, to read current data the same way.
+pub fn profile_types(profile: &ReferenceProfile) -> BTreeMap<String, ColumnType> {
+    profile
+        .columns
+        .iter()
+        .map(|c| (c.name.clone(), c.column_type()))
+        .collect()
+}

@@ -1,0 +1,275 @@
+//! Reading a dataset from CSV with headers: numbers parsed as they are read, missing cells
+//! (empty, `NA`, `NaN`, `null`) recognised, and each column's type inferred or given.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+use crate::DriftError;
+use crate::sample::{ColumnType, Sample};
+
+/// The cell texts read as missing (after trimming spaces).
+pub const MISSING_TOKENS: [&str; 4] = ["", "NA", "NaN", "null"];
+
+fn is_missing(cell: &str) -> bool {
+    MISSING_TOKENS.contains(&cell)
+}
+
+/// One column as read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ColumnValues {
+    /// Numbers; missing cells are NaN.
+    Numeric {
+        /// One entry per row.
+        values: Vec<f64>,
+        /// Cells that were present but not numbers (only when the type was given).
+        invalid: u64,
+    },
+    /// Labels; missing cells are `None`.
+    Categorical(Vec<Option<String>>),
+}
+
+/// One named column of a [`Table`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// The header.
+    pub name: String,
+    /// The values.
+    pub values: ColumnValues,
+}
+
+impl Column {
+    /// The column's type.
+    pub fn column_type(&self) -> ColumnType {
+        match self.values {
+            ColumnValues::Numeric { .. } => ColumnType::Numeric,
+            ColumnValues::Categorical(_) => ColumnType::Categorical,
+        }
+    }
+
+    /// Cells that were missing.
+    pub fn missing(&self) -> u64 {
+        match &self.values {
+            ColumnValues::Numeric { values, .. } => {
+                values.iter().filter(|v| v.is_nan()).count() as u64
+            }
+            ColumnValues::Categorical(v) => v.iter().filter(|v| v.is_none()).count() as u64,
+        }
+    }
+
+    /// The present values as a drift sample, consuming the column.
+    pub fn into_sample(self) -> Sample {
+        match self.values {
+            ColumnValues::Numeric { mut values, .. } => {
+                values.retain(|v| v.is_finite());
+                values.sort_unstable_by(f64::total_cmp);
+                Sample::Numeric(values)
+            }
+            ColumnValues::Categorical(v) => Sample::categorical(v.iter().flatten()),
+        }
+    }
+
+    /// The present values as a drift sample (missing values, NaN and infinities dropped).
+    pub fn sample(&self) -> Sample {
+        match &self.values {
+            ColumnValues::Numeric { values, .. } => Sample::numeric(values.iter().copied()),
+            ColumnValues::Categorical(v) => Sample::categorical(v.iter().flatten()),
+        }
+    }
+}
+
+/// A dataset: named columns of equal length.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Table {
+    /// Rows read.
+    pub rows: usize,
+    /// Columns in file order.
+    pub columns: Vec<Column>,
+}
+
+impl Table {
+    /// The column with this name.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Reads a CSV file with headers. Columns named in `types` get that type (cells that are
+    /// not numbers in a numeric column are counted as invalid); the others are numeric when
+    /// every present cell is a number, else categorical.
+    pub fn read_csv(
+        path: &Path,
+        types: &BTreeMap<String, ColumnType>,
+    ) -> Result<Table, DriftError> {
+        let source = path.display().to_string();
+        let open = || {
+            std::fs::File::open(path).map_err(|e| DriftError::Io {
+                path: source.clone(),
+                reason: e.to_string(),
+            })
+        };
+        let (table, reread) = parse(open()?, types, &source)?;
+        if reread.is_empty() {
+            return Ok(table);
+        }
+        // Numbers came first, then text: read once more with those columns as text.
+        let mut types = types.clone();
+        types.extend(reread.into_iter().map(|c| (c, ColumnType::Categorical)));
+        Ok(parse(open()?, &types, &source)?.0)
+    }
+
+    /// Reads CSV with headers from any reader (held in memory); `source` names it in errors.
+    pub fn from_reader(
+        mut reader: impl Read,
+        types: &BTreeMap<String, ColumnType>,
+        source: &str,
+    ) -> Result<Table, DriftError> {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(|e| DriftError::Io {
+            path: source.to_string(),
+            reason: e.to_string(),
+        })?;
+        let (table, reread) = parse(bytes.as_slice(), types, source)?;
+        if reread.is_empty() {
+            return Ok(table);
+        }
+        let mut types = types.clone();
+        types.extend(reread.into_iter().map(|c| (c, ColumnType::Categorical)));
+        Ok(parse(bytes.as_slice(), &types, source)?.0)
+    }
+}
+
+/// One pass over the CSV; also names the inferred-numeric columns that met text.
+fn parse(
+    reader: impl Read,
+    types: &BTreeMap<String, ColumnType>,
+    source: &str,
+) -> Result<(Table, Vec<String>), DriftError> {
+    {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .buffer_capacity(1 << 20)
+            .from_reader(reader);
+        let csv_error = |e: csv::Error| DriftError::Csv {
+            source_name: source.to_string(),
+            reason: e.to_string(),
+        };
+        let headers: Vec<String> = csv
+            .headers()
+            .map_err(csv_error)?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        if headers.is_empty() || headers.iter().all(String::is_empty) {
+            return Err(DriftError::Csv {
+                source_name: source.to_string(),
+                reason: "no header row".into(),
+            });
+        }
+        for (i, h) in headers.iter().enumerate() {
+            if headers[..i].contains(h) {
+                return Err(DriftError::Csv {
+                    source_name: source.to_string(),
+                    reason: format!("column {h:?} appears twice in the header"),
+                });
+            }
+        }
+        for name in types.keys() {
+            if !headers.contains(name) {
+                return Err(DriftError::MissingColumn {
+                    column: name.clone(),
+                    source_name: source.to_string(),
+                });
+            }
+        }
+        let mut builders: Vec<Builder> = headers
+            .iter()
+            .map(|h| match types.get(h) {
+                Some(ColumnType::Numeric) => Builder::Numeric {
+                    values: Vec::new(),
+                    invalid: 0,
+                    given: true,
+                },
+                Some(ColumnType::Categorical) => Builder::Text(Vec::new()),
+                None => Builder::Numeric {
+                    values: Vec::new(),
+                    invalid: 0,
+                    given: false,
+                },
+            })
+            .collect();
+        let mut record = csv::StringRecord::new();
+        let mut rows = 0usize;
+        while csv.read_record(&mut record).map_err(csv_error)? {
+            rows += 1;
+            for (builder, cell) in builders.iter_mut().zip(record.iter()) {
+                builder.push(cell.trim(), rows);
+            }
+        }
+        let reread: Vec<String> = headers
+            .iter()
+            .zip(&builders)
+            .filter(|(_, b)| matches!(b, Builder::Reread))
+            .map(|(h, _)| h.clone())
+            .collect();
+        let columns = headers
+            .into_iter()
+            .zip(builders)
+            .map(|(name, b)| Column {
+                name,
+                values: b.finish(),
+            })
+            .collect();
+        Ok((Table { rows, columns }, reread))
+    }
+}
+
+enum Builder {
+    Numeric {
+        values: Vec<f64>,
+        invalid: u64,
+        given: bool,
+    },
+    Text(Vec<Option<String>>),
+    /// Inferred numeric, then a non-number appeared: the text must be read again.
+    Reread,
+}
+
+impl Builder {
+    fn push(&mut self, cell: &str, row: usize) {
+        match self {
+            Builder::Numeric {
+                values,
+                invalid,
+                given,
+            } => {
+                if is_missing(cell) {
+                    values.push(f64::NAN);
+                } else if let Ok(v) = cell.parse::<f64>() {
+                    values.push(v);
+                } else if *given {
+                    *invalid += 1;
+                    values.push(f64::NAN);
+                } else if values.iter().all(|v| v.is_nan()) {
+                    // Only missing cells so far: a text column from its first value on.
+                    let mut text: Vec<Option<String>> = vec![None; row - 1];
+                    text.push(Some(cell.to_string()));
+                    *self = Builder::Text(text);
+                } else {
+                    *self = Builder::Reread;
+                }
+            }
+            Builder::Text(v) => v.push((!is_missing(cell)).then(|| cell.to_string())),
+            Builder::Reread => {}
+        }
+    }
+
+    fn finish(self) -> ColumnValues {
+        match self {
+            Builder::Numeric {
+                values, invalid, ..
+            } => ColumnValues::Numeric { values, invalid },
+            Builder::Text(v) => ColumnValues::Categorical(v),
+            Builder::Reread => ColumnValues::Categorical(Vec::new()),
+        }
+    }
+}
