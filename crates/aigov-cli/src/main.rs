@@ -47,6 +47,8 @@ enum Command {
     },
     /// Replace PII in a CSV or JSON-lines dataset with placeholders or keyed pseudonyms.
     Redact(commands::redact::RedactArgs),
+    /// Data drift against a reference or a saved profile, profiles, and alert KPIs.
+    Drift(Box<commands::drift::DriftArgs>),
     /// Register, list, show and verify models and their versions.
     Model {
         #[command(subcommand)]
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         Command::Redact(args) => commands::redact::run(&args),
         Command::Policy { command } => commands::policy::run(command),
         Command::Audit { command } => commands::audit::run(&cli.global, *command),
+        Command::Drift(args) => commands::drift::run(*args),
         Command::Model { command } => commands::model::run(&cli.global, *command),
     };
     match result {

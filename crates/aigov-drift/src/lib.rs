@@ -17,6 +17,7 @@ mod default_mode;
 mod error;
 mod evidently;
 mod kolmogorov;
+mod kpi;
 mod ks;
 mod location;
 mod method;
@@ -37,6 +38,9 @@ pub use default_mode::{EffectSize, default_method};
 pub use error::DriftError;
 pub use evidently::{MethodScore, evidently_default_method, evidently_score};
 pub use kolmogorov::kstwo_sf;
+pub use kpi::{
+    Feedback, KpiLimits, KpiWindow, RateEstimate, alert_kpis, parse_flag, wilson_interval,
+};
 pub use ks::{
     KS_MAX_AUTO_N, KsMethod, KsStatistic, KsTest, ks_2samp, ks_asymp_pvalue, ks_exact_pvalue,
     ks_statistic,

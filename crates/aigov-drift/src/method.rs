@@ -94,9 +94,13 @@ impl Method {
         )
     }
 
-    /// Evidently's default threshold: 0.05 for p-values, 0.1 for distances.
+    /// Evidently's default threshold: 0.05 for p-values (0.1 for anderson), 0.1 for distances.
     pub fn default_threshold(self) -> f64 {
-        if self.is_test() { 0.05 } else { 0.1 }
+        match self {
+            Method::Anderson => 0.1,
+            m if m.is_test() => 0.05,
+            _ => 0.1,
+        }
     }
 
     /// Whether the method can compare columns of this type.

@@ -172,6 +172,16 @@ pub fn drift_report(
     if pairs.is_empty() {
         return Err(DriftError::invalid("columns", "no columns to compare"));
     }
+    if let Some(m) = options.method
+        && !pairs
+            .iter()
+            .any(|(r, _)| m.applies_to(r.sample.column_type()))
+    {
+        return Err(DriftError::invalid(
+            "method",
+            format!("{m} applies to none of the selected columns (all categorical)"),
+        ));
+    }
     let scored: Vec<(ColumnDrift, Vec<String>)> = pairs
         .into_par_iter()
         .map(|(reference, current)| score_column(reference, current, options))
@@ -229,18 +239,20 @@ fn score_column(
             options.min_rows
         ));
     }
+    let automatic = || match options.mode {
+        Mode::Evidently => evidently_default_method(&reference.sample, &current),
+        Mode::Default => default_method(&reference.sample),
+    };
     let method = match options.method {
         Some(m) if !m.applies_to(column_type) => {
-            return Err(DriftError::invalid(
-                "method",
-                format!("{m} does not apply to the categorical column {name:?}"),
+            let fallback = automatic();
+            warnings.push(format!(
+                "column {name:?}: {m} does not apply to categorical columns; used {fallback}"
             ));
+            fallback
         }
         Some(m) => m,
-        None => match options.mode {
-            Mode::Evidently => evidently_default_method(&reference.sample, &current),
-            Mode::Default => default_method(&reference.sample),
-        },
+        None => automatic(),
     };
     let new_categories = match (&reference.sample, &current) {
         (Sample::Categorical(r), Sample::Categorical(c)) => c

@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod audit;
+pub mod drift;
 pub mod hash;
 pub mod init;
 pub mod keys;

@@ -1,4 +1,5 @@
-//! Helpers shared by the CLI tests.
+//! Helpers shared by the CLI tests (each test binary uses some of them).
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -22,4 +23,12 @@ pub fn ok(out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs `aigov` without a store.
+pub fn aigov(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aigov"))
+        .args(args)
+        .output()
+        .expect("run aigov")
 }
