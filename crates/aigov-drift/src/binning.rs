@@ -2,16 +2,20 @@
 //! edges and histogram rule, and the zero-share fill Evidently applies before PSI and KL.
 
 /// numpy's `histogram_bin_edges(values, bins='sturges')` for a sample with the given minimum,
-/// maximum and size: width = range / (log2(size) + 1), ceil(range / width) equal bins over
-/// [min, max] (a degenerate range is widened by 0.5 on each side and gets one bin).
-pub fn sturges_edges(min: f64, max: f64, size: usize) -> Vec<f64> {
+/// maximum and size: width = range / (log2(size) + 1) (at least 1 for integer arrays),
+/// ceil(range / width) equal bins over [min, max] (a degenerate range is widened by 0.5 on
+/// each side and gets one bin).
+pub fn sturges_edges(min: f64, max: f64, size: usize, integer: bool) -> Vec<f64> {
     let (first, last) = if min == max {
         (min - 0.5, max + 0.5)
     } else {
         (min, max)
     };
     let range = max - min;
-    let width = range / ((size as f64).log2() + 1.0);
+    let mut width = range / ((size as f64).log2() + 1.0);
+    if integer && width > 0.0 && width < 1.0 {
+        width = 1.0;
+    }
     let bins = if width > 0.0 {
         ((last - first) / width).ceil() as usize
     } else {
@@ -86,7 +90,7 @@ mod tests {
     #[test]
     fn sturges_edges_match_numpy_on_the_public_example() {
         // reference 0..99 with current 20..139: 220 values, 9 bins over [0, 139].
-        let edges = sturges_edges(0.0, 139.0, 220);
+        let edges = sturges_edges(0.0, 139.0, 220, true);
         assert_eq!(edges.len(), 10);
         assert_eq!(edges[1], 15.444444444444445);
         assert_eq!(edges[9], 139.0);

@@ -57,12 +57,24 @@ pub fn evidently_default_method(reference: &Sample, current: &Sample) -> Method 
 }
 
 /// Scores a column pair as Evidently 0.7 does, with the method's default threshold unless
-/// one is given.
+/// one is given (float columns; see [`evidently_score_typed`] for int64 ones).
 pub fn evidently_score(
     method: Method,
     reference: &Sample,
     current: &Sample,
     threshold: Option<f64>,
+) -> Result<MethodScore, DriftError> {
+    evidently_score_typed(method, reference, current, threshold, false)
+}
+
+/// [`evidently_score`] with the pandas dtype of the pair: `integer` when both columns are
+/// int64, where numpy's Sturges bins are at least one unit wide.
+pub fn evidently_score_typed(
+    method: Method,
+    reference: &Sample,
+    current: &Sample,
+    threshold: Option<f64>,
+    integer: bool,
 ) -> Result<MethodScore, DriftError> {
     if reference.is_empty() || current.is_empty() {
         return Err(DriftError::invalid(
@@ -115,17 +127,15 @@ pub fn evidently_score(
             test(chi.statistic, chi.pvalue)
         }
         Method::Z => {
+            // Evidently compares the first sorted value against all the others, whatever
+            // their number.
             let counts = value_counts(reference, current)?;
-            if counts.keys.len() > 2 {
-                return Err(DriftError::invalid(
-                    "method",
-                    format!(
-                        "z applies to at most two distinct values, the column has {}",
-                        counts.keys.len()
-                    ),
-                ));
-            }
-            let z = two_proportion_z(&counts.reference, &counts.current)?.z;
+            let collapse = |c: &[u64]| {
+                let first = c.first().copied().unwrap_or(0);
+                [first, c.iter().sum::<u64>() - first]
+            };
+            let (rc, cc) = (collapse(&counts.reference), collapse(&counts.current));
+            let z = two_proportion_z(&rc, &cc)?.z;
             // Evidently's own formula 2(1 - Φ(|z|)), and p = 1 when both samples hold one
             // and the same value (the formula is 0/0 there).
             let p = if z.is_nan() {
@@ -144,7 +154,7 @@ pub fn evidently_score(
             }
         }
         Method::Psi | Method::KlDiv | Method::Jensenshannon => {
-            let (rp, cp) = binned_shares(reference, current)?;
+            let (rp, cp) = binned_shares(reference, current, integer)?;
             match method {
                 Method::Psi => {
                     let (rf, cf) = (fill_zero_shares(&rp), fill_zero_shares(&cp));
@@ -162,7 +172,7 @@ pub fn evidently_score(
                 _ => distance(jensenshannon_shares(&rp, &cp)),
             }
         }
-        Method::Hellinger => distance(hellinger_evidently(reference, current)?),
+        Method::Hellinger => distance(hellinger_evidently(reference, current, integer)?),
         Method::Anderson => {
             let (r, c) = needs_numbers()?;
             test_from(
@@ -192,13 +202,17 @@ fn test_from(
 
 /// Evidently's `get_binned_data` without the fill: Sturges bins over both samples for numeric
 /// columns with more than 20 distinct reference values, else one bin per observed value.
-fn binned_shares(reference: &Sample, current: &Sample) -> Result<(Vec<f64>, Vec<f64>), DriftError> {
+fn binned_shares(
+    reference: &Sample,
+    current: &Sample,
+    integer: bool,
+) -> Result<(Vec<f64>, Vec<f64>), DriftError> {
     if let (Sample::Numeric(r), Sample::Numeric(c)) = (reference, current)
         && runs(r).len() > 20
     {
         let min = r[0].min(c[0]);
         let max = r[r.len() - 1].max(c[c.len() - 1]);
-        let edges = sturges_edges(min, max, r.len() + c.len());
+        let edges = sturges_edges(min, max, r.len() + c.len(), integer);
         return Ok((
             shares(&histogram(r, &edges), r.len()),
             shares(&histogram(c, &edges), c.len()),
@@ -239,13 +253,17 @@ fn jensenshannon_shares(p: &[f64], q: &[f64]) -> f64 {
 
 /// Evidently's Hellinger distance: sqrt(1 - Bhattacharyya coefficient); numeric columns use
 /// density histograms on Sturges edges over the distinct values of both samples.
-fn hellinger_evidently(reference: &Sample, current: &Sample) -> Result<f64, DriftError> {
+fn hellinger_evidently(
+    reference: &Sample,
+    current: &Sample,
+    integer: bool,
+) -> Result<f64, DriftError> {
     let bc = match (reference, current) {
         (Sample::Numeric(r), Sample::Numeric(c)) => {
             let mut keys: Vec<f64> = runs(r).into_iter().chain(runs(c)).map(|(v, _)| v).collect();
             keys.sort_by(f64::total_cmp);
             keys.dedup();
-            let edges = sturges_edges(keys[0], keys[keys.len() - 1], keys.len());
+            let edges = sturges_edges(keys[0], keys[keys.len() - 1], keys.len(), integer);
             let density = |sorted: &[f64]| -> Vec<f64> {
                 let counts = histogram(sorted, &edges);
                 let total: u64 = counts.iter().sum();

@@ -36,7 +36,9 @@ pub use categorical::{
 };
 pub use default_mode::{EffectSize, default_method};
 pub use error::DriftError;
-pub use evidently::{MethodScore, evidently_default_method, evidently_score};
+pub use evidently::{
+    MethodScore, evidently_default_method, evidently_score, evidently_score_typed,
+};
 pub use kolmogorov::kstwo_sf;
 pub use kpi::{
     Feedback, KpiLimits, KpiWindow, RateEstimate, alert_kpis, parse_flag, wilson_interval,

@@ -92,6 +92,9 @@ pub struct NumericProfile {
     pub quantiles: Vec<Quantile>,
     /// Quantile bins fitted on this reference, with out-of-range bins on both sides.
     pub bins: ReferenceBins,
+    /// Every value was written as a whole number and none was missing (pandas' int64).
+    #[serde(default)]
+    pub integer: bool,
 }
 
 /// Category counts.
@@ -432,6 +435,7 @@ impl NumericProfile {
             distribution,
             quantiles,
             bins,
+            integer: false,
         }
     }
 
@@ -441,7 +445,7 @@ impl NumericProfile {
             (x, None) => x,
             (None, y) => y,
         };
-        NumericProfile::derive(
+        let merged = NumericProfile::derive(
             self.count + other.count,
             self.non_finite + other.non_finite,
             pick(self.min, other.min, f64::min),
@@ -450,7 +454,11 @@ impl NumericProfile {
             self.distribution
                 .merge(&other.distribution, options.max_distinct),
             options,
-        )
+        );
+        NumericProfile {
+            integer: self.integer && other.integer,
+            ..merged
+        }
     }
 }
 
@@ -489,11 +497,18 @@ impl ReferenceProfile {
             .map(|c| {
                 let missing = c.missing();
                 match &c.values {
-                    ColumnValues::Numeric { values, invalid } => ColumnProfile {
+                    ColumnValues::Numeric {
+                        values,
+                        invalid,
+                        integer,
+                    } => ColumnProfile {
                         name: c.name.clone(),
                         missing,
                         invalid: *invalid,
-                        summary: ColumnSummary::Numeric(NumericProfile::fit(values, options)),
+                        summary: ColumnSummary::Numeric(NumericProfile {
+                            integer: *integer,
+                            ..NumericProfile::fit(values, options)
+                        }),
                     },
                     ColumnValues::Categorical(labels) => {
                         let mut counts = BTreeMap::new();

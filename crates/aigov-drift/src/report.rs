@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::default_mode::{EffectSize, default_method, default_score};
-use crate::evidently::{evidently_default_method, evidently_score};
+use crate::evidently::{evidently_default_method, evidently_score_typed};
 use crate::method::Method;
 use crate::profile::{ColumnProfile, ColumnSummary, ReferenceBins, ValueDistribution};
 use crate::sample::{ColumnType, Sample, runs};
@@ -125,6 +125,9 @@ pub struct ReferenceColumn {
     pub bins: Option<ReferenceBins>,
     /// False when the values come from a rounded profile.
     pub exact: bool,
+    /// Both the reference and the current column are whole numbers without missing cells
+    /// (pandas' int64), which changes Evidently's Sturges bins.
+    pub integer: bool,
 }
 
 impl ReferenceColumn {
@@ -147,6 +150,7 @@ impl ReferenceColumn {
             sample,
             bins,
             exact: true,
+            integer: false,
         }
     }
 
@@ -160,6 +164,7 @@ impl ReferenceColumn {
                 ColumnSummary::Categorical(_) => None,
             },
             exact: column.is_exact(),
+            integer: matches!(&column.summary, ColumnSummary::Numeric(p) if p.integer),
         }
     }
 }
@@ -280,7 +285,13 @@ fn score_column(
     };
     let drift = match options.mode {
         Mode::Evidently => {
-            let s = evidently_score(method, &reference.sample, &current, options.threshold)?;
+            let s = evidently_score_typed(
+                method,
+                &reference.sample,
+                &current,
+                options.threshold,
+                reference.integer,
+            )?;
             ColumnDrift {
                 statistic: s.statistic,
                 p_value: s.p_value,
@@ -398,10 +409,12 @@ pub fn compare_tables(
         .into_par_iter()
         .map(|(r, c)| {
             let name = r.name.clone();
-            (
-                ReferenceColumn::from_sample(&name, r.into_sample(), bins),
-                c.into_sample(),
-            )
+            let integer = r.is_integer() && c.is_integer();
+            let reference = ReferenceColumn {
+                integer,
+                ..ReferenceColumn::from_sample(&name, r.into_sample(), bins)
+            };
+            (reference, c.into_sample())
         })
         .collect();
     drift_report(pairs, options)

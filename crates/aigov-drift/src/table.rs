@@ -24,6 +24,9 @@ pub enum ColumnValues {
         values: Vec<f64>,
         /// Cells that were present but not numbers (only when the type was given).
         invalid: u64,
+        /// Every cell was a whole number written without a point or exponent, none missing:
+        /// what pandas reads as int64 (Evidently's binning depends on it).
+        integer: bool,
     },
     /// Labels; missing cells are `None`.
     Categorical(Vec<Option<String>>),
@@ -55,6 +58,11 @@ impl Column {
             }
             ColumnValues::Categorical(v) => v.iter().filter(|v| v.is_none()).count() as u64,
         }
+    }
+
+    /// Whether pandas would read the column as int64.
+    pub fn is_integer(&self) -> bool {
+        matches!(self.values, ColumnValues::Numeric { integer: true, .. })
     }
 
     /// The present values as a drift sample, consuming the column.
@@ -188,12 +196,14 @@ fn parse(
                     values: Vec::new(),
                     invalid: 0,
                     given: true,
+                    integer: true,
                 },
                 Some(ColumnType::Categorical) => Builder::Text(Vec::new()),
                 None => Builder::Numeric {
                     values: Vec::new(),
                     invalid: 0,
                     given: false,
+                    integer: true,
                 },
             })
             .collect();
@@ -228,6 +238,7 @@ enum Builder {
         values: Vec<f64>,
         invalid: u64,
         given: bool,
+        integer: bool,
     },
     Text(Vec<Option<String>>),
     /// Inferred numeric, then a non-number appeared: the text must be read again.
@@ -241,12 +252,16 @@ impl Builder {
                 values,
                 invalid,
                 given,
+                integer,
             } => {
                 if is_missing(cell) {
+                    *integer = false;
                     values.push(f64::NAN);
                 } else if let Ok(v) = cell.parse::<f64>() {
+                    *integer = *integer && looks_integer(cell);
                     values.push(v);
                 } else if *given {
+                    *integer = false;
                     *invalid += 1;
                     values.push(f64::NAN);
                 } else if values.iter().all(|v| v.is_nan()) {
@@ -266,10 +281,23 @@ impl Builder {
     fn finish(self) -> ColumnValues {
         match self {
             Builder::Numeric {
-                values, invalid, ..
-            } => ColumnValues::Numeric { values, invalid },
+                values,
+                invalid,
+                integer,
+                ..
+            } => ColumnValues::Numeric {
+                integer: integer && !values.is_empty(),
+                values,
+                invalid,
+            },
             Builder::Text(v) => ColumnValues::Categorical(v),
             Builder::Reread => ColumnValues::Categorical(Vec::new()),
         }
     }
+}
+
+/// Digits with an optional sign: what pandas parses as an integer.
+fn looks_integer(cell: &str) -> bool {
+    let digits = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
