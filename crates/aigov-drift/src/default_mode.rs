@@ -9,12 +9,13 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use crate::categorical::{chi2_homogeneity, two_proportion_z};
+use crate::ks::ks_2samp_sorted;
 use crate::location::{mann_whitney_u, welch_t_test};
 use crate::method::Method;
 use crate::numeric::wasserstein_normed_sorted;
 use crate::profile::ReferenceBins;
 use crate::sample::{Sample, mean, value_counts, variance};
-use crate::{DriftError, anderson_ksamp, ks_2samp};
+use crate::{DriftError, anderson_ksamp};
 
 /// A named effect size.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -92,7 +93,7 @@ pub(crate) fn default_score(
     Ok(match method {
         Method::Ks => {
             let (r, c) = needs_numbers()?;
-            let t = ks_2samp(r, c)?;
+            let t = ks_2samp_sorted(r, c);
             test(
                 t.statistic.statistic,
                 t.p_value,

@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::binning::{fill_zero_shares, histogram, shares, sturges_edges};
 use crate::categorical::{chisquare_evidently, two_proportion_z};
+use crate::ks::ks_2samp_sorted;
 use crate::location::{mann_whitney_u_one_sided_less, student_t_test};
 use crate::method::Method;
 use crate::numeric::wasserstein_normed_sorted;
 use crate::sample::{Sample, runs, value_counts};
-use crate::{DriftError, anderson_ksamp, ks_2samp};
+use crate::{DriftError, anderson_ksamp};
 
 /// One method's verdict on one column.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -118,7 +119,7 @@ pub fn evidently_score_typed(
     Ok(match method {
         Method::Ks => {
             let (r, c) = needs_numbers()?;
-            let t = ks_2samp(r, c)?;
+            let t = ks_2samp_sorted(r, c);
             test(t.statistic.statistic, t.p_value)
         }
         Method::Chisquare => {

@@ -39,33 +39,80 @@ fn sorted(what: &'static str, sample: &[f64]) -> Result<Vec<f64>, DriftError> {
 pub fn ks_statistic(reference: &[f64], current: &[f64]) -> Result<KsStatistic, DriftError> {
     let a = sorted("reference", reference)?;
     let b = sorted("current", current)?;
+    Ok(ks_statistic_sorted(&a, &b))
+}
+
+/// The statistic of two sorted, non-empty samples without NaN, by one merge over both.
+///
+/// scipy evaluates the ECDF difference at every value of `[sorted reference, sorted current]`
+/// and takes the first position of the extreme, so the location is the smallest reference
+/// value reaching it, else the smallest current value.
+pub(crate) fn ks_statistic_sorted(a: &[f64], b: &[f64]) -> KsStatistic {
     let (n1, n2) = (a.len() as f64, b.len() as f64);
-    let (mut max_diff, mut max_at) = (f64::NEG_INFINITY, 0.0);
-    let (mut min_diff, mut min_at) = (f64::INFINITY, 0.0);
-    for &x in a.iter().chain(b.iter()) {
-        let diff =
-            a.partition_point(|y| *y <= x) as f64 / n1 - b.partition_point(|y| *y <= x) as f64 / n2;
-        // The first position wins, as numpy's argmax and argmin.
-        if diff > max_diff {
-            (max_diff, max_at) = (diff, x);
+    #[derive(Clone, Copy)]
+    struct Extreme {
+        value: f64,
+        in_reference: Option<f64>,
+        in_current: Option<f64>,
+    }
+    let mut max = Extreme {
+        value: f64::NEG_INFINITY,
+        in_reference: None,
+        in_current: None,
+    };
+    let mut min = Extreme {
+        value: f64::INFINITY,
+        ..max
+    };
+    let (mut i, mut j) = (0usize, 0usize);
+    while i < a.len() || j < b.len() {
+        let x = match (a.get(i), b.get(j)) {
+            (Some(p), Some(q)) => p.min(*q),
+            (Some(p), None) => *p,
+            (None, Some(q)) => *q,
+            (None, None) => break,
+        };
+        let from_a = a.get(i) == Some(&x);
+        let from_b = b.get(j) == Some(&x);
+        while i < a.len() && a[i] <= x {
+            i += 1;
         }
-        if diff < min_diff {
-            (min_diff, min_at) = (diff, x);
+        while j < b.len() && b[j] <= x {
+            j += 1;
+        }
+        let diff = i as f64 / n1 - j as f64 / n2;
+        let (above, below) = (diff > max.value, diff < min.value);
+        for (extreme, better) in [(&mut max, above), (&mut min, below)] {
+            if better {
+                *extreme = Extreme {
+                    value: diff,
+                    in_reference: from_a.then_some(x),
+                    in_current: from_b.then_some(x),
+                };
+            } else if diff == extreme.value {
+                if extreme.in_reference.is_none() && from_a {
+                    extreme.in_reference = Some(x);
+                }
+                if extreme.in_current.is_none() && from_b {
+                    extreme.in_current = Some(x);
+                }
+            }
         }
     }
-    let min_s = (-min_diff).clamp(0.0, 1.0);
-    let (statistic, location, sign) = if min_s > max_diff {
-        (min_s, min_at, -1)
+    let at = |e: &Extreme| e.in_reference.or(e.in_current).unwrap_or(f64::NAN);
+    let min_s = (-min.value).clamp(0.0, 1.0);
+    let (statistic, location, sign) = if min_s > max.value {
+        (min_s, at(&min), -1)
     } else {
-        (max_diff, max_at, 1)
+        (max.value, at(&max), 1)
     };
-    Ok(KsStatistic {
+    KsStatistic {
         statistic,
         location,
         sign,
         n_reference: a.len(),
         n_current: b.len(),
-    })
+    }
 }
 
 fn gcd(a: u64, b: u64) -> u64 {
@@ -185,20 +232,27 @@ pub const KS_MAX_AUTO_N: usize = 10_000;
 /// The two-sided two-sample KS test with scipy's automatic method choice: exact when both
 /// samples have at most 10,000 values (and the exact computation succeeds), else asymptotic.
 pub fn ks_2samp(reference: &[f64], current: &[f64]) -> Result<KsTest, DriftError> {
-    let mut statistic = ks_statistic(reference, current)?;
+    let a = sorted("reference", reference)?;
+    let b = sorted("current", current)?;
+    Ok(ks_2samp_sorted(&a, &b))
+}
+
+/// [`ks_2samp`] for samples already sorted, non-empty and without NaN.
+pub(crate) fn ks_2samp_sorted(a: &[f64], b: &[f64]) -> KsTest {
+    let mut statistic = ks_statistic_sorted(a, b);
     if statistic.n_reference.max(statistic.n_current) <= KS_MAX_AUTO_N
         && let Some((d, p)) = ks_exact_pvalue(&statistic)
     {
         statistic.statistic = d;
-        return Ok(KsTest {
+        return KsTest {
             statistic,
             p_value: p,
             method: KsMethod::Exact,
-        });
+        };
     }
-    Ok(KsTest {
+    KsTest {
         p_value: ks_asymp_pvalue(&statistic),
         statistic,
         method: KsMethod::Asymptotic,
-    })
+    }
 }

@@ -26,6 +26,7 @@ mod profile;
 mod report;
 mod sample;
 mod smirnov;
+pub mod stream;
 mod table;
 
 pub use anderson::{AndersonDarling, PValueClamp, anderson_ksamp};

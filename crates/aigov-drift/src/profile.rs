@@ -393,7 +393,7 @@ impl NumericProfile {
     /// Fits a numeric profile on raw values (NaN counts as missing, elsewhere).
     pub fn fit(values: &[f64], options: &ProfileOptions) -> NumericProfile {
         let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-        finite.sort_unstable_by(f64::total_cmp);
+        crate::sample::sort_floats(&mut finite);
         let non_finite = values.iter().filter(|v| v.is_infinite()).count() as u64;
         let moments = Moments::of(&finite);
         let distribution = ValueDistribution::from_sorted(&finite, options.max_distinct);

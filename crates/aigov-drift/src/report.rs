@@ -123,6 +123,8 @@ pub struct ReferenceColumn {
     pub sample: Sample,
     /// Fitted quantile bins (numbers).
     pub bins: Option<ReferenceBins>,
+    /// How many quantile bins to fit when `bins` is `None`.
+    pub quantile_bins: usize,
     /// False when the values come from a rounded profile.
     pub exact: bool,
     /// Both the reference and the current column are whole numbers without missing cells
@@ -131,27 +133,32 @@ pub struct ReferenceColumn {
 }
 
 impl ReferenceColumn {
-    /// From raw reference values, fitting bins on them.
+    /// From raw reference values; bins are fitted when a binned method needs them.
     pub fn from_sample(name: &str, sample: Sample, quantile_bins: usize) -> ReferenceColumn {
-        let bins = match &sample {
-            Sample::Numeric(sorted) => {
-                let (values, counts) = runs(sorted).into_iter().unzip();
-                let distribution = ValueDistribution {
-                    mantissa_bits: 52,
-                    values,
-                    counts,
-                };
-                Some(ReferenceBins::fit(&distribution, quantile_bins))
-            }
-            Sample::Categorical(_) => None,
-        };
         ReferenceColumn {
             name: name.to_string(),
             sample,
-            bins,
+            bins: None,
+            quantile_bins,
             exact: true,
             integer: false,
         }
+    }
+
+    /// The fitted bins, fitting them on the values first if needed (numbers only).
+    fn bins(&mut self) -> Option<&ReferenceBins> {
+        if self.bins.is_none()
+            && let Sample::Numeric(sorted) = &self.sample
+        {
+            let (values, counts) = runs(sorted).into_iter().unzip();
+            let distribution = ValueDistribution {
+                mantissa_bits: 52,
+                values,
+                counts,
+            };
+            self.bins = Some(ReferenceBins::fit(&distribution, self.quantile_bins));
+        }
+        self.bins.as_ref()
     }
 
     /// From a saved profile column.
@@ -163,6 +170,7 @@ impl ReferenceColumn {
                 ColumnSummary::Numeric(p) => Some(p.bins.clone()),
                 ColumnSummary::Categorical(_) => None,
             },
+            quantile_bins: 10,
             exact: column.is_exact(),
             integer: matches!(&column.summary, ColumnSummary::Numeric(p) if p.integer),
         }
@@ -216,7 +224,7 @@ pub fn drift_report(
 }
 
 fn score_column(
-    reference: ReferenceColumn,
+    mut reference: ReferenceColumn,
     current: Sample,
     options: &DriftOptions,
 ) -> Result<(ColumnDrift, Vec<String>), DriftError> {
@@ -302,6 +310,13 @@ fn score_column(
             }
         }
         Mode::Default => {
+            let binned = matches!(
+                method,
+                Method::Psi | Method::KlDiv | Method::Jensenshannon | Method::Hellinger
+            );
+            if binned {
+                reference.bins();
+            }
             let s = default_score(
                 method,
                 &reference.sample,

@@ -30,7 +30,7 @@ impl Sample {
     /// A numeric sample from raw values; NaN and infinities are dropped.
     pub fn numeric(values: impl IntoIterator<Item = f64>) -> Sample {
         let mut v: Vec<f64> = values.into_iter().filter(|x| x.is_finite()).collect();
-        v.sort_unstable_by(f64::total_cmp);
+        sort_floats(&mut v);
         Sample::Numeric(v)
     }
 
@@ -70,6 +70,28 @@ impl Sample {
             Sample::Numeric(v) => runs(v).len(),
             Sample::Categorical(c) => c.values().filter(|n| **n > 0).count(),
         }
+    }
+}
+
+/// Sorts numbers ascending in total order. Long columns are sorted as integer keys with the
+/// same order (sign bit flipped, negatives inverted), about twice as fast as comparing floats.
+pub(crate) fn sort_floats(values: &mut [f64]) {
+    if values.len() < 4096 {
+        values.sort_unstable_by(f64::total_cmp);
+        return;
+    }
+    let key = |v: &f64| {
+        let bits = v.to_bits();
+        if bits >> 63 == 1 {
+            !bits
+        } else {
+            bits | 1 << 63
+        }
+    };
+    let mut keys: Vec<u64> = values.iter().map(key).collect();
+    keys.sort_unstable();
+    for (v, k) in values.iter_mut().zip(keys) {
+        *v = f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k });
     }
 }
 

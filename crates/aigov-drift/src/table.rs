@@ -11,8 +11,8 @@ use crate::sample::{ColumnType, Sample};
 /// The cell texts read as missing (after trimming spaces).
 pub const MISSING_TOKENS: [&str; 4] = ["", "NA", "NaN", "null"];
 
-fn is_missing(cell: &str) -> bool {
-    MISSING_TOKENS.contains(&cell)
+fn is_missing(cell: &[u8]) -> bool {
+    cell.len() <= 4 && MISSING_TOKENS.iter().any(|t| t.as_bytes() == cell)
 }
 
 /// One column as read.
@@ -70,7 +70,7 @@ impl Column {
         match self.values {
             ColumnValues::Numeric { mut values, .. } => {
                 values.retain(|v| v.is_finite());
-                values.sort_unstable_by(f64::total_cmp);
+                crate::sample::sort_floats(&mut values);
                 Sample::Numeric(values)
             }
             ColumnValues::Categorical(v) => Sample::categorical(v.iter().flatten()),
@@ -207,12 +207,17 @@ fn parse(
                 },
             })
             .collect();
-        let mut record = csv::StringRecord::new();
+        let mut record = csv::ByteRecord::new();
         let mut rows = 0usize;
-        while csv.read_record(&mut record).map_err(csv_error)? {
+        while csv.read_byte_record(&mut record).map_err(csv_error)? {
             rows += 1;
             for (builder, cell) in builders.iter_mut().zip(record.iter()) {
-                builder.push(cell.trim(), rows);
+                builder
+                    .push(trim(cell), rows)
+                    .map_err(|reason| DriftError::Csv {
+                        source_name: source.to_string(),
+                        reason,
+                    })?;
             }
         }
         let reread: Vec<String> = headers
@@ -246,7 +251,11 @@ enum Builder {
 }
 
 impl Builder {
-    fn push(&mut self, cell: &str, row: usize) {
+    fn push(&mut self, cell: &[u8], row: usize) -> Result<(), String> {
+        let text = |cell: &[u8]| {
+            String::from_utf8(cell.to_vec())
+                .map_err(|_| format!("row {row}: a cell is not valid UTF-8"))
+        };
         match self {
             Builder::Numeric {
                 values,
@@ -257,7 +266,7 @@ impl Builder {
                 if is_missing(cell) {
                     *integer = false;
                     values.push(f64::NAN);
-                } else if let Ok(v) = cell.parse::<f64>() {
+                } else if let Ok(v) = fast_float2::parse::<f64, _>(cell) {
                     *integer = *integer && looks_integer(cell);
                     values.push(v);
                 } else if *given {
@@ -266,16 +275,21 @@ impl Builder {
                     values.push(f64::NAN);
                 } else if values.iter().all(|v| v.is_nan()) {
                     // Only missing cells so far: a text column from its first value on.
-                    let mut text: Vec<Option<String>> = vec![None; row - 1];
-                    text.push(Some(cell.to_string()));
-                    *self = Builder::Text(text);
+                    let mut labels: Vec<Option<String>> = vec![None; row - 1];
+                    labels.push(Some(text(cell)?));
+                    *self = Builder::Text(labels);
                 } else {
                     *self = Builder::Reread;
                 }
             }
-            Builder::Text(v) => v.push((!is_missing(cell)).then(|| cell.to_string())),
+            Builder::Text(v) => v.push(if is_missing(cell) {
+                None
+            } else {
+                Some(text(cell)?)
+            }),
             Builder::Reread => {}
         }
+        Ok(())
     }
 
     fn finish(self) -> ColumnValues {
@@ -297,7 +311,18 @@ impl Builder {
 }
 
 /// Digits with an optional sign: what pandas parses as an integer.
-fn looks_integer(cell: &str) -> bool {
-    let digits = cell.strip_prefix(['-', '+']).unwrap_or(cell);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+fn looks_integer(cell: &[u8]) -> bool {
+    let digits = cell
+        .strip_prefix(b"-")
+        .or(cell.strip_prefix(b"+"))
+        .unwrap_or(cell);
+    !digits.is_empty() && digits.iter().all(|b| b.is_ascii_digit())
+}
+
+/// Spaces around a cell are ignored; most cells have none, so check before trimming.
+fn trim(cell: &[u8]) -> &[u8] {
+    match (cell.first(), cell.last()) {
+        (Some(a), Some(b)) if !a.is_ascii_whitespace() && !b.is_ascii_whitespace() => cell,
+        _ => cell.trim_ascii(),
+    }
 }
