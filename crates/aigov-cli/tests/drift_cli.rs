@@ -320,3 +320,58 @@ fn kpi_windows_intervals_and_alarms() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("row 1"));
 }
+
+#[test]
+fn data_quality_flags_missing_wrong_types_ranges_and_new_categories() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = write(tmp.path(), "r.csv", &dataset(0.0, false));
+    let out = aigov(&[
+        "drift",
+        "quality",
+        "--reference",
+        &r,
+        "--current",
+        &r,
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let mut bad = String::from("x,kind\n");
+    for i in 0..100 {
+        let x = match i % 10 {
+            0 => "oops".to_string(),
+            1 => "".to_string(),
+            2 => "1e9".to_string(),
+            _ => format!("{}", f64::from(i % 40) * 0.37),
+        };
+        let kind = if i % 5 == 0 { "brand-new" } else { "login" };
+        bad.push_str(&format!("{x},{kind}\n"));
+    }
+    let c = write(tmp.path(), "c.csv", &bad);
+    let out = aigov(&[
+        "drift",
+        "quality",
+        "--reference",
+        &r,
+        "--current",
+        &c,
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let columns = json(&out);
+    let failed = |column: usize| -> Vec<String> {
+        columns[column]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|k| k["passed"] == false)
+            .map(|k| k["check"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(failed(0), ["missing_share", "wrong_type", "out_of_range"]);
+    assert_eq!(failed(1), ["new_categories"]);
+}

@@ -21,8 +21,10 @@ mod kpi;
 mod ks;
 mod location;
 mod method;
+mod monitor;
 mod numeric;
 mod profile;
+mod quality;
 mod report;
 mod sample;
 mod smirnov;
@@ -53,11 +55,13 @@ pub use location::{
     student_t_test, welch_t_test,
 };
 pub use method::{ALL_METHODS, Method};
+pub use monitor::{Alert, DriftMonitor, MonitorConfig, Rule, Severity, Window, WindowOutcome};
 pub use numeric::{wasserstein, wasserstein_normed};
 pub use profile::{
     CategoricalProfile, ColumnProfile, ColumnSummary, Moments, NumericProfile, PROFILE_VERSION,
     ProfileOptions, Quantile, ReferenceBins, ReferenceProfile, ValueDistribution,
 };
+pub use quality::{ColumnQuality, QualityCheck, QualityCheckKind, QualityThresholds, data_quality};
 pub use report::{
     ColumnDrift, DriftOptions, DriftReport, Mode, ReferenceColumn, compare_profile, compare_tables,
     drift_report, profile_types,

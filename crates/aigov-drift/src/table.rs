@@ -53,9 +53,10 @@ impl Column {
     /// Cells that were missing.
     pub fn missing(&self) -> u64 {
         match &self.values {
-            ColumnValues::Numeric { values, .. } => {
-                values.iter().filter(|v| v.is_nan()).count() as u64
-            }
+            // Cells of the wrong type are stored as NaN too but counted apart.
+            ColumnValues::Numeric {
+                values, invalid, ..
+            } => values.iter().filter(|v| v.is_nan()).count() as u64 - invalid,
             ColumnValues::Categorical(v) => v.iter().filter(|v| v.is_none()).count() as u64,
         }
     }
@@ -324,5 +325,85 @@ fn trim(cell: &[u8]) -> &[u8] {
     match (cell.first(), cell.last()) {
         (Some(a), Some(b)) if !a.is_ascii_whitespace() && !b.is_ascii_whitespace() => cell,
         _ => cell.trim_ascii(),
+    }
+}
+
+impl Table {
+    /// Appends another table's rows; both must have the same columns, in order, of the same
+    /// types.
+    pub fn append(&mut self, other: Table) -> Result<(), DriftError> {
+        if self.columns.is_empty() && self.rows == 0 {
+            *self = other;
+            return Ok(());
+        }
+        let same = self.columns.len() == other.columns.len()
+            && self
+                .columns
+                .iter()
+                .zip(&other.columns)
+                .all(|(a, b)| a.name == b.name && a.column_type() == b.column_type());
+        if !same {
+            return Err(DriftError::invalid(
+                "batch",
+                "the batch's columns or types differ from the earlier rows",
+            ));
+        }
+        for (a, b) in self.columns.iter_mut().zip(other.columns) {
+            match (&mut a.values, b.values) {
+                (
+                    ColumnValues::Numeric {
+                        values,
+                        invalid,
+                        integer,
+                    },
+                    ColumnValues::Numeric {
+                        values: more,
+                        invalid: more_invalid,
+                        integer: more_integer,
+                    },
+                ) => {
+                    values.extend(more);
+                    *invalid += more_invalid;
+                    *integer = *integer && more_integer;
+                }
+                (ColumnValues::Categorical(labels), ColumnValues::Categorical(more)) => {
+                    labels.extend(more);
+                }
+                _ => {}
+            }
+        }
+        self.rows += other.rows;
+        Ok(())
+    }
+
+    /// Splits off the rows from `at` on into a new table (invalid counts stay with the first
+    /// part, where they cannot be located more precisely).
+    pub fn split_off(&mut self, at: usize) -> Table {
+        let at = at.min(self.rows);
+        let columns = self
+            .columns
+            .iter_mut()
+            .map(|c| Column {
+                name: c.name.clone(),
+                values: match &mut c.values {
+                    ColumnValues::Numeric {
+                        values, integer, ..
+                    } => ColumnValues::Numeric {
+                        values: values.split_off(at),
+                        invalid: 0,
+                        integer: *integer,
+                    },
+                    ColumnValues::Categorical(labels) => {
+                        ColumnValues::Categorical(labels.split_off(at))
+                    }
+                },
+            })
+            .collect();
+        let rest = Table {
+            rows: self.rows - at,
+            columns,
+        };
+        self.rows = at;
+        rest
     }
 }

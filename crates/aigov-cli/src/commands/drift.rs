@@ -30,6 +30,28 @@ pub enum DriftCommand {
     Profile(ProfileArgs),
     /// False-positive rate, false-negative rate and precision of alerts, per window.
     Kpi(KpiArgs),
+    /// Data quality of current data against the reference: missing share, wrong types,
+    /// out-of-range values, new categories, constant columns.
+    Quality(QualityArgs),
+}
+
+/// Arguments of `aigov drift quality`.
+#[derive(Args, Debug)]
+pub struct QualityArgs {
+    /// Reference data (CSV with headers).
+    #[arg(long, conflicts_with = "profile", required_unless_present = "profile")]
+    reference: Option<PathBuf>,
+    /// A saved reference profile.
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// Current data (CSV with headers).
+    #[arg(long)]
+    current: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    types: TypeArgs,
 }
 
 /// Column typing shared by the commands that read CSV.
@@ -166,6 +188,7 @@ pub fn run(args: DriftArgs) -> Result<(), Failure> {
     match args.command {
         Some(DriftCommand::Profile(p)) => profile(&p),
         Some(DriftCommand::Kpi(k)) => kpi(&k),
+        Some(DriftCommand::Quality(q)) => quality(&q),
         None => compare(&args.compare),
     }
 }
@@ -417,6 +440,55 @@ fn kpi(args: &KpiArgs) -> Result<(), Failure> {
     let alarms: usize = windows.iter().map(|w| w.alarms.len()).sum();
     if alarms > 0 {
         Err(Failure::Negative(format!("{alarms} KPI alarm(s)")))
+    } else {
+        Ok(())
+    }
+}
+
+fn quality(args: &QualityArgs) -> Result<(), Failure> {
+    let profile = match (&args.profile, &args.reference) {
+        (Some(path), _) => read_profile(path)?,
+        (None, Some(path)) => {
+            let table = Table::read_csv(path, &args.types.types())?;
+            ReferenceProfile::fit(&table, &ProfileOptions::default())
+        }
+        (None, None) => {
+            return Err(Failure::BadInput(
+                "--reference or --profile is required".into(),
+            ));
+        }
+    };
+    let mut types = profile_types(&profile);
+    types.extend(args.types.types());
+    let current = Table::read_csv(&args.current, &types)?;
+    let columns = aigov_drift::data_quality(
+        &profile,
+        &current,
+        &aigov_drift::QualityThresholds::default(),
+    );
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&columns)?);
+    } else {
+        for c in &columns {
+            let failed: Vec<String> = c
+                .checks
+                .iter()
+                .filter(|k| !k.passed)
+                .map(|k| format!("{:?} {:.4} > {:.4}", k.check, k.value, k.threshold))
+                .collect();
+            if failed.is_empty() {
+                println!("{:<24} ok", c.column);
+            } else {
+                println!("{:<24} FAILED: {}", c.column, failed.join("; "));
+            }
+        }
+    }
+    let failed = columns.iter().filter(|c| !c.passed).count();
+    if failed > 0 {
+        Err(Failure::Negative(format!(
+            "data quality: {failed} of {} columns failed",
+            columns.len()
+        )))
     } else {
         Ok(())
     }
