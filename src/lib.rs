@@ -3,8 +3,10 @@
 //! This facade re-exports the workspace's crates: the core vocabulary ([`core`]: digests,
 //! names, keys, DSSE envelopes and OpenSSF-compatible model manifests) and the model
 //! registry ([`registry`]: versions, evidence, signed approvals, deployments, stores) and the
-//! audit trail ([`audit`]: Merkle log, signed checkpoints, proofs, typed events) and policy as
-//! code ([`policy`]: Rego gates, policy.yaml, decision records).
+//! audit trail ([`audit`]: Merkle log, signed checkpoints, proofs, typed events), policy as
+//! code ([`policy`]: Rego gates, policy.yaml, decision records) and drift monitoring
+//! ([`drift`]: scipy- and Evidently-compatible statistics, reference profiles, data quality,
+//! alert KPIs, streaming detectors, the monitor).
 //!
 //! ```
 //! let manifest = aigov::core::ModelHasher::new()
@@ -17,5 +19,6 @@
 
 pub use aigov_audit as audit;
 pub use aigov_core as core;
+pub use aigov_drift as drift;
 pub use aigov_policy as policy;
 pub use aigov_registry as registry;

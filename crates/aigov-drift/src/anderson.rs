@@ -53,6 +53,13 @@ pub fn anderson_ksamp(samples: &[&[f64]]) -> Result<AndersonDarling, DriftError>
     let mut pooled: Vec<f64> = sorted.iter().flatten().copied().collect();
     pooled.sort_by(f64::total_cmp);
     let big_n = pooled.len() as f64;
+    if pooled.len() < 4 {
+        // The variance formula divides by (N-1)(N-2)(N-3); scipy returns NaN there.
+        return Err(DriftError::invalid(
+            "samples",
+            "the Anderson-Darling test needs at least 4 values in all",
+        ));
+    }
     let mut distinct = pooled.clone();
     distinct.dedup();
     if distinct.len() < 2 {

@@ -1,11 +1,27 @@
-//! Drift statistics for aigov, written to reproduce scipy's numbers (and Evidently's usage of
-//! them) on the same data. This first part holds the distance and categorical tests and the
-//! two-sample Kolmogorov-Smirnov statistic with its exact p-value; the asymptotic KS p-value,
-//! Anderson-Darling, t and Mann-Whitney tests, reference profiles and monitors follow.
+//! Drift, data-quality and alert-KPI monitoring for aigov.
+//!
+//! - **Statistics** reproducing scipy on the same data: two-sample KS with scipy's exact and
+//!   finite-n asymptotic p-values ([`ks_2samp`], [`kstwo_sf`]), k-sample Anderson-Darling,
+//!   Welch and Student t, two-sided Mann-Whitney, chi-square (goodness of fit and
+//!   homogeneity), Wasserstein, Jensen-Shannon, KL, Hellinger, two-proportion z.
+//! - **Two modes** ([`Mode`]): `evidently` reproduces Evidently 0.7's scores, method choice,
+//!   binning and thresholds ([`evidently_score`]); the default mode fits bins on the reference,
+//!   counts new categories, gives PSI a sample-size-aware threshold, reports effect sizes and
+//!   adjusts p-values across columns (Benjamini-Hochberg).
+//! - **Reference profiles** ([`ReferenceProfile`]): fitted once, saved as versioned JSON,
+//!   merged across partitions, scored without the reference rows.
+//! - **Data quality** ([`data_quality`]), **alert KPIs** with Wilson intervals ([`alert_kpis`]),
+//!   **streaming detectors** matching river ([`stream`]), and the **monitor**
+//!   ([`DriftMonitor`]) with alerts and Prometheus metrics.
 //!
 //! ```
-//! let d = aigov_drift::wasserstein(&[0.1, 0.5, 0.9, 1.3, 2.0], &[0.2, 0.4, 1.5, 2.5, 3.0, 3.5]).unwrap();
-//! assert!((d - 0.9166666666666667).abs() < 1e-15);
+//! use aigov_drift::{DriftOptions, ReferenceColumn, Sample, drift_report};
+//!
+//! let reference = Sample::numeric((0..500).map(|i| f64::from(i % 97)));
+//! let current = Sample::numeric((0..500).map(|i| f64::from(i % 97) + 30.0));
+//! let pairs = vec![(ReferenceColumn::from_sample("latency_ms", reference, 10), current)];
+//! let report = drift_report(pairs, &DriftOptions::default()).unwrap();
+//! assert!(report.columns[0].drifted && report.dataset_drifted);
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

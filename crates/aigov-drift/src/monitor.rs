@@ -336,11 +336,13 @@ impl DriftMonitor {
                                     Severity::Warning,
                                     Some(c.column.clone()),
                                     format!(
-                                        "column {} drifted: {} {:.4} (threshold {:.4})",
+                                        "column {} drifted: {} {} (threshold {})",
                                         c.column,
                                         c.method,
-                                        c.p_value_adjusted.or(c.p_value).unwrap_or(c.statistic),
-                                        c.threshold
+                                        short(
+                                            c.p_value_adjusted.or(c.p_value).unwrap_or(c.statistic)
+                                        ),
+                                        short(c.threshold)
                                     ),
                                 ));
                             }
@@ -452,5 +454,14 @@ impl DriftMonitor {
     /// Windows scored so far.
     pub fn windows(&self) -> usize {
         self.windows
+    }
+}
+
+/// A number for a message: four decimals, or scientific notation when tiny.
+fn short(v: f64) -> String {
+    if v != 0.0 && v.abs() < 1e-3 {
+        format!("{v:.3e}")
+    } else {
+        format!("{v:.4}")
     }
 }
