@@ -227,24 +227,19 @@ impl ValueDistribution {
         self.mantissa_bits == 52
     }
 
+    /// Values rounded toward zero to `bits` mantissa bits, equal neighbours merged. Rounding
+    /// toward zero never reverses order, so the result stays sorted.
     fn truncated(&self, bits: u32) -> ValueDistribution {
         let mask = !((1u64 << (52 - bits)) - 1);
         let mut values: Vec<f64> = Vec::with_capacity(self.values.len());
         let mut counts: Vec<u64> = Vec::with_capacity(self.values.len());
-        let mut pairs: Vec<(f64, u64)> = self
-            .values
-            .iter()
-            .zip(&self.counts)
-            .map(|(v, c)| (f64::from_bits(v.to_bits() & mask), *c))
-            .collect();
-        // Truncation toward zero keeps order within each sign, so one sort suffices.
-        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
-        for (v, c) in pairs {
+        for (v, c) in self.values.iter().zip(&self.counts) {
+            let v = f64::from_bits(v.to_bits() & mask);
             match (values.last(), counts.last_mut()) {
                 (Some(last), Some(n)) if *last == v => *n += c,
                 _ => {
                     values.push(v);
-                    counts.push(c);
+                    counts.push(*c);
                 }
             }
         }
@@ -255,13 +250,39 @@ impl ValueDistribution {
         }
     }
 
-    /// Drops mantissa bits one at a time until at most `max_distinct` values remain.
-    fn fit(self, max_distinct: usize) -> ValueDistribution {
-        let mut d = self;
-        while d.values.len() > max_distinct.max(1) && d.mantissa_bits > 0 {
-            d = d.truncated(d.mantissa_bits - 1);
+    /// Distinct values after rounding to `bits` mantissa bits.
+    fn distinct_at(&self, bits: u32) -> usize {
+        let mask = !((1u64 << (52 - bits)) - 1);
+        let mut distinct = 0;
+        let mut last: Option<f64> = None;
+        for v in &self.values {
+            let v = f64::from_bits(v.to_bits() & mask);
+            if last != Some(v) {
+                distinct += 1;
+                last = Some(v);
+            }
         }
-        d
+        distinct
+    }
+
+    /// Rounds to the most mantissa bits that keep at most `max_distinct` values, found by
+    /// bisection (fewer bits never give more distinct values); 0 bits when even that is over.
+    fn fit(self, max_distinct: usize) -> ValueDistribution {
+        let cap = max_distinct.max(1);
+        if self.values.len() <= cap {
+            return self;
+        }
+        // `hi` bits are known to be too many; `lo` is the best candidate so far.
+        let (mut lo, mut hi) = (0u32, self.mantissa_bits);
+        while lo + 1 < hi {
+            let mid = (lo + hi) / 2;
+            if self.distinct_at(mid) <= cap {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        self.truncated(lo)
     }
 
     fn merge(&self, other: &ValueDistribution, max_distinct: usize) -> ValueDistribution {
@@ -598,9 +619,9 @@ impl ReferenceProfile {
         })
     }
 
-    /// The profile as JSON.
+    /// The profile as compact JSON (value distributions can hold many numbers).
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        serde_json::to_string(self).unwrap_or_default()
     }
 
     /// Reads a profile from JSON, refusing other versions.

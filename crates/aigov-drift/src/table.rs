@@ -116,14 +116,15 @@ impl Table {
                 reason: e.to_string(),
             })
         };
-        let (table, reread) = parse(open()?, types, &source)?;
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let (table, reread) = parse(open()?, size, types, &source)?;
         if reread.is_empty() {
             return Ok(table);
         }
         // Numbers came first, then text: read once more with those columns as text.
         let mut types = types.clone();
         types.extend(reread.into_iter().map(|c| (c, ColumnType::Categorical)));
-        Ok(parse(open()?, &types, &source)?.0)
+        Ok(parse(open()?, size, &types, &source)?.0)
     }
 
     /// Reads CSV with headers from any reader (held in memory); `source` names it in errors.
@@ -137,19 +138,20 @@ impl Table {
             path: source.to_string(),
             reason: e.to_string(),
         })?;
-        let (table, reread) = parse(bytes.as_slice(), types, source)?;
+        let (table, reread) = parse(bytes.as_slice(), bytes.len() as u64, types, source)?;
         if reread.is_empty() {
             return Ok(table);
         }
         let mut types = types.clone();
         types.extend(reread.into_iter().map(|c| (c, ColumnType::Categorical)));
-        Ok(parse(bytes.as_slice(), &types, source)?.0)
+        Ok(parse(bytes.as_slice(), bytes.len() as u64, &types, source)?.0)
     }
 }
 
 /// One pass over the CSV; also names the inferred-numeric columns that met text.
 fn parse(
     reader: impl Read,
+    bytes: u64,
     types: &BTreeMap<String, ColumnType>,
     source: &str,
 ) -> Result<(Table, Vec<String>), DriftError> {
@@ -212,6 +214,15 @@ fn parse(
         let mut rows = 0usize;
         while csv.read_byte_record(&mut record).map_err(csv_error)? {
             rows += 1;
+            if rows == 1 {
+                // Reserve for the whole file from the first row's length, so the columns are
+                // not copied again and again as they grow.
+                let per_row = record.as_slice().len() + record.len();
+                let estimate = (bytes as usize / per_row.max(1)).min(1 << 28);
+                for b in builders.iter_mut() {
+                    b.reserve(estimate + estimate / 8);
+                }
+            }
             for (builder, cell) in builders.iter_mut().zip(record.iter()) {
                 builder
                     .push(trim(cell), rows)
@@ -252,6 +263,14 @@ enum Builder {
 }
 
 impl Builder {
+    fn reserve(&mut self, rows: usize) {
+        match self {
+            Builder::Numeric { values, .. } => values.reserve(rows),
+            Builder::Text(v) => v.reserve(rows),
+            Builder::Reread => {}
+        }
+    }
+
     fn push(&mut self, cell: &[u8], row: usize) -> Result<(), String> {
         let text = |cell: &[u8]| {
             String::from_utf8(cell.to_vec())
