@@ -78,6 +78,12 @@ pub fn fill_zero_shares(shares: &[f64]) -> Vec<f64> {
         .collect()
 }
 
+/// The population stability index of two share vectors: Σ (p - q) ln(p / q); the shares
+/// must be non-zero (fill or smooth empty bins first).
+pub fn population_stability(p: &[f64], q: &[f64]) -> f64 {
+    p.iter().zip(q).map(|(a, b)| (a - b) * (a / b).ln()).sum()
+}
+
 /// Counts divided by a total (numpy's `counts / n`).
 pub fn shares(counts: &[u64], total: usize) -> Vec<f64> {
     counts.iter().map(|c| *c as f64 / total as f64).collect()

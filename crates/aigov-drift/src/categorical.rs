@@ -80,31 +80,49 @@ pub fn jensenshannon(
     base: Option<f64>,
 ) -> Result<f64, DriftError> {
     let (nr, nc) = check(reference, current)?;
-    let p = proportions(reference, nr);
-    let q = proportions(current, nc);
+    Ok(jensenshannon_of_shares(
+        &proportions(reference, nr),
+        &proportions(current, nc),
+        base,
+    ))
+}
+
+/// The Jensen-Shannon distance of two share vectors, each renormalised first as scipy does.
+pub(crate) fn jensenshannon_of_shares(p: &[f64], q: &[f64], base: Option<f64>) -> f64 {
+    let (sp, sq) = (p.iter().sum::<f64>(), q.iter().sum::<f64>());
     let rel = |a: f64, b: f64| if a > 0.0 { a * (a / b).ln() } else { 0.0 };
     let (mut left, mut right) = (0.0, 0.0);
-    for (a, b) in p.iter().zip(&q) {
+    for (a, b) in p.iter().zip(q) {
+        let (a, b) = (a / sp, b / sq);
         let m = (a + b) / 2.0;
-        left += rel(*a, m);
-        right += rel(*b, m);
+        left += rel(a, m);
+        right += rel(b, m);
     }
     let mut js = (left + right) / 2.0;
     if let Some(base) = base {
         js /= base.ln();
     }
-    Ok(js.max(0.0).sqrt())
+    js.max(0.0).sqrt()
 }
 
 /// `scipy.stats.entropy(p, q)`: the Kullback-Leibler divergence of the reference from the
 /// current distribution (+inf when the current lacks a category the reference has).
 pub fn kl_divergence(reference: &[u64], current: &[u64]) -> Result<f64, DriftError> {
     let (nr, nc) = check(reference, current)?;
-    let p = proportions(reference, nr);
-    let q = proportions(current, nc);
-    Ok(p.iter()
-        .zip(&q)
-        .map(|(&a, &b)| {
+    Ok(relative_entropy(
+        &proportions(reference, nr),
+        &proportions(current, nc),
+    ))
+}
+
+/// scipy's `entropy(p, q)` on share vectors: both renormalised, Σ p ln(p/q), +inf where q is
+/// zero and p is not.
+pub(crate) fn relative_entropy(p: &[f64], q: &[f64]) -> f64 {
+    let (sp, sq) = (p.iter().sum::<f64>(), q.iter().sum::<f64>());
+    p.iter()
+        .zip(q)
+        .map(|(a, b)| {
+            let (a, b) = (a / sp, b / sq);
             if a == 0.0 {
                 0.0
             } else if b == 0.0 {
@@ -113,7 +131,7 @@ pub fn kl_divergence(reference: &[u64], current: &[u64]) -> Result<f64, DriftErr
                 a * (a / b).ln()
             }
         })
-        .sum())
+        .sum()
 }
 
 /// The Hellinger distance `sqrt(0.5 * sum((sqrt p - sqrt q)^2))`.

@@ -8,7 +8,8 @@
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
-use crate::categorical::{chi2_homogeneity, two_proportion_z};
+use crate::binning::population_stability;
+use crate::categorical::{chi2_homogeneity, relative_entropy, two_proportion_z};
 use crate::ks::ks_2samp_sorted;
 use crate::location::{mann_whitney_u, welch_t_test};
 use crate::method::Method;
@@ -142,11 +143,7 @@ pub(crate) fn default_score(
             match method {
                 Method::Psi => {
                     let (rp, cp) = (smoothed(&rc), smoothed(&cc));
-                    let psi: f64 = rp
-                        .iter()
-                        .zip(&cp)
-                        .map(|(a, b)| (a - b) * (a / b).ln())
-                        .sum();
+                    let psi = population_stability(&rp, &cp);
                     // Yurdakul (2018): PSI ≈ (1/M + 1/N) χ²_{B-1} under no drift.
                     let scale = 1.0 / m + 1.0 / n;
                     let dof = (rc.len() - 1).max(1) as f64;
@@ -160,7 +157,7 @@ pub(crate) fn default_score(
                 }
                 Method::KlDiv => {
                     let (rp, cp) = (smoothed(&rc), smoothed(&cc));
-                    distance(rp.iter().zip(&cp).map(|(a, b)| a * (a / b).ln()).sum())
+                    distance(relative_entropy(&rp, &cp))
                 }
                 Method::Jensenshannon => {
                     distance(crate::categorical::jensenshannon(&rc, &cc, None)?)

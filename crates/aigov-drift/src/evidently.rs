@@ -7,8 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::binning::{fill_zero_shares, histogram, shares, sturges_edges};
-use crate::categorical::{chisquare_evidently, two_proportion_z};
+use crate::binning::{fill_zero_shares, histogram, population_stability, shares, sturges_edges};
+use crate::categorical::{
+    chisquare_evidently, jensenshannon_of_shares, relative_entropy, two_proportion_z,
+};
 use crate::ks::ks_2samp_sorted;
 use crate::location::{mann_whitney_u_one_sided_less, student_t_test};
 use crate::method::Method;
@@ -159,18 +161,13 @@ pub fn evidently_score_typed(
             match method {
                 Method::Psi => {
                     let (rf, cf) = (fill_zero_shares(&rp), fill_zero_shares(&cp));
-                    distance(
-                        rf.iter()
-                            .zip(&cf)
-                            .map(|(r, c)| (r - c) * (r / c).ln())
-                            .sum(),
-                    )
+                    distance(population_stability(&rf, &cf))
                 }
                 Method::KlDiv => {
                     let (rf, cf) = (fill_zero_shares(&rp), fill_zero_shares(&cp));
-                    distance(entropy(&rf, &cf))
+                    distance(relative_entropy(&rf, &cf))
                 }
-                _ => distance(jensenshannon_shares(&rp, &cp)),
+                _ => distance(jensenshannon_of_shares(&rp, &cp, None)),
             }
         }
         Method::Hellinger => distance(hellinger_evidently(reference, current, integer)?),
@@ -224,32 +221,6 @@ fn binned_shares(
         shares(&counts.reference, reference.len()),
         shares(&counts.current, current.len()),
     ))
-}
-
-/// scipy's `entropy(p, q)`: both renormalised, Σ p ln(p/q).
-fn entropy(p: &[f64], q: &[f64]) -> f64 {
-    let (sp, sq) = (p.iter().sum::<f64>(), q.iter().sum::<f64>());
-    p.iter()
-        .zip(q)
-        .map(|(a, b)| {
-            let (a, b) = (a / sp, b / sq);
-            if a == 0.0 { 0.0 } else { a * (a / b).ln() }
-        })
-        .sum()
-}
-
-/// scipy's `jensenshannon(p, q)` (natural logarithm) on shares.
-fn jensenshannon_shares(p: &[f64], q: &[f64]) -> f64 {
-    let (sp, sq) = (p.iter().sum::<f64>(), q.iter().sum::<f64>());
-    let (p, q): (Vec<f64>, Vec<f64>) = p.iter().zip(q).map(|(a, b)| (a / sp, b / sq)).unzip();
-    let m: Vec<f64> = p.iter().zip(&q).map(|(a, b)| (a + b) / 2.0).collect();
-    let rel = |x: &[f64]| -> f64 {
-        x.iter()
-            .zip(&m)
-            .map(|(a, b)| if *a == 0.0 { 0.0 } else { a * (a / b).ln() })
-            .sum()
-    };
-    ((rel(&p) + rel(&q)) / 2.0).max(0.0).sqrt()
 }
 
 /// Evidently's Hellinger distance: sqrt(1 - Bhattacharyya coefficient); numeric columns use

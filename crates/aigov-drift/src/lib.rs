@@ -48,7 +48,7 @@ pub mod stream;
 mod table;
 
 pub use anderson::{AndersonDarling, PValueClamp, anderson_ksamp};
-pub use binning::{fill_zero_shares, histogram, sturges_edges};
+pub use binning::{fill_zero_shares, histogram, population_stability, sturges_edges};
 pub use categorical::{
     ChiSquare, ZTest, chi2_homogeneity, chisquare_evidently, hellinger, jensenshannon,
     kl_divergence, two_proportion_z,
