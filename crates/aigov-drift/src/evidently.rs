@@ -210,6 +210,7 @@ fn binned_shares(
     {
         let min = r[0].min(c[0]);
         let max = r[r.len() - 1].max(c[c.len() - 1]);
+        finite_range(min, max)?;
         let edges = sturges_edges(min, max, r.len() + c.len(), integer);
         return Ok((
             shares(&histogram(r, &edges), r.len()),
@@ -235,6 +236,7 @@ fn hellinger_evidently(
             let mut keys: Vec<f64> = runs(r).into_iter().chain(runs(c)).map(|(v, _)| v).collect();
             keys.sort_by(f64::total_cmp);
             keys.dedup();
+            finite_range(keys[0], keys[keys.len() - 1])?;
             let edges = sturges_edges(keys[0], keys[keys.len() - 1], keys.len(), integer);
             let density = |sorted: &[f64]| -> Vec<f64> {
                 let counts = histogram(sorted, &edges);
@@ -266,4 +268,16 @@ fn hellinger_evidently(
 
 fn standard_normal_cdf(x: f64) -> f64 {
     0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)
+}
+
+/// numpy refuses bins over a range that overflows (e.g. -1e308 to 1e308); so does aigov.
+fn finite_range(min: f64, max: f64) -> Result<(), DriftError> {
+    if (max - min).is_finite() {
+        Ok(())
+    } else {
+        Err(DriftError::invalid(
+            "values",
+            format!("the range {min} to {max} is too wide to bin"),
+        ))
+    }
 }

@@ -74,8 +74,9 @@ pub use method::{ALL_METHODS, Method};
 pub use monitor::{Alert, DriftMonitor, MonitorConfig, Rule, Severity, Window, WindowOutcome};
 pub use numeric::{wasserstein, wasserstein_normed};
 pub use profile::{
-    CategoricalProfile, ColumnProfile, ColumnSummary, Moments, NumericProfile, PROFILE_VERSION,
-    ProfileOptions, Quantile, ReferenceBins, ReferenceProfile, ValueDistribution,
+    CategoricalProfile, ColumnProfile, ColumnSummary, MAX_PROFILE_ROWS, MAX_QUANTILE_BINS, Moments,
+    NumericProfile, PROFILE_VERSION, ProfileOptions, Quantile, ReferenceBins, ReferenceProfile,
+    ValueDistribution,
 };
 pub use quality::{ColumnQuality, QualityCheck, QualityCheckKind, QualityThresholds, data_quality};
 pub use report::{

@@ -1,6 +1,6 @@
 //! Tests of a shift in location: Welch's t-test (`scipy.stats.ttest_ind(equal_var=False)`) and
 //! the two-sided Mann-Whitney U test (`scipy.stats.mannwhitneyu`, method auto). Evidently's
-//! `mannw` is one-sided (alternative 'greater'), which misses a drop; aigov tests both sides.
+//! `mannw` is one-sided (alternative 'less'), which misses a drop; aigov tests both sides.
 
 use serde::{Deserialize, Serialize};
 use statrs::function::beta::checked_beta_reg;

@@ -118,6 +118,7 @@ struct Metrics {
     drift_share: Gauge<f64, AtomicU64>,
     dataset_drifted: Gauge,
     window_rows: Gauge,
+    scoring_failed: Gauge,
     windows: Counter,
     alerts: Family<Labels, Counter>,
     suppressed: Counter,
@@ -134,6 +135,7 @@ impl Metrics {
             drift_share: Gauge::default(),
             dataset_drifted: Gauge::default(),
             window_rows: Gauge::default(),
+            scoring_failed: Gauge::default(),
             windows: Counter::default(),
             alerts: Family::default(),
             suppressed: Counter::default(),
@@ -173,6 +175,11 @@ impl Metrics {
             "window_rows",
             "Rows in the latest window",
             m.window_rows.clone(),
+        );
+        registry.register(
+            "scoring_failed",
+            "1 when the latest window could not be scored (its drift figures are cleared)",
+            m.scoring_failed.clone(),
         );
         registry.register("windows", "Windows scored", m.windows.clone());
         registry.register("alerts", "Alerts raised, by rule", m.alerts.clone());
@@ -229,6 +236,8 @@ impl DriftMonitor {
             }
             _ => {}
         }
+        profile.validate()?;
+        config.drift.validate()?;
         if config.cooldown < Duration::zero() {
             return Err(DriftError::invalid(
                 "cooldown",
@@ -358,31 +367,36 @@ impl DriftMonitor {
                             ),
                         )),
                         Rule::DatasetDrift => {}
-                        Rule::DataQuality { column } => {
-                            for q in quality
-                                .iter()
-                                .filter(|q| !q.passed && wants(&q.column, column))
-                            {
-                                let failed: Vec<String> = q
-                                    .checks
-                                    .iter()
-                                    .filter(|k| !k.passed)
-                                    .map(|k| format!("{:?}", k.check))
-                                    .collect();
-                                candidates.push(alert(
-                                    format!("data-quality:{}", q.column),
-                                    Severity::Warning,
-                                    Some(q.column.clone()),
-                                    format!("column {} failed {}", q.column, failed.join(", ")),
-                                ));
-                            }
-                        }
+                        Rule::DataQuality { .. } => {}
                     }
                 }
             }
         }
+        // Data quality is judged even when the window could not be scored for drift.
+        for rule in &self.config.rules {
+            if let Rule::DataQuality { column } = rule {
+                for q in quality
+                    .iter()
+                    .filter(|q| !q.passed && wants(&q.column, column))
+                {
+                    let failed: Vec<String> = q
+                        .checks
+                        .iter()
+                        .filter(|k| !k.passed)
+                        .map(|k| format!("{:?}", k.check))
+                        .collect();
+                    candidates.push(alert(
+                        format!("data-quality:{}", q.column),
+                        Severity::Warning,
+                        Some(q.column.clone()),
+                        format!("column {} failed {}", q.column, failed.join(", ")),
+                    ));
+                }
+            }
+        }
         // One alert per fingerprint per window, then the cooldown.
-        candidates.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+        let mut seen = std::collections::HashSet::new();
+        candidates.retain(|a| seen.insert(a.fingerprint.clone()));
         let mut alerts = Vec::new();
         let mut suppressed = 0;
         for a in candidates {
@@ -419,6 +433,15 @@ impl DriftMonitor {
         let m = &self.metrics;
         m.windows.inc();
         m.window_rows.set(rows as i64);
+        m.scoring_failed.set(i64::from(report.is_none()));
+        if report.is_none() {
+            // No stale figures from an earlier window on the dashboard.
+            m.statistic.clear();
+            m.p_value.clear();
+            m.drifted.clear();
+            m.drift_share.set(f64::NAN);
+            m.dataset_drifted.set(0);
+        }
         if let Some(r) = report {
             m.drift_share.set(r.drift_share);
             m.dataset_drifted.set(i64::from(r.dataset_drifted));

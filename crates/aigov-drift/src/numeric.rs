@@ -49,5 +49,13 @@ pub fn wasserstein_normed(reference: &[f64], current: &[f64]) -> Result<f64, Dri
 /// (normed, raw) for sorted, finite, non-empty samples.
 pub(crate) fn wasserstein_normed_sorted(u: &[f64], v: &[f64]) -> (f64, f64) {
     let raw = wasserstein_sorted(u, v);
-    (raw / variance(u, 0.0).sqrt().max(0.001), raw)
+    let sd = variance(u, 0.0).sqrt();
+    // An overflowing spread leaves nothing to norm by: NaN, which the default mode counts as
+    // drift (numpy would give inf and a normed distance of 0, that is no drift).
+    let normed = if sd.is_finite() {
+        raw / sd.max(0.001)
+    } else {
+        f64::NAN
+    };
+    (normed, raw)
 }

@@ -14,6 +14,12 @@ use crate::table::{ColumnValues, Table};
 /// The profile format version this crate writes and reads.
 pub const PROFILE_VERSION: u32 = 1;
 
+/// Most reference rows a profile may claim (scoring expands the value distribution).
+pub const MAX_PROFILE_ROWS: u64 = 1 << 31;
+
+/// Most quantile bins a profile may fit.
+pub const MAX_QUANTILE_BINS: usize = 1000;
+
 /// How a profile is fitted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -637,6 +643,88 @@ impl ReferenceProfile {
             }
             None => return Err(DriftError::Profile("no version field".into())),
         }
-        serde_json::from_value(value).map_err(|e| DriftError::Profile(e.to_string()))
+        let profile: ReferenceProfile =
+            serde_json::from_value(value).map_err(|e| DriftError::Profile(e.to_string()))?;
+        profile.validate()?;
+        Ok(profile)
+    }
+
+    /// Checks what a hand-edited or corrupted profile could break: value distributions sorted,
+    /// finite and consistent with the counts, rounding levels possible, bins ordered, and
+    /// sizes within [`MAX_PROFILE_ROWS`].
+    pub fn validate(&self) -> Result<(), DriftError> {
+        let bad = |column: &str, what: String| {
+            Err(DriftError::Profile(format!("column {column:?}: {what}")))
+        };
+        if self.options.quantile_bins == 0 || self.options.quantile_bins > MAX_QUANTILE_BINS {
+            return Err(DriftError::Profile(format!(
+                "quantile_bins must be between 1 and {MAX_QUANTILE_BINS}"
+            )));
+        }
+        if self.options.max_distinct == 0 {
+            return Err(DriftError::Profile("max_distinct must be positive".into()));
+        }
+        if self.rows > MAX_PROFILE_ROWS {
+            return Err(DriftError::Profile(format!(
+                "{} rows is more than this build accepts ({MAX_PROFILE_ROWS})",
+                self.rows
+            )));
+        }
+        for c in &self.columns {
+            if c.missing + c.invalid > self.rows {
+                return bad(&c.name, "more missing cells than rows".into());
+            }
+            match &c.summary {
+                ColumnSummary::Numeric(p) => {
+                    let d = &p.distribution;
+                    if d.mantissa_bits > 52 {
+                        return bad(&c.name, format!("mantissa_bits {} > 52", d.mantissa_bits));
+                    }
+                    if d.values.len() != d.counts.len() {
+                        return bad(&c.name, "values and counts differ in length".into());
+                    }
+                    if d.values.iter().any(|v| !v.is_finite())
+                        || d.values.windows(2).any(|w| w[0] >= w[1])
+                    {
+                        return bad(
+                            &c.name,
+                            "values must be finite and strictly ascending".into(),
+                        );
+                    }
+                    let total = d
+                        .counts
+                        .iter()
+                        .try_fold(0u64, |acc, n| acc.checked_add(*n))
+                        .filter(|t| *t <= self.rows);
+                    if total != Some(p.count) || p.moments.n != p.count {
+                        return bad(
+                            &c.name,
+                            "counts do not add up to the column's count and rows".into(),
+                        );
+                    }
+                    let e = &p.bins.edges;
+                    if (p.count > 0 && e.is_empty())
+                        || e.iter().any(|v| !v.is_finite())
+                        || e.windows(2).any(|w| w[0] >= w[1])
+                        || p.bins.counts.len() != p.bins.bin_count()
+                    {
+                        return bad(
+                            &c.name,
+                            "bins must be finite, ascending and complete".into(),
+                        );
+                    }
+                }
+                ColumnSummary::Categorical(cat) => {
+                    let total = cat
+                        .counts
+                        .values()
+                        .try_fold(0u64, |acc, n| acc.checked_add(*n));
+                    if total.is_none_or(|t| t > self.rows) {
+                        return bad(&c.name, "category counts exceed the rows".into());
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }

@@ -44,6 +44,41 @@ pub struct DriftOptions {
     pub quantile_bins: usize,
 }
 
+impl DriftOptions {
+    /// Refuses settings that would make every verdict "no drift" (NaN or out-of-range levels).
+    pub fn validate(&self) -> Result<(), DriftError> {
+        let level = |name: &'static str, v: f64, upper_closed: bool| {
+            let ok = v > 0.0 && (v < 1.0 || (upper_closed && v == 1.0));
+            if ok {
+                Ok(())
+            } else {
+                Err(DriftError::invalid(name, format!("{v} is not in (0, 1)")))
+            }
+        };
+        level("alpha", self.alpha, false)?;
+        level("drift share", self.drift_share, true)?;
+        if let Some(t) = self.threshold {
+            match self.method {
+                Some(m) if m.is_test() => level("threshold", t, true)?,
+                _ if t.is_finite() && t > 0.0 => {}
+                _ => {
+                    return Err(DriftError::invalid(
+                        "threshold",
+                        format!("{t} is not a positive number"),
+                    ));
+                }
+            }
+        }
+        if self.quantile_bins == 0 || self.quantile_bins > crate::profile::MAX_QUANTILE_BINS {
+            return Err(DriftError::invalid(
+                "quantile bins",
+                format!("{} is not between 1 and 1000", self.quantile_bins),
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for DriftOptions {
     fn default() -> Self {
         DriftOptions {
@@ -182,6 +217,7 @@ pub fn drift_report(
     pairs: Vec<(ReferenceColumn, Sample)>,
     options: &DriftOptions,
 ) -> Result<DriftReport, DriftError> {
+    options.validate()?;
     if pairs.is_empty() {
         return Err(DriftError::invalid("columns", "no columns to compare"));
     }
@@ -195,14 +231,21 @@ pub fn drift_report(
             format!("{m} applies to none of the selected columns (all categorical)"),
         ));
     }
-    let scored: Vec<(ColumnDrift, Vec<String>)> = pairs
+    let scored: Vec<Scored> = pairs
         .into_par_iter()
         .map(|(reference, current)| score_column(reference, current, options))
         .collect::<Result<_, _>>()?;
-    let (mut columns, nested): (Vec<ColumnDrift>, Vec<Vec<String>>) = scored.into_iter().unzip();
-    let mut warnings: Vec<String> = nested.into_iter().flatten().collect();
+    let mut warnings: Vec<String> = scored.iter().flat_map(|s| s.warnings.clone()).collect();
+    let by_p_value: Vec<bool> = scored.iter().map(|s| s.by_p_value).collect();
+    let mut columns: Vec<ColumnDrift> = scored.into_iter().map(|s| s.drift).collect();
     if options.mode == Mode::Default {
-        benjamini_hochberg(&mut columns, options.threshold.unwrap_or(options.alpha));
+        // A level given for a forced test replaces alpha; a threshold given for a distance
+        // is that distance's cut-off instead.
+        let level = match options.method {
+            Some(m) if m.is_test() => options.threshold.unwrap_or(options.alpha),
+            _ => options.alpha,
+        };
+        benjamini_hochberg(&mut columns, &by_p_value, level);
     }
     let drifted_columns = columns.iter().filter(|c| c.drifted).count();
     let drift_share = drifted_columns as f64 / columns.len() as f64;
@@ -223,11 +266,18 @@ pub fn drift_report(
     })
 }
 
+/// One scored column, its warnings, and whether its verdict waits for the adjusted p-value.
+struct Scored {
+    drift: ColumnDrift,
+    warnings: Vec<String>,
+    by_p_value: bool,
+}
+
 fn score_column(
     mut reference: ReferenceColumn,
     current: Sample,
     options: &DriftOptions,
-) -> Result<(ColumnDrift, Vec<String>), DriftError> {
+) -> Result<Scored, DriftError> {
     let name = reference.name.clone();
     let column_type = reference.sample.column_type();
     if current.column_type() != column_type {
@@ -291,6 +341,7 @@ fn score_column(
         new_categories,
         approximate: !reference.exact,
     };
+    let mut by_p_value = false;
     let drift = match options.mode {
         Mode::Evidently => {
             let s = evidently_score_typed(
@@ -317,36 +368,62 @@ fn score_column(
             if binned {
                 reference.bins();
             }
+            let distance_threshold = match options.method {
+                Some(m) if !m.is_test() => options.threshold,
+                _ => None,
+            };
             let s = default_score(
                 method,
                 &reference.sample,
                 reference.bins.as_ref(),
                 &current,
                 options.alpha,
-                options.threshold,
+                distance_threshold,
             )?;
             warnings.extend(s.warnings.iter().map(|w| format!("column {name:?}: {w}")));
-            let threshold = s.threshold.unwrap_or(options.alpha);
+            // PSI has a p-value in this mode, but a cut-off given for it is used as is.
+            let fixed_cut = method == Method::Psi && distance_threshold.is_some();
+            let threshold = match (fixed_cut, s.threshold) {
+                (true, _) => distance_threshold.unwrap_or(0.1),
+                (false, Some(t)) => t,
+                (false, None) => options.alpha,
+            };
+            by_p_value = s.p_value.is_some() && !fixed_cut;
+            let unscorable = method != Method::TTest
+                && (s.statistic.is_nan() || s.p_value.is_some_and(f64::is_nan));
+            if unscorable {
+                // Fail closed: a number that could not be computed is not evidence of no drift.
+                warnings.push(format!(
+                    "column {name:?}: {method} gave no number (NaN); counted as drifted"
+                ));
+                by_p_value = false;
+            }
             ColumnDrift {
                 statistic: s.statistic,
                 p_value: s.p_value,
                 threshold,
-                drifted: s.p_value.is_none() && s.statistic >= threshold,
+                drifted: unscorable || (!by_p_value && s.statistic >= threshold),
                 raw_distance: s.raw_distance,
                 effect_size: Some(s.effect_size),
                 ..base
             }
         }
     };
-    Ok((drift, warnings))
+    Ok(Scored {
+        drift,
+        warnings,
+        by_p_value,
+    })
 }
 
 /// Adjusts the p-values of all tested columns together (Benjamini-Hochberg step-up) and
 /// marks a column drifted when its adjusted p-value is below `alpha`.
-fn benjamini_hochberg(columns: &mut [ColumnDrift], alpha: f64) {
+fn benjamini_hochberg(columns: &mut [ColumnDrift], by_p_value: &[bool], alpha: f64) {
     let mut tested: Vec<(usize, f64)> = columns
         .iter()
         .enumerate()
+        .filter(|(i, _)| by_p_value.get(*i).copied().unwrap_or(false))
+        // A NaN p-value here is Welch's t on two equal constants: no evidence of a change.
         .filter_map(|(i, c)| c.p_value.map(|p| (i, if p.is_nan() { 1.0 } else { p })))
         .collect();
     tested.sort_by(|a, b| a.1.total_cmp(&b.1));
@@ -420,6 +497,10 @@ pub fn compare_tables(
         .filter_map(|n| Some((reference_columns.remove(n)?, current_columns.remove(n)?)))
         .collect();
     let bins = options.quantile_bins;
+    let notes: Vec<String> = pairs
+        .iter()
+        .filter_map(|(_, c)| wrong_type_note(c))
+        .collect();
     let pairs = pairs
         .into_par_iter()
         .map(|(r, c)| {
@@ -432,7 +513,21 @@ pub fn compare_tables(
             (reference, c.into_sample())
         })
         .collect();
-    drift_report(pairs, options)
+    let mut report = drift_report(pairs, options)?;
+    report.warnings.extend(notes);
+    Ok(report)
+}
+
+/// A warning for numeric cells of the current data that were not numbers: they are left out
+/// of the test, which would otherwise judge drift on the rest without a word.
+fn wrong_type_note(column: &crate::table::Column) -> Option<String> {
+    match &column.values {
+        crate::table::ColumnValues::Numeric { invalid, .. } if *invalid > 0 => Some(format!(
+            "column {:?}: {invalid} current cells are not numbers and were left out of the test",
+            column.name
+        )),
+        _ => None,
+    }
 }
 
 /// Compares a table with a saved reference profile.
@@ -453,6 +548,7 @@ pub fn compare_profile(
         .map(|c| (c.name.clone(), c))
         .collect();
     let mut pairs = Vec::with_capacity(names.len());
+    let mut notes: Vec<String> = Vec::new();
     for n in &names {
         let reference = profile.column(n).ok_or_else(|| DriftError::MissingColumn {
             column: n.clone(),
@@ -464,12 +560,14 @@ pub fn compare_profile(
                 column: n.clone(),
                 source_name: "current".into(),
             })?;
-        pairs.push((
-            ReferenceColumn::from_profile(reference),
-            current.into_sample(),
-        ));
+        let mut reference = ReferenceColumn::from_profile(reference);
+        reference.integer = reference.integer && current.is_integer();
+        notes.extend(wrong_type_note(&current));
+        pairs.push((reference, current.into_sample()));
     }
-    drift_report(pairs, options)
+    let mut report = drift_report(pairs, options)?;
+    report.warnings.extend(notes);
+    Ok(report)
 }
 
 /// The column types of a profile, to read current data the same way.

@@ -193,7 +193,8 @@ pub(crate) fn accurate_sum(terms: impl Iterator<Item = f64>) -> f64 {
         };
         sum = s;
     }
-    sum + carry
+    // Past an overflow the carry is inf - inf; the plain sum is the honest answer there.
+    if sum.is_finite() { sum + carry } else { sum }
 }
 
 /// The arithmetic mean, compensated.

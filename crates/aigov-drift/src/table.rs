@@ -11,6 +11,17 @@ use crate::sample::{ColumnType, Sample};
 /// The cell texts read as missing (after trimming spaces).
 pub const MISSING_TOKENS: [&str; 4] = ["", "NA", "NaN", "null"];
 
+/// A NaN with its own payload marks a cell of the wrong type, so that windows cut from a
+/// table still know which of their rows held one.
+const WRONG_TYPE_BITS: u64 = 0x7ff8_0000_0000_0bad;
+
+fn wrong_type_cells(values: &[f64]) -> u64 {
+    values
+        .iter()
+        .filter(|v| v.to_bits() == WRONG_TYPE_BITS)
+        .count() as u64
+}
+
 fn is_missing(cell: &[u8]) -> bool {
     cell.len() <= 4 && MISSING_TOKENS.iter().any(|t| t.as_bytes() == cell)
 }
@@ -53,10 +64,11 @@ impl Column {
     /// Cells that were missing.
     pub fn missing(&self) -> u64 {
         match &self.values {
-            // Cells of the wrong type are stored as NaN too but counted apart.
-            ColumnValues::Numeric {
-                values, invalid, ..
-            } => values.iter().filter(|v| v.is_nan()).count() as u64 - invalid,
+            // Cells of the wrong type are NaN too, with their own payload.
+            ColumnValues::Numeric { values, .. } => values
+                .iter()
+                .filter(|v| v.is_nan() && v.to_bits() != WRONG_TYPE_BITS)
+                .count() as u64,
             ColumnValues::Categorical(v) => v.iter().filter(|v| v.is_none()).count() as u64,
         }
     }
@@ -217,8 +229,12 @@ fn parse(
             if rows == 1 {
                 // Reserve for the whole file from the first row's length, so the columns are
                 // not copied again and again as they grow.
+                // Capped so that a hostile first row cannot make it reserve more than the file.
                 let per_row = record.as_slice().len() + record.len();
-                let estimate = (bytes as usize / per_row.max(1)).min(1 << 28);
+                let columns = builders.len().max(1);
+                let estimate = (bytes as usize / per_row.max(1))
+                    .min(bytes as usize / (2 * columns))
+                    .min(1 << 28);
                 for b in builders.iter_mut() {
                     b.reserve(estimate + estimate / 8);
                 }
@@ -265,9 +281,11 @@ enum Builder {
 impl Builder {
     fn reserve(&mut self, rows: usize) {
         match self {
-            Builder::Numeric { values, .. } => values.reserve(rows),
-            Builder::Text(v) => v.reserve(rows),
-            Builder::Reread => {}
+            // Only a hint: if memory is short, the column grows as it is read instead.
+            Builder::Numeric { values, .. } => {
+                let _ = values.try_reserve(rows);
+            }
+            Builder::Text(_) | Builder::Reread => {}
         }
     }
 
@@ -292,7 +310,7 @@ impl Builder {
                 } else if *given {
                     *integer = false;
                     *invalid += 1;
-                    values.push(f64::NAN);
+                    values.push(f64::from_bits(WRONG_TYPE_BITS));
                 } else if values.iter().all(|v| v.is_nan()) {
                     // Only missing cells so far: a text column from its first value on.
                     let mut labels: Vec<Option<String>> = vec![None; row - 1];
@@ -395,8 +413,7 @@ impl Table {
         Ok(())
     }
 
-    /// Splits off the rows from `at` on into a new table (invalid counts stay with the first
-    /// part, where they cannot be located more precisely).
+    /// Splits off the rows from `at` on into a new table.
     pub fn split_off(&mut self, at: usize) -> Table {
         let at = at.min(self.rows);
         let columns = self
@@ -406,12 +423,18 @@ impl Table {
                 name: c.name.clone(),
                 values: match &mut c.values {
                     ColumnValues::Numeric {
-                        values, integer, ..
-                    } => ColumnValues::Numeric {
-                        values: values.split_off(at),
-                        invalid: 0,
-                        integer: *integer,
-                    },
+                        values,
+                        invalid,
+                        integer,
+                    } => {
+                        let rest = values.split_off(at);
+                        *invalid = wrong_type_cells(values);
+                        ColumnValues::Numeric {
+                            invalid: wrong_type_cells(&rest),
+                            values: rest,
+                            integer: *integer,
+                        }
+                    }
                     ColumnValues::Categorical(labels) => {
                         ColumnValues::Categorical(labels.split_off(at))
                     }

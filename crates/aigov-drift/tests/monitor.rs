@@ -165,3 +165,59 @@ fn bad_settings_are_refused() {
     };
     assert!(DriftMonitor::new(profile, config, |_| {}).is_err());
 }
+
+#[test]
+fn wrong_type_cells_stay_with_their_window_and_rules_do_not_double_alert() {
+    let profile = profile();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let config = MonitorConfig {
+        window: Window::Rows(500),
+        drift: DriftOptions::default(),
+        quality: QualityThresholds::default(),
+        // Overlapping rules: one alert per fingerprint and window.
+        rules: vec![
+            Rule::DataQuality { column: None },
+            Rule::DataQuality {
+                column: Some("score".into()),
+            },
+        ],
+        cooldown: Duration::zero(),
+    };
+    let mut m = DriftMonitor::new(profile.clone(), config, move |a: &Alert| {
+        sink.lock().unwrap().push(a.clone());
+    })
+    .unwrap();
+    m.observe(batch(&profile, 400, 0.0, 5), t(0)).unwrap();
+    // Rows 400..800: 50 cells that are not numbers, all after row 500 (the second window).
+    let mut text = String::from("score,kind\n");
+    for i in 0..400 {
+        if (150..200).contains(&i) {
+            text.push_str("oops,dns\n");
+        } else {
+            text.push_str(&format!("{}.5,dns\n", i % 10));
+        }
+    }
+    let bad = Table::from_reader(text.as_bytes(), &profile_types(&profile), "bad").unwrap();
+    let closed = m.observe(bad, t(1)).unwrap();
+    assert_eq!(closed.len(), 1);
+    let first = closed[0]
+        .quality
+        .iter()
+        .find(|q| q.column == "score")
+        .unwrap();
+    assert!(first.passed, "{first:?}");
+    let closed = m.observe(batch(&profile, 300, 0.0, 6), t(2)).unwrap();
+    let second = closed[0]
+        .quality
+        .iter()
+        .find(|q| q.column == "score")
+        .unwrap();
+    assert!(!second.passed);
+    let alerts = seen.lock().unwrap();
+    let score_alerts = alerts
+        .iter()
+        .filter(|a| a.fingerprint == "data-quality:score")
+        .count();
+    assert_eq!(score_alerts, 1, "{alerts:?}");
+}

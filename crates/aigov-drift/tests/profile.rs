@@ -166,3 +166,92 @@ fn new_categories_are_counted_not_fatal() {
     let report = compare_tables(table(&r), table(&c), None, &ev).unwrap();
     assert_eq!(report.columns[0].p_value, Some(0.0));
 }
+
+#[test]
+fn hostile_profiles_are_refused_not_expanded() {
+    let text = csv_of(&[(Some(1.0), Some("a".into())), (Some(2.0), Some("b".into()))]);
+    let good = ReferenceProfile::fit(&typed(&text), &ProfileOptions::default());
+    let json: serde_json::Value = serde_json::from_str(&good.to_json()).unwrap();
+    let edits: [(&str, serde_json::Value); 5] = [
+        (
+            "/columns/0/summary/distribution/counts",
+            serde_json::json!([100000000000000000u64, 1]),
+        ),
+        (
+            "/columns/0/summary/distribution/mantissa_bits",
+            serde_json::json!(60),
+        ),
+        (
+            "/columns/0/summary/distribution/values",
+            serde_json::json!([2.0, 1.0]),
+        ),
+        ("/columns/0/summary/bins/edges", serde_json::json!([])),
+        ("/options/quantile_bins", serde_json::json!(0)),
+    ];
+    for (path, value) in edits {
+        let mut bad = json.clone();
+        *bad.pointer_mut(path).unwrap() = value;
+        let err = ReferenceProfile::from_json(&bad.to_string()).unwrap_err();
+        assert!(
+            matches!(err, aigov_drift::DriftError::Profile(_)),
+            "{path}: {err}"
+        );
+    }
+}
+
+#[test]
+fn nan_or_out_of_range_levels_are_refused() {
+    let r = table(&csv_of(&[(Some(1.0), None), (Some(2.0), None)]));
+    let c = table(&csv_of(&[(Some(1.0), None), (Some(3.0), None)]));
+    for options in [
+        DriftOptions {
+            threshold: Some(f64::NAN),
+            ..DriftOptions::default()
+        },
+        DriftOptions {
+            threshold: Some(-0.1),
+            ..DriftOptions::default()
+        },
+        DriftOptions {
+            alpha: 1.5,
+            ..DriftOptions::default()
+        },
+        DriftOptions {
+            drift_share: f64::NAN,
+            ..DriftOptions::default()
+        },
+        DriftOptions {
+            method: Some(aigov_drift::Method::Ks),
+            threshold: Some(2.0),
+            ..DriftOptions::default()
+        },
+    ] {
+        assert!(compare_tables(r.clone(), c.clone(), Some(&["x".to_string()]), &options).is_err());
+    }
+}
+
+#[test]
+fn overflowing_ranges_fail_closed() {
+    // More than 20 distinct reference values, so Evidently bins by Sturges over the range.
+    let values = |shift: i32| -> String {
+        let body: Vec<String> = (0..30).map(|i| (i + shift).to_string()).collect();
+        format!("x\n-1e308\n1e308\n{}\n", body.join("\n"))
+    };
+    let (r, c) = (table(&values(0)), table(&values(5)));
+    let ev = DriftOptions {
+        mode: Mode::Evidently,
+        method: Some(aigov_drift::Method::Psi),
+        ..DriftOptions::default()
+    };
+    assert!(compare_tables(r.clone(), c.clone(), None, &ev).is_err());
+    let default = DriftOptions {
+        method: Some(aigov_drift::Method::Wasserstein),
+        ..DriftOptions::default()
+    };
+    let report = compare_tables(r, c, None, &default).unwrap();
+    assert!(report.columns[0].drifted, "{report:?}");
+    assert!(
+        report.warnings.iter().any(|w| w.contains("NaN")),
+        "{report:?}"
+    );
+}

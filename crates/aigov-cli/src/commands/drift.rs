@@ -330,6 +330,12 @@ fn print_report(report: &DriftReport, json: bool) -> Result<(), Failure> {
 }
 
 fn profile(args: &ProfileArgs) -> Result<(), Failure> {
+    if args.bins == 0 || args.bins > aigov_drift::MAX_QUANTILE_BINS || args.max_distinct == 0 {
+        return Err(Failure::BadInput(format!(
+            "--bins must be 1 to {} and --max-distinct positive",
+            aigov_drift::MAX_QUANTILE_BINS
+        )));
+    }
     let options = ProfileOptions {
         max_distinct: args.max_distinct,
         quantile_bins: args.bins,
