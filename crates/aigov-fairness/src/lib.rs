@@ -28,10 +28,15 @@ mod aif360;
 mod counts;
 mod disparity;
 mod error;
+mod intervals;
 mod metrics;
 
 pub use aif360::{SignedMetrics, generalized_entropy_index, theil_index};
 pub use counts::{ConfusionCounts, GroupCounts, GroupTable, SensitiveColumn, group_counts};
 pub use disparity::{Aggregate, Disparities, Disparity, DisparityMethod, RateTable};
 pub use error::FairnessError;
+pub use intervals::{
+    Interval, benjamini_hochberg, chi2_homogeneity, fisher_exact, holm, katz, kish_effective_n,
+    newcombe, wilson, z_for,
+};
 pub use metrics::{GroupRates, Rate, RateKind};
