@@ -25,13 +25,16 @@
 #![warn(missing_docs)]
 
 mod aif360;
+mod bootstrap;
 mod counts;
 mod disparity;
 mod error;
 mod intervals;
 mod metrics;
+mod verdict;
 
 pub use aif360::{SignedMetrics, generalized_entropy_index, theil_index};
+pub use bootstrap::{MIN_RESAMPLES, bootstrap_interval};
 pub use counts::{ConfusionCounts, GroupCounts, GroupTable, SensitiveColumn, group_counts};
 pub use disparity::{Aggregate, Disparities, Disparity, DisparityMethod, RateTable};
 pub use error::FairnessError;
@@ -40,3 +43,7 @@ pub use intervals::{
     newcombe, wilson, z_for,
 };
 pub use metrics::{GroupRates, Rate, RateKind};
+pub use verdict::{
+    AuditConfig, Direction, Rule, RuleMetric, RuleOutcome, Verdict, judge, overall_verdict,
+    rates_of,
+};

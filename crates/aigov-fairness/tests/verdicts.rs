@@ -1,0 +1,83 @@
+//! Verdicts: fail only when the interval excludes the tolerance, insufficient evidence for
+//! small groups, the default FPR parity rule, the bootstrap is seeded.
+
+use aigov_fairness::{
+    AuditConfig, RuleMetric, SensitiveColumn, Verdict, group_counts, judge, overall_verdict,
+};
+
+/// `groups` of (name, benign rows, benign flagged, malicious rows, malicious flagged).
+fn table(groups: &[(&str, usize, usize, usize, usize)]) -> aigov_fairness::GroupTable {
+    let (mut truth, mut flagged, mut names) = (Vec::new(), Vec::new(), Vec::new());
+    for (name, benign, benign_flagged, malicious, caught) in groups {
+        for i in 0..*benign {
+            truth.push(false);
+            flagged.push(i < *benign_flagged);
+            names.push(name.to_string());
+        }
+        for i in 0..*malicious {
+            truth.push(true);
+            flagged.push(i < *caught);
+            names.push(name.to_string());
+        }
+    }
+    group_counts(
+        &truth,
+        &flagged,
+        &[SensitiveColumn {
+            name: "region",
+            values: &names,
+        }],
+        None,
+    )
+    .unwrap()
+}
+
+#[test]
+fn clear_fpr_disparity_fails_equal_rates_pass() {
+    let config = AuditConfig::default();
+    let unfair = table(&[("eu", 1000, 20, 100, 80), ("apac", 1000, 80, 100, 80)]);
+    let outcomes = judge(&unfair, &config).unwrap();
+    assert_eq!(outcomes[0].rule.metric, RuleMetric::FalsePositiveRateRatio);
+    assert!((outcomes[0].value.unwrap() - 0.25).abs() < 1e-12);
+    assert_eq!(outcomes[0].verdict, Verdict::Fail, "{:?}", outcomes[0]);
+    assert_eq!(outcomes[0].interval_method.as_deref(), Some("katz"));
+    let fair = table(&[("eu", 1000, 50, 100, 80), ("apac", 1000, 52, 100, 80)]);
+    let outcomes = judge(&fair, &config).unwrap();
+    assert_eq!(overall_verdict(&outcomes), Verdict::Pass, "{outcomes:?}");
+}
+
+#[test]
+fn a_disparity_the_data_cannot_prove_passes_and_small_groups_lack_evidence() {
+    let config = AuditConfig::default();
+    // Ratio 0.5 on 40 benign rows each: the interval still reaches 0.8, so no failure.
+    let noisy = table(&[("eu", 40, 4, 40, 30), ("apac", 40, 8, 40, 30)]);
+    let outcomes = judge(&noisy, &config).unwrap();
+    assert!((outcomes[0].value.unwrap() - 0.5).abs() < 1e-12);
+    assert_eq!(outcomes[0].verdict, Verdict::Pass, "{:?}", outcomes[0]);
+    // 10 benign rows in one group: below min_group 30.
+    let small = table(&[("eu", 10, 1, 40, 30), ("apac", 400, 8, 40, 30)]);
+    let outcomes = judge(&small, &config).unwrap();
+    assert_eq!(outcomes[0].verdict, Verdict::InsufficientEvidence);
+    assert_eq!(overall_verdict(&outcomes), Verdict::InsufficientEvidence);
+}
+
+#[test]
+fn rules_from_yaml_with_bootstrap_and_four_fifths() {
+    let config = AuditConfig::from_yaml(
+        "direction: flag\nmin_group: 20\nseed: 7\nrules:\n  - metric: equalized_odds_difference\n    max: 0.05\n  - metric: favourable_rate_ratio\n    min: 0.8\n",
+    )
+    .unwrap();
+    let t = table(&[("eu", 800, 40, 200, 150), ("apac", 800, 120, 200, 190)]);
+    let a = judge(&t, &config).unwrap();
+    let b = judge(&t, &config).unwrap();
+    assert_eq!(a, b, "the bootstrap is seeded");
+    assert_eq!(a[0].interval_method.as_deref(), Some("bootstrap"));
+    let i = a[0].interval.unwrap();
+    assert!(i.lower <= a[0].value.unwrap() && a[0].value.unwrap() <= i.upper + 1e-12);
+    assert_eq!(a[0].verdict, Verdict::Fail);
+    // Pass rates 0.76 vs 0.845 of all rows: ratio about 0.9, passes the four-fifths rule.
+    assert_eq!(a[1].verdict, Verdict::Pass, "{:?}", a[1]);
+    assert!(AuditConfig::from_yaml("rules: []\n").is_err());
+    assert!(AuditConfig::from_yaml("surprise: 1\n").is_err());
+    assert!(AuditConfig::from_yaml("resamples: 10\n").is_err());
+}
