@@ -49,6 +49,8 @@ enum Command {
     Redact(commands::redact::RedactArgs),
     /// Data drift against a reference or a saved profile, profiles, and alert KPIs.
     Drift(Box<commands::drift::DriftArgs>),
+    /// A group fairness audit of a model's decisions: rates, disparities, intervals, verdict.
+    Fairness(Box<commands::fairness::FairnessArgs>),
     /// Register, list, show and verify models and their versions.
     Model {
         #[command(subcommand)]
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Policy { command } => commands::policy::run(command),
         Command::Audit { command } => commands::audit::run(&cli.global, *command),
         Command::Drift(args) => commands::drift::run(*args),
+        Command::Fairness(args) => commands::fairness::run(&args),
         Command::Model { command } => commands::model::run(&cli.global, *command),
     };
     match result {

@@ -31,6 +31,7 @@ mod disparity;
 mod error;
 mod intervals;
 mod metrics;
+mod report;
 mod verdict;
 
 pub use aif360::{SignedMetrics, generalized_entropy_index, theil_index};
@@ -43,6 +44,7 @@ pub use intervals::{
     newcombe, wilson, z_for,
 };
 pub use metrics::{GroupRates, Rate, RateKind};
+pub use report::{FairnessReport, GroupFigures, RateWithInterval};
 pub use verdict::{
     AuditConfig, Direction, Rule, RuleMetric, RuleOutcome, Verdict, judge, overall_verdict,
     rates_of,

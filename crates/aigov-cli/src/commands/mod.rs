@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod drift;
+pub mod fairness;
 pub mod hash;
 pub mod init;
 pub mod keys;
