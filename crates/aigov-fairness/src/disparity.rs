@@ -200,7 +200,12 @@ fn combine(a: Disparity, b: Disparity, agg: Aggregate, larger_is_worse: bool) ->
         }
         (d @ Disparity::InsufficientEvidence { .. }, _)
         | (_, d @ Disparity::InsufficientEvidence { .. }) => d,
-        (d @ Disparity::Undefined { .. }, _) | (_, d @ Disparity::Undefined { .. }) => d,
+        // A 0/0 ratio means both rates are zero, so there is no disparity in that rate: the
+        // other one decides. (fairlearn's worst case is Python's min over [TPR, FPR], which
+        // returns NaN when the TPR ratio is NaN but the TPR value when the FPR ratio is NaN.)
+        (Disparity::Undefined { .. }, d @ Disparity::Value { .. })
+        | (d @ Disparity::Value { .. }, Disparity::Undefined { .. }) => d,
+        (d @ Disparity::Undefined { .. }, Disparity::Undefined { .. }) => d,
     }
 }
 
