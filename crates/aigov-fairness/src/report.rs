@@ -12,7 +12,9 @@ use crate::FairnessError;
 use crate::aif360::SignedMetrics;
 use crate::counts::{ConfusionCounts, GroupTable};
 use crate::disparity::{Aggregate, Disparities, Disparity, RateTable};
-use crate::intervals::{Interval, kish_effective_n, wilson, z_for};
+use crate::intervals::{
+    Interval, chi2_homogeneity, fisher_exact, holm, kish_effective_n, wilson, z_for,
+};
 use crate::metrics::{GroupRates, Rate};
 use crate::verdict::{AuditConfig, RuleOutcome, Verdict, judge, overall_verdict};
 
@@ -36,6 +38,55 @@ pub struct GroupFigures {
     pub rates: BTreeMap<String, RateWithInterval>,
 }
 
+/// A test of whether a rate differs across groups.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupTest {
+    /// Which rate (`fpr`, `selection_rate`).
+    pub rate: String,
+    /// Chi-square test of homogeneity across the non-empty groups: statistic, dof, p.
+    pub homogeneity: Option<(f64, usize, f64)>,
+    /// Fisher's exact test of each group against all other rows: group, p, Holm-adjusted p.
+    pub each_against_rest: Vec<(BTreeMap<String, String>, f64, f64)>,
+}
+
+fn group_tests(table: &GroupTable) -> Vec<GroupTest> {
+    // (events, non-events) on unweighted rows: exact tests need counts.
+    let cells = |c: &ConfusionCounts, rate: &str| {
+        let [tp, fp, tn, fnn] = c.rows_by_cell;
+        match rate {
+            "fpr" => (fp, tn),
+            _ => (tp + fp, tn + fnn),
+        }
+    };
+    ["fpr", "selection_rate"]
+        .into_iter()
+        .map(|rate| {
+            let groups: Vec<_> = table.groups.iter().filter(|g| !g.is_empty()).collect();
+            let pairs: Vec<(u64, u64)> = groups.iter().map(|g| cells(&g.counts, rate)).collect();
+            let (all_e, all_n) = cells(&table.overall, rate);
+            let raw: Vec<f64> = pairs
+                .iter()
+                .map(|(e, n)| fisher_exact(*e, *n, all_e - e, all_n - n))
+                .collect();
+            let adjusted = holm(&raw);
+            GroupTest {
+                rate: rate.to_string(),
+                homogeneity: chi2_homogeneity(
+                    &pairs
+                        .iter()
+                        .map(|(e, n)| (*e as f64, *n as f64))
+                        .collect::<Vec<_>>(),
+                ),
+                each_against_rest: groups
+                    .iter()
+                    .zip(raw.iter().zip(&adjusted))
+                    .map(|(g, (p, a))| (g.group.clone(), *p, *a))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 /// The fairness report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FairnessReport {
@@ -51,6 +102,8 @@ pub struct FairnessReport {
     pub disparities: Disparities,
     /// AIF360's metrics against the privileged group, when one was named.
     pub signed: Option<SignedMetrics>,
+    /// Tests of whether the FPR and the selection rate differ across groups.
+    pub tests: Vec<GroupTest>,
     /// Each rule's outcome.
     pub rules: Vec<RuleOutcome>,
     /// The overall verdict.
@@ -139,6 +192,7 @@ impl FairnessReport {
                 SignedMetrics::new(group, &unprivileged, &privileged, config.min_group)
             }),
             verdict: overall_verdict(&rules),
+            tests: group_tests(table),
             rules,
             config: config.clone(),
         })
@@ -264,6 +318,7 @@ impl FairnessReport {
             "disparities": Value::Object(disparities),
             "verdict": self.verdict,
             "rules": self.rules,
+            "tests": self.tests,
             "config": self.config,
         })
     }

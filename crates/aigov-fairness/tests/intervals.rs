@@ -85,3 +85,36 @@ fn wilson_covers_the_true_rate_93_to_97_percent_at_n_50() {
         );
     }
 }
+
+#[test]
+fn fisher_walk_equals_the_full_sum_on_small_tables() {
+    use statrs::function::gamma::ln_gamma;
+    let ln_choose = |n: u64, k: u64| {
+        ln_gamma(n as f64 + 1.0) - ln_gamma(k as f64 + 1.0) - ln_gamma((n - k) as f64 + 1.0)
+    };
+    for a in 0..8u64 {
+        for b in 0..8u64 {
+            for c in 0..8u64 {
+                for d in [0u64, 3, 9] {
+                    let (r1, c1, n) = (a + b, a + c, a + b + c + d);
+                    if r1 == 0 || c1 == 0 || r1 == n || c1 == n {
+                        continue;
+                    }
+                    let pmf =
+                        |x: u64| ln_choose(r1, x) + ln_choose(n - r1, c1 - x) - ln_choose(n, c1);
+                    let limit = pmf(a) + (1.0f64 + 1e-7).ln();
+                    let full: f64 = (c1.saturating_sub(n - r1)..=c1.min(r1))
+                        .map(pmf)
+                        .filter(|l| *l <= limit)
+                        .map(f64::exp)
+                        .sum();
+                    let ours = fisher_exact(a, b, c, d);
+                    assert!(
+                        (ours - full.min(1.0)).abs() < 1e-12,
+                        "{a} {b} {c} {d}: {ours} vs {full}"
+                    );
+                }
+            }
+        }
+    }
+}
