@@ -6,7 +6,8 @@
 //! audit trail ([`audit`]: Merkle log, signed checkpoints, proofs, typed events), policy as
 //! code ([`policy`]: Rego gates, policy.yaml, decision records) and drift monitoring
 //! ([`drift`]: scipy- and Evidently-compatible statistics, reference profiles, data quality,
-//! alert KPIs, streaming detectors, the monitor).
+//! alert KPIs, streaming detectors, the monitor) and fairness audits ([`fairness`]: group
+//! rates, fairlearn and AIF360 disparities, intervals, verdicts).
 //!
 //! ```
 //! let manifest = aigov::core::ModelHasher::new()
@@ -20,5 +21,6 @@
 pub use aigov_audit as audit;
 pub use aigov_core as core;
 pub use aigov_drift as drift;
+pub use aigov_fairness as fairness;
 pub use aigov_policy as policy;
 pub use aigov_registry as registry;

@@ -527,6 +527,57 @@ def disparities(rec, path, yt, yp, sf, w, mf_main):
     return out
 
 
+def check_documented_definitions(case_name, fl, weighted):
+    """Recompute every disparity of the case's own weighting from the recorded
+    by_group / overall values with the README's definitions; must be bitwise
+    equal to what fairlearn returned (NaN == NaN)."""
+    nan = float("nan")
+
+    def f(x):
+        return nan if x is None else float(x)
+
+    def same(a, b):
+        return (math.isnan(a) and math.isnan(b)) or a == b
+
+    disp = fl["disparities"]["weighted" if weighted else "unweighted"]
+    ov = fl["overall"]["metrics"]
+    res = {"difference": {}, "ratio": {}}
+    for m in METRIC_NAMES:
+        if m == "count":
+            continue
+        vals = [f(g["metrics"][m]) for g in fl["by_group"]]  # empty combos are NaN: skipped
+        o = f(ov[m])
+        d_bg = max(vals) - min(vals)
+        d_to = max(abs(v - o) for v in vals)
+        r_bg = min(vals) / max(vals) if max(vals) != 0 else nan
+
+        def sub_one(x):
+            return 1 / x if x > 1 else x
+        rs = []
+        for v in vals:
+            r = v / o if o != 0 else (nan if v == 0 else math.inf)
+            rs.append(sub_one(r))
+        rs = [r for r in rs if not math.isnan(r)]
+        r_to = min(rs) if rs else nan
+        for meth, dv, rv in (("between_groups", d_bg, r_bg), ("to_overall", d_to, r_to)):
+            got_d = f(disp["metricframe_difference"][meth][m])
+            got_r = f(disp["metricframe_ratio"][meth][m])
+            assert same(got_d, dv), (case_name, m, meth, got_d, dv)
+            assert same(got_r, rv), (case_name, m, meth, got_r, rv)
+            res["difference"].setdefault(meth, {})[m] = dv
+            res["ratio"].setdefault(meth, {})[m] = rv
+    for meth in ("between_groups", "to_overall"):
+        for kind, key, pick in (("difference", "equalized_odds_difference", max),
+                                ("ratio", "equalized_odds_ratio", min)):
+            t = res[kind][meth]["true_positive_rate"]
+            fp = res[kind][meth]["false_positive_rate"]
+            worst = pick([t, fp])           # builtin max/min over [tpr, fpr]: NaN-order quirk
+            ok = [x for x in (t, fp) if not math.isnan(x)]
+            mean = sum(ok) / len(ok) if ok else nan
+            assert same(f(disp[key]["worst_case"][meth]), worst), (case_name, key, meth)
+            assert same(f(disp[key]["mean"][meth]), mean), (case_name, key, meth)
+
+
 # --------------------------------------------------------------------------
 # AIF360
 # --------------------------------------------------------------------------
@@ -727,6 +778,7 @@ def main():
         for k in ("exact", "inexact"):
             tot[k] += stats[k]
         tot["max_rel"] = max(tot["max_rel"], stats["max_rel"])
+        check_documented_definitions(spec["name"], fl, spec["w"] is not None)
         ai = aif360_block(rec, spec)
         any_undefined = bool(fl["overall"]["undefined"]) or any(
             g["undefined"] for g in fl["by_group"])

@@ -81,3 +81,36 @@ fn rules_from_yaml_with_bootstrap_and_four_fifths() {
     assert!(AuditConfig::from_yaml("surprise: 1\n").is_err());
     assert!(AuditConfig::from_yaml("resamples: 10\n").is_err());
 }
+
+#[test]
+fn the_report_serializes_and_maps_to_cyclonedx() {
+    let t = table(&[("eu", 1000, 20, 100, 80), ("apac", 1000, 80, 100, 80)]);
+    let report = aigov_fairness::FairnessReport::build(
+        &t,
+        &AuditConfig::default(),
+        None,
+        "sha256:00".into(),
+    )
+    .unwrap();
+    assert_eq!(report.verdict, Verdict::Fail);
+    let text = serde_json::to_string(&report).unwrap();
+    let back: aigov_fairness::FairnessReport = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, report);
+    let assessments = report.to_cyclonedx_fairness_assessments();
+    let first = &assessments[0];
+    assert_eq!(first["groupAtRisk"], "region=apac");
+    assert!(
+        first["harms"]
+            .as_str()
+            .unwrap()
+            .contains("FalsePositiveRateRatio")
+    );
+    // The FPR of apac differs from the rest beyond chance, after Holm.
+    let fpr = report.tests.iter().find(|t| t.rate == "fpr").unwrap();
+    assert!(fpr.homogeneity.unwrap().2 < 1e-6);
+    assert!(
+        fpr.each_against_rest
+            .iter()
+            .all(|(_, _, adjusted)| *adjusted < 1e-6)
+    );
+}
