@@ -46,6 +46,19 @@ impl ConfusionCounts {
         self.weight_squares[cell] += weight * weight;
     }
 
+    /// Adds another set of counts.
+    pub fn merge(&mut self, other: &ConfusionCounts) {
+        self.rows += other.rows;
+        self.tp += other.tp;
+        self.fp += other.fp;
+        self.tn += other.tn;
+        self.fn_ += other.fn_;
+        for i in 0..4 {
+            self.rows_by_cell[i] += other.rows_by_cell[i];
+            self.weight_squares[i] += other.weight_squares[i];
+        }
+    }
+
     /// Total weight.
     pub fn weight(&self) -> f64 {
         self.tp + self.fp + self.tn + self.fn_
@@ -89,11 +102,86 @@ pub struct SensitiveColumn<'a> {
     pub values: &'a [String],
 }
 
+/// A sensitive column coded once: its distinct values and each row's index into them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodedColumn {
+    /// The column name.
+    pub name: String,
+    /// Distinct values.
+    pub levels: Vec<String>,
+    /// Per row, the index of its value in `levels`.
+    pub codes: Vec<u32>,
+}
+
+impl CodedColumn {
+    /// Codes a column of values.
+    pub fn from_values(name: &str, values: &[String]) -> CodedColumn {
+        let mut levels: Vec<String> = values.to_vec();
+        levels.sort();
+        levels.dedup();
+        let codes = values
+            .iter()
+            .map(|v| levels.binary_search(v).unwrap_or(0) as u32)
+            .collect();
+        CodedColumn {
+            name: name.to_string(),
+            levels,
+            codes,
+        }
+    }
+
+    /// The same column with its levels sorted (as a pandas MultiIndex orders them).
+    pub fn sorted(self) -> CodedColumn {
+        let mut order: Vec<usize> = (0..self.levels.len()).collect();
+        order.sort_by(|a, b| self.levels[*a].cmp(&self.levels[*b]));
+        let mut remap = vec![0u32; self.levels.len()];
+        for (new, old) in order.iter().enumerate() {
+            remap[*old] = new as u32;
+        }
+        CodedColumn {
+            levels: order.iter().map(|i| self.levels[*i].clone()).collect(),
+            codes: self
+                .codes
+                .iter()
+                .map(|c| remap.get(*c as usize).copied().unwrap_or(0))
+                .collect(),
+            name: self.name,
+        }
+    }
+}
+
 /// Counts per group in one pass. Labels are `true` for the positive class (malicious, flagged).
 pub fn group_counts(
     y_true: &[bool],
     y_pred: &[bool],
     sensitive: &[SensitiveColumn<'_>],
+    weights: Option<&[f64]>,
+) -> Result<GroupTable, FairnessError> {
+    for s in sensitive {
+        if s.values.len() != y_true.len() {
+            return Err(FairnessError::invalid(
+                "sensitive columns",
+                format!(
+                    "{} has {} values for {} rows",
+                    s.name,
+                    s.values.len(),
+                    y_true.len()
+                ),
+            ));
+        }
+    }
+    let coded: Vec<CodedColumn> = sensitive
+        .iter()
+        .map(|s| CodedColumn::from_values(s.name, s.values))
+        .collect();
+    group_counts_coded(y_true, y_pred, &coded, weights)
+}
+
+/// [`group_counts`] for columns coded once (levels sorted, codes within them).
+pub fn group_counts_coded(
+    y_true: &[bool],
+    y_pred: &[bool],
+    sensitive: &[CodedColumn],
     weights: Option<&[f64]>,
 ) -> Result<GroupTable, FairnessError> {
     let n = y_true.len();
@@ -113,10 +201,16 @@ pub fn group_counts(
         ));
     }
     for s in sensitive {
-        if s.values.len() != n {
+        if s.codes.len() != n || s.codes.iter().any(|c| *c as usize >= s.levels.len()) {
             return Err(FairnessError::invalid(
                 "sensitive columns",
-                format!("{} has {} values for {n} rows", s.name, s.values.len()),
+                format!("{} has {} coded values for {n} rows", s.name, s.codes.len()),
+            ));
+        }
+        if s.levels.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(FairnessError::invalid(
+                "sensitive columns",
+                format!("{}: levels must be sorted and distinct", s.name),
             ));
         }
     }
@@ -138,19 +232,9 @@ pub fn group_counts(
             ));
         }
     }
-    // Each column's distinct values, sorted; a row's group is its index in the product.
-    let levels: Vec<Vec<&String>> = sensitive
+    let cells: usize = sensitive
         .iter()
-        .map(|s| {
-            let mut v: Vec<&String> = s.values.iter().collect();
-            v.sort();
-            v.dedup();
-            v
-        })
-        .collect();
-    let cells: usize = levels
-        .iter()
-        .try_fold(1usize, |acc, l| acc.checked_mul(l.len()))
+        .try_fold(1usize, |acc, s| acc.checked_mul(s.levels.len()))
         .filter(|c| *c <= 1_000_000)
         .ok_or_else(|| {
             FairnessError::invalid(
@@ -158,26 +242,19 @@ pub fn group_counts(
                 "more than 1,000,000 combinations of sensitive values",
             )
         })?;
-    let codes: Vec<Vec<usize>> = sensitive
-        .iter()
-        .zip(&levels)
-        .map(|(s, l)| {
-            s.values
-                .iter()
-                .map(|v| l.binary_search(&v).unwrap_or(0))
-                .collect()
-        })
-        .collect();
     let mut counts = vec![ConfusionCounts::default(); cells];
-    let mut overall = ConfusionCounts::default();
     for row in 0..n {
         let mut cell = 0usize;
-        for (c, l) in codes.iter().zip(&levels) {
-            cell = cell * l.len() + c[row];
+        for s in sensitive {
+            cell = cell * s.levels.len() + s.codes[row] as usize;
         }
         let w = weights.map_or(1.0, |w| w[row]);
         counts[cell].add(y_true[row], y_pred[row], w);
-        overall.add(y_true[row], y_pred[row], w);
+    }
+    // All rows: the sum of the groups (same additions, group by group).
+    let mut overall = ConfusionCounts::default();
+    for c in &counts {
+        overall.merge(c);
     }
     let groups = counts
         .into_iter()
@@ -185,15 +262,15 @@ pub fn group_counts(
         .map(|(cell, counts)| {
             let mut rest = cell;
             let mut group = BTreeMap::new();
-            for (s, l) in sensitive.iter().zip(&levels).rev() {
-                group.insert(s.name.to_string(), l[rest % l.len()].clone());
-                rest /= l.len();
+            for s in sensitive.iter().rev() {
+                group.insert(s.name.clone(), s.levels[rest % s.levels.len()].clone());
+                rest /= s.levels.len();
             }
             GroupCounts { group, counts }
         })
         .collect();
     Ok(GroupTable {
-        columns: sensitive.iter().map(|s| s.name.to_string()).collect(),
+        columns: sensitive.iter().map(|s| s.name.clone()).collect(),
         groups,
         overall,
     })

@@ -36,7 +36,10 @@ mod verdict;
 
 pub use aif360::{SignedMetrics, generalized_entropy_index, theil_index};
 pub use bootstrap::{MIN_RESAMPLES, bootstrap_interval};
-pub use counts::{ConfusionCounts, GroupCounts, GroupTable, SensitiveColumn, group_counts};
+pub use counts::{
+    CodedColumn, ConfusionCounts, GroupCounts, GroupTable, SensitiveColumn, group_counts,
+    group_counts_coded,
+};
 pub use disparity::{Aggregate, Disparities, Disparity, DisparityMethod, RateTable};
 pub use error::FairnessError;
 pub use intervals::{

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use aigov_core::DigestWriter;
 use aigov_fairness::{
-    AuditConfig, ConfusionCounts, DisparityMethod, FairnessError, FairnessReport, Rate,
-    SensitiveColumn, Verdict, group_counts,
+    AuditConfig, CodedColumn, ConfusionCounts, DisparityMethod, FairnessError, FairnessReport,
+    Rate, Verdict, group_counts_coded,
 };
 use clap::{Args, ValueEnum};
 
@@ -68,11 +68,15 @@ impl From<FairnessError> for Failure {
     }
 }
 
-fn flag(cell: &str) -> Option<bool> {
-    match cell.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "y" | "t" | "1.0" => Some(true),
-        "0" | "false" | "no" | "n" | "f" | "0.0" => Some(false),
-        _ => None,
+fn flag_bytes(cell: &[u8]) -> Option<bool> {
+    match cell {
+        b"1" => Some(true),
+        b"0" => Some(false),
+        _ => match String::from_utf8_lossy(cell).to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "t" | "1.0" => Some(true),
+            "false" | "no" | "n" | "f" | "0.0" => Some(false),
+            _ => None,
+        },
     }
 }
 
@@ -139,62 +143,87 @@ pub fn run(args: &FairnessArgs) -> Result<(), Failure> {
         privileged.insert(k.to_string(), v.to_string());
     }
     let (mut truth, mut flagged, mut weights) = (Vec::new(), Vec::new(), Vec::new());
-    let mut sensitive: Vec<Vec<String>> = vec![Vec::new(); sensitive_at.len()];
-    let mut record = csv::StringRecord::new();
+    // Sensitive values are coded as they are read: one small map per column, no string per row.
+    let mut interned: Vec<std::collections::HashMap<Vec<u8>, u32>> =
+        vec![Default::default(); sensitive_at.len()];
+    let mut columns: Vec<CodedColumn> = args
+        .sensitive
+        .iter()
+        .map(|name| CodedColumn {
+            name: name.clone(),
+            levels: Vec::new(),
+            codes: Vec::new(),
+        })
+        .collect();
+    let mut record = csv::ByteRecord::new();
     let mut row = 0usize;
+    let text = |b: &[u8]| String::from_utf8_lossy(b).trim().to_string();
     while reader
-        .read_record(&mut record)
+        .read_byte_record(&mut record)
         .map_err(|e| bad(e.to_string()))?
     {
         row += 1;
-        let cell = |i: usize| record.get(i).unwrap_or("").trim();
-        truth.push(flag(cell(truth_at)).ok_or_else(|| {
+        let cell = |i: usize| record.get(i).unwrap_or(b"").trim_ascii();
+        truth.push(flag_bytes(cell(truth_at)).ok_or_else(|| {
             bad(format!(
                 "row {row}: {} {:?} is not a 0/1 label",
                 args.y_true,
-                cell(truth_at)
+                text(cell(truth_at))
             ))
         })?);
         let decision = match (args.score.is_some(), args.threshold) {
             (true, Some(t)) => {
-                let s: f64 = cell(decision_at).parse().map_err(|_| {
-                    bad(format!(
-                        "row {row}: score {:?} is not a number",
-                        cell(decision_at)
-                    ))
-                })?;
+                let s: f64 = std::str::from_utf8(cell(decision_at))
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "row {row}: score {:?} is not a number",
+                            text(cell(decision_at))
+                        ))
+                    })?;
                 if s.is_nan() {
                     return Err(bad(format!("row {row}: the score is NaN")));
                 }
                 s >= t
             }
-            _ => flag(cell(decision_at)).ok_or_else(|| {
+            _ => flag_bytes(cell(decision_at)).ok_or_else(|| {
                 bad(format!(
                     "row {row}: decision {:?} is not 0/1",
-                    cell(decision_at)
+                    text(cell(decision_at))
                 ))
             })?,
         };
         flagged.push(decision);
         if let Some(w) = weight_at {
-            weights.push(
-                cell(w)
-                    .parse::<f64>()
-                    .map_err(|_| bad(format!("row {row}: weight {:?} is not a number", cell(w))))?,
-            );
+            let weight: f64 = std::str::from_utf8(cell(w))
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| {
+                    bad(format!(
+                        "row {row}: weight {:?} is not a number",
+                        text(cell(w))
+                    ))
+                })?;
+            weights.push(weight);
         }
-        for (values, &i) in sensitive.iter_mut().zip(&sensitive_at) {
-            values.push(cell(i).to_string());
+        for ((column, map), &i) in columns.iter_mut().zip(&mut interned).zip(&sensitive_at) {
+            let value = cell(i);
+            let code = match map.get(value) {
+                Some(c) => *c,
+                None => {
+                    let c = column.levels.len() as u32;
+                    column.levels.push(text(value));
+                    map.insert(value.to_vec(), c);
+                    c
+                }
+            };
+            column.codes.push(code);
         }
     }
-    let columns: Vec<SensitiveColumn<'_>> = args
-        .sensitive
-        .iter()
-        .zip(&sensitive)
-        .map(|(name, values)| SensitiveColumn { name, values })
-        .collect();
+    let columns: Vec<CodedColumn> = columns.into_iter().map(CodedColumn::sorted).collect();
     let weights = weight_at.map(|_| weights.as_slice());
-    let table = group_counts(&truth, &flagged, &columns, weights)?;
+    let table = group_counts_coded(&truth, &flagged, &columns, weights)?;
     let signed = if privileged.is_empty() {
         None
     } else {
@@ -203,15 +232,7 @@ pub fn run(args: &FairnessArgs) -> Result<(), Failure> {
         for g in &table.groups {
             let is_privileged = privileged.iter().all(|(k, v)| g.group.get(k) == Some(v));
             let target = if is_privileged { &mut p } else { &mut u };
-            target.rows += g.counts.rows;
-            target.tp += g.counts.tp;
-            target.fp += g.counts.fp;
-            target.tn += g.counts.tn;
-            target.fn_ += g.counts.fn_;
-            for i in 0..4 {
-                target.rows_by_cell[i] += g.counts.rows_by_cell[i];
-                target.weight_squares[i] += g.counts.weight_squares[i];
-            }
+            target.merge(&g.counts);
         }
         if p.rows == 0 {
             return Err(Failure::BadInput(
