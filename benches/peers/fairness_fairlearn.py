@@ -50,6 +50,13 @@ Usage::
 
 Needs fairlearn, scikit-learn, pandas and numpy (``pip install fairlearn scikit-learn
 pandas numpy``).
+
+Run with fairlearn 0.15.0, scikit-learn 1.9.1, pandas 3.1.1, numpy 2.4.6 (Python 3.11.7) on
+the project's 2-core machine: 5,000,000 rows, 653 s wall and 2,304 MiB peak RSS (read 1.6 s,
+MetricFrame + disparities 647 s); 50,000 rows, 11 to 16 s and 172 MiB. Nearly all the time
+is fairlearn's ``AnnotatedMetricFunction.__call__``, which passes every column of every group
+through ``np.stack(column.to_numpy())``: for a 1-D column that iterates the array element by
+element in Python, once per metric per group, so the cost grows with rows x metrics.
 """
 
 import time
