@@ -64,40 +64,47 @@ pub(crate) fn ks_statistic_sorted(a: &[f64], b: &[f64]) -> KsStatistic {
         value: f64::INFINITY,
         ..max
     };
-    let (mut i, mut j) = (0usize, 0usize);
-    while i < a.len() || j < b.len() {
-        let x = match (a.get(i), b.get(j)) {
-            (Some(p), Some(q)) => p.min(*q),
-            (Some(p), None) => *p,
-            (None, Some(q)) => *q,
-            (None, None) => break,
-        };
-        let from_a = a.get(i) == Some(&x);
-        let from_b = b.get(j) == Some(&x);
-        while i < a.len() && a[i] <= x {
-            i += 1;
-        }
-        while j < b.len() && b[j] <= x {
-            j += 1;
-        }
-        let diff = i as f64 / n1 - j as f64 / n2;
-        let (above, below) = (diff > max.value, diff < min.value);
-        for (extreme, better) in [(&mut max, above), (&mut min, below)] {
+    impl Extreme {
+        /// Takes diff at x if it beats the extreme, or records where a tie is first reached.
+        #[inline]
+        fn offer(&mut self, better: bool, diff: f64, x: f64, from_a: bool, from_b: bool) {
             if better {
-                *extreme = Extreme {
+                *self = Extreme {
                     value: diff,
                     in_reference: from_a.then_some(x),
                     in_current: from_b.then_some(x),
                 };
-            } else if diff == extreme.value {
-                if extreme.in_reference.is_none() && from_a {
-                    extreme.in_reference = Some(x);
+            } else if diff == self.value {
+                if from_a && self.in_reference.is_none() {
+                    self.in_reference = Some(x);
                 }
-                if extreme.in_current.is_none() && from_b {
-                    extreme.in_current = Some(x);
+                if from_b && self.in_current.is_none() {
+                    self.in_current = Some(x);
                 }
             }
         }
+    }
+    let (na, nb) = (a.len(), b.len());
+    // Past the end a sample reads as +inf, which no value here is (they are finite).
+    let value = |s: &[f64], k: usize| s.get(k).copied().unwrap_or(f64::INFINITY);
+    let (mut i, mut j) = (0usize, 0usize);
+    while i < na || j < nb {
+        let (ai, bj) = (value(a, i), value(b, j));
+        let x = ai.min(bj);
+        // Usually one side moves by one; written without branches for that case, since
+        // which side moves is a coin toss the branch predictor cannot learn.
+        let (from_a, from_b) = (ai == x, bj == x);
+        i += usize::from(from_a);
+        j += usize::from(from_b);
+        while value(a, i) == x {
+            i += 1;
+        }
+        while value(b, j) == x {
+            j += 1;
+        }
+        let diff = i as f64 / n1 - j as f64 / n2;
+        max.offer(diff > max.value, diff, x, from_a, from_b);
+        min.offer(diff < min.value, diff, x, from_a, from_b);
     }
     let at = |e: &Extreme| e.in_reference.or(e.in_current).unwrap_or(f64::NAN);
     let min_s = (-min.value).clamp(0.0, 1.0);

@@ -73,25 +73,14 @@ impl Sample {
     }
 }
 
-/// Sorts numbers ascending in total order. Long columns are sorted as integer keys with the
-/// same order (sign bit flipped, negatives inverted), about twice as fast as comparing floats.
+/// Sorts numbers ascending. Long columns go through a radix sort (voracious_radix_sort), about
+/// twice as fast as comparing floats on a million values; NaN is never present here.
 pub(crate) fn sort_floats(values: &mut [f64]) {
     if values.len() < 4096 {
         values.sort_unstable_by(f64::total_cmp);
-        return;
-    }
-    let key = |v: &f64| {
-        let bits = v.to_bits();
-        if bits >> 63 == 1 {
-            !bits
-        } else {
-            bits | 1 << 63
-        }
-    };
-    let mut keys: Vec<u64> = values.iter().map(key).collect();
-    keys.sort_unstable();
-    for (v, k) in values.iter_mut().zip(keys) {
-        *v = f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k });
+    } else {
+        use voracious_radix_sort::RadixSort;
+        values.voracious_sort();
     }
 }
 

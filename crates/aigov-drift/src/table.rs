@@ -301,12 +301,13 @@ impl Builder {
                 given,
                 integer,
             } => {
-                if is_missing(cell) {
-                    *integer = false;
-                    values.push(f64::NAN);
-                } else if let Ok(v) = fast_float2::parse::<f64, _>(cell) {
+                // Numbers first: they are most cells. "NaN" parses to NaN, which is missing too.
+                if let Ok(v) = fast_float2::parse::<f64, _>(cell) {
                     *integer = *integer && looks_integer(cell);
                     values.push(v);
+                } else if is_missing(cell) {
+                    *integer = false;
+                    values.push(f64::NAN);
                 } else if *given {
                     *integer = false;
                     *invalid += 1;
