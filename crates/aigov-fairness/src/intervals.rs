@@ -62,12 +62,18 @@ pub fn newcombe(p1: f64, w1: Interval, p2: f64, w2: Interval) -> Interval {
     }
 }
 
-/// Katz's log interval for the ratio of two rates (x1/n1) / (x2/n2); `None` when an event
-/// count is zero (the log is undefined).
+/// Katz's log interval for the ratio of two rates (x1/n1) / (x2/n2). When an event count is
+/// zero the log is undefined, so half an event is added to both counts and one trial to both
+/// sizes (the Haldane-Anscombe correction); `None` only without trials.
 pub fn katz(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> Option<Interval> {
-    if !(x1 > 0.0 && x2 > 0.0 && n1 > 0.0 && n2 > 0.0) {
+    if !(n1 > 0.0 && n2 > 0.0 && x1 >= 0.0 && x2 >= 0.0) {
         return None;
     }
+    let (x1, n1, x2, n2) = if x1 == 0.0 || x2 == 0.0 {
+        (x1 + 0.5, n1 + 1.0, x2 + 0.5, n2 + 1.0)
+    } else {
+        (x1, n1, x2, n2)
+    };
     let ratio = (x1 / n1) / (x2 / n2);
     let se = (1.0 / x1 - 1.0 / n1 + 1.0 / x2 - 1.0 / n2).max(0.0).sqrt();
     Some(Interval {

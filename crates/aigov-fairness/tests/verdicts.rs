@@ -114,3 +114,12 @@ fn the_report_serializes_and_maps_to_cyclonedx() {
             .all(|(_, _, adjusted)| *adjusted < 1e-6)
     );
 }
+
+#[test]
+fn a_group_never_flagged_still_gets_an_interval() {
+    // eu's benign rows are never flagged: FPR ratio 0, which 1,000 rows per group prove.
+    let t = table(&[("eu", 1000, 0, 100, 80), ("apac", 1000, 80, 100, 80)]);
+    let outcomes = judge(&t, &AuditConfig::default()).unwrap();
+    assert_eq!(outcomes[0].value, Some(0.0));
+    assert_eq!(outcomes[0].verdict, Verdict::Fail, "{:?}", outcomes[0]);
+}
