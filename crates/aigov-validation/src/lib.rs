@@ -14,10 +14,14 @@
 
 mod error;
 mod ranking;
+mod slices;
 mod threshold;
 
 pub use error::ValidationError;
 pub use ranking::{average_precision, partial_roc_auc, roc_auc, roc_curve};
+pub use slices::{
+    BootstrapInterval, SliceMetrics, SliceValue, bootstrap_interval, metrics_by_slice,
+};
 pub use threshold::{
     BudgetDetection, Confusion, OperatingPoint, brier_score, detection_rate_at_budget, fpr_at_tpr,
     log_loss,

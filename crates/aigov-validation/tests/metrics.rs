@@ -76,3 +76,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn slices_and_bootstrap() {
+    use aigov_validation::{SliceValue, bootstrap_interval, metrics_by_slice};
+    let y: Vec<bool> = (0..400).map(|i| i % 4 == 0).collect();
+    // Slice "vpn" ranks well, slice "web" holds only benign rows.
+    let s: Vec<f64> = (0..400)
+        .map(|i| {
+            if i % 4 == 0 {
+                0.6 + f64::from(i % 7) / 20.0
+            } else {
+                f64::from(i % 11) / 20.0
+            }
+        })
+        .collect();
+    let slice: Vec<String> = (0..400)
+        .map(|i| {
+            if i % 4 == 0 || i % 3 == 0 {
+                "vpn".to_string()
+            } else {
+                "web".to_string()
+            }
+        })
+        .collect();
+    let out = metrics_by_slice(&y, &s, None, &slice, 0.5).unwrap();
+    assert_eq!(out.len(), 2);
+    assert!(matches!(out[0].roc_auc, SliceValue::Value { value } if value > 0.9));
+    assert!(matches!(out[1].roc_auc, SliceValue::Undefined { .. }));
+    let a = bootstrap_interval(&y, &s, |y, s| roc_auc(y, s, None), 1000, 0.95, 7).unwrap();
+    let b = bootstrap_interval(&y, &s, |y, s| roc_auc(y, s, None), 1000, 0.95, 7).unwrap();
+    assert_eq!(a, b, "seeded");
+    let auc = roc_auc(&y, &s, None).unwrap();
+    assert!(a.lower <= auc && auc <= a.upper && a.defined == 1000);
+    assert!(bootstrap_interval(&y, &s, |y, s| roc_auc(y, s, None), 10, 0.95, 7).is_err());
+}
