@@ -173,10 +173,8 @@ pub fn evidently_score_typed(
         Method::Hellinger => distance(hellinger_evidently(reference, current, integer)?),
         Method::Anderson => {
             let (r, c) = needs_numbers()?;
-            test_from(
-                anderson_ksamp(&[r, c]).map(|a| (a.statistic, a.p_value)),
-                test,
-            )?
+            let a = anderson_ksamp(&[r, c])?;
+            test(a.statistic, a.p_value)
         }
         Method::TTest => {
             let (r, c) = needs_numbers()?;
@@ -189,13 +187,6 @@ pub fn evidently_score_typed(
             test(u, p)
         }
     })
-}
-
-fn test_from(
-    result: Result<(f64, f64), DriftError>,
-    test: impl Fn(f64, f64) -> MethodScore,
-) -> Result<MethodScore, DriftError> {
-    result.map(|(s, p)| test(s, p))
 }
 
 /// Evidently's `get_binned_data` without the fill: Sturges bins over both samples for numeric

@@ -83,27 +83,11 @@ pub struct MannWhitney {
 /// `scipy.stats.mannwhitneyu(reference, current, alternative='two-sided')` with method auto:
 /// exact when either sample has at most 8 values and there are no ties, else asymptotic.
 pub fn mann_whitney_u(reference: &[f64], current: &[f64]) -> Result<MannWhitney, DriftError> {
-    sorted_finite("reference", reference)?;
-    sorted_finite("current", current)?;
+    let (ranks, exact) = rank_and_method(reference, current)?;
     let (n1, n2) = (reference.len(), current.len());
-    let (n1f, n2f) = (n1 as f64, n2 as f64);
-    let ranks = rank_summary(reference, current);
+    let product = n1 as f64 * n2 as f64;
     let u1 = ranks.u1;
-    let u = u1.max(n1f * n2f - u1);
-    let has_ties = ranks.tie_term > 0.0;
-    let exact = (n1 <= 8 || n2 <= 8) && !has_ties;
-    let p_value = if exact {
-        2.0 * exact_u_sf(n1, n2, u)
-    } else {
-        let sd = normal_sd(n1, n2, ranks.tie_term);
-        let z = (u - n1f * n2f / 2.0 - 0.5) / sd;
-        if z.is_nan() {
-            f64::NAN
-        } else {
-            // 2·Φ(-z) = erfc(z/√2).
-            erfc(z / std::f64::consts::SQRT_2)
-        }
-    };
+    let p_value = 2.0 * upper_tail(n1, n2, u1.max(product - u1), ranks.tie_term, exact);
     Ok(MannWhitney {
         statistic: u1,
         p_value: p_value.clamp(0.0, 1.0),
@@ -112,8 +96,33 @@ pub fn mann_whitney_u(reference: &[f64], current: &[f64]) -> Result<MannWhitney,
         } else {
             MannWhitneyMethod::Asymptotic
         },
-        effect_size: u1 / (n1f * n2f),
+        effect_size: u1 / product,
     })
+}
+
+/// The ranks, and whether scipy's method auto takes the exact distribution: either sample of
+/// at most 8 values and no ties.
+fn rank_and_method(reference: &[f64], current: &[f64]) -> Result<(RankSummary, bool), DriftError> {
+    sorted_finite("reference", reference)?;
+    sorted_finite("current", current)?;
+    let ranks = rank_summary(reference, current);
+    let exact = (reference.len() <= 8 || current.len() <= 8) && ranks.tie_term == 0.0;
+    Ok((ranks, exact))
+}
+
+/// P(U' >= u) under the null: exactly, or by the normal approximation with the continuity
+/// and tie corrections.
+fn upper_tail(n1: usize, n2: usize, u: f64, tie_term: f64, exact: bool) -> f64 {
+    if exact {
+        return exact_u_sf(n1, n2, u);
+    }
+    let z = (u - n1 as f64 * n2 as f64 / 2.0 - 0.5) / normal_sd(n1, n2, tie_term);
+    if z.is_nan() {
+        f64::NAN
+    } else {
+        // Φ(-z) = erfc(z/√2) / 2.
+        erfc(z / std::f64::consts::SQRT_2) / 2.0
+    }
 }
 
 /// P(U' >= u) under the null without ties: frequencies of U from the generating function
@@ -170,25 +179,12 @@ pub fn mann_whitney_u_one_sided_less(
     reference: &[f64],
     current: &[f64],
 ) -> Result<(f64, f64), DriftError> {
-    let two_sided = mann_whitney_u(reference, current)?;
+    let (ranks, exact) = rank_and_method(reference, current)?;
     let (n1, n2) = (reference.len(), current.len());
-    let (n1f, n2f) = (n1 as f64, n2 as f64);
-    let u1 = two_sided.statistic;
     // 'less' looks at the lower tail of U1: P(U' <= U1) = P(U' >= n1 n2 - U1).
-    let u = n1f * n2f - u1;
-    let p = match two_sided.method {
-        MannWhitneyMethod::Exact => exact_u_sf(n1, n2, u),
-        MannWhitneyMethod::Asymptotic => {
-            let sd = normal_sd(n1, n2, rank_summary(reference, current).tie_term);
-            let z = (u - n1f * n2f / 2.0 - 0.5) / sd;
-            if z.is_nan() {
-                f64::NAN
-            } else {
-                erfc(z / std::f64::consts::SQRT_2) / 2.0
-            }
-        }
-    };
-    Ok((u1, p.clamp(0.0, 1.0)))
+    let u = n1 as f64 * n2 as f64 - ranks.u1;
+    let p = upper_tail(n1, n2, u, ranks.tie_term, exact);
+    Ok((ranks.u1, p.clamp(0.0, 1.0)))
 }
 
 /// U of the reference and the tie term Σ(t³ - t) over groups of tied values.

@@ -70,25 +70,7 @@ pub fn bootstrap_interval(
                 continue;
             }
             group.counts = resample(&original.counts, &mut rng);
-            for (i, w) in [
-                group.counts.tp,
-                group.counts.fp,
-                group.counts.tn,
-                group.counts.fn_,
-            ]
-            .iter()
-            .enumerate()
-            {
-                overall.rows_by_cell[i] += group.counts.rows_by_cell[i];
-                overall.weight_squares[i] += group.counts.weight_squares[i];
-                match i {
-                    0 => overall.tp += w,
-                    1 => overall.fp += w,
-                    2 => overall.tn += w,
-                    _ => overall.fn_ += w,
-                }
-            }
-            overall.rows += group.counts.rows;
+            overall.merge(&group.counts);
         }
         copy.overall = overall;
         if let Some(v) = statistic(&copy).filter(|v| v.is_finite()) {

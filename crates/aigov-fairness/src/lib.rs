@@ -50,5 +50,4 @@ pub use metrics::{GroupRates, Rate, RateKind};
 pub use report::{FairnessReport, GroupFigures, RateWithInterval};
 pub use verdict::{
     AuditConfig, Direction, Rule, RuleMetric, RuleOutcome, Verdict, judge, overall_verdict,
-    rates_of,
 };

@@ -11,7 +11,7 @@ use crate::bootstrap::bootstrap_interval;
 use crate::counts::{ConfusionCounts, GroupTable};
 use crate::disparity::{Aggregate, Disparities, Disparity, DisparityMethod, RateTable};
 use crate::intervals::{Interval, katz, kish_effective_n, newcombe, wilson, z_for};
-use crate::metrics::{GroupRates, RateKind};
+use crate::metrics::RateKind;
 
 /// Which outcome the people being judged want.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -406,9 +406,4 @@ pub fn overall_verdict(outcomes: &[RuleOutcome]) -> Verdict {
     } else {
         Verdict::Pass
     }
-}
-
-/// Rates of a set of counts with the audit's minimum group size.
-pub fn rates_of(counts: &ConfusionCounts, config: &AuditConfig) -> GroupRates {
-    GroupRates::from_counts(counts, config.min_group)
 }
