@@ -21,6 +21,7 @@ mod error;
 pub mod in_toto;
 pub mod keys;
 pub mod manifest;
+mod model;
 mod model_name;
 mod model_ref;
 pub mod model_signature;
@@ -34,6 +35,7 @@ pub use error::CoreError;
 pub use in_toto::{IN_TOTO_PAYLOAD_TYPE, ResourceDescriptor, STATEMENT_TYPE_V1, Statement};
 pub use keys::{SignerKey, VerifierKey};
 pub use manifest::{HashMethod, ModelHasher, ModelManifest, root_of};
+pub use model::{Model, ModelError, check_rows};
 pub use model_name::ModelName;
 pub use model_ref::{Alias, ModelRef, VersionSelector};
 pub use model_signature::{

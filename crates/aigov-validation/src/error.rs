@@ -20,6 +20,9 @@ pub enum ValidationError {
         /// Why.
         reason: String,
     },
+    /// The model failed to load or to score.
+    #[error(transparent)]
+    Model(#[from] aigov_core::ModelError),
 }
 
 impl ValidationError {

@@ -13,13 +13,14 @@
 #![warn(missing_docs)]
 
 mod error;
-mod model;
+mod linear_model;
 mod ranking;
 mod slices;
 mod threshold;
 
+pub use aigov_core::{Model, ModelError};
 pub use error::ValidationError;
-pub use model::{LinearModel, Link, Model};
+pub use linear_model::{LinearModel, Link};
 pub use ranking::{average_precision, partial_roc_auc, roc_auc, roc_curve};
 pub use slices::{
     BootstrapInterval, SliceMetrics, SliceValue, bootstrap_interval, metrics_by_slice,

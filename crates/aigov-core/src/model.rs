@@ -1,0 +1,70 @@
+//! The model under governance seen as a black box that scores rows. It lives in core because
+//! validation, robustness testing and explanations all query the same model, and those crates
+//! may not depend on each other.
+
+use ndarray::{Array1, ArrayView2};
+
+/// A model that scores rows: the probability or score of the positive (malicious) class.
+pub trait Model: Send + Sync + std::fmt::Debug {
+    /// The features, in the column order `predict` expects.
+    fn feature_names(&self) -> &[String];
+    /// Scores a batch of rows (one row per observation, one column per feature).
+    fn predict(&self, rows: ArrayView2<'_, f64>) -> Result<Array1<f64>, ModelError>;
+}
+
+/// Why a model could not be loaded or could not score a batch.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// The batch has a different number of columns than the model has features.
+    #[error("the model takes {expected} features but the rows have {found} columns")]
+    WidthMismatch {
+        /// Features the model takes.
+        expected: usize,
+        /// Columns in the batch.
+        found: usize,
+    },
+    /// A feature value is NaN or infinite.
+    #[error("row {row}, feature {feature}: {value} is not a finite feature value")]
+    NonFinite {
+        /// Row index in the batch.
+        row: usize,
+        /// Feature name.
+        feature: String,
+        /// The value.
+        value: f64,
+    },
+    /// The model file or document could not be loaded.
+    #[error("cannot load model {source_name}: {reason}")]
+    Load {
+        /// The file or document.
+        source_name: String,
+        /// Why.
+        reason: String,
+    },
+    /// The model's runtime failed while scoring.
+    #[error("model runtime failed: {0}")]
+    Runtime(String),
+}
+
+/// Checks that `rows` fits `model` (width, finite values): what every implementation does
+/// before it scores, so that bad input is an error rather than a garbage score.
+pub fn check_rows(model: &dyn Model, rows: ArrayView2<'_, f64>) -> Result<(), ModelError> {
+    let names = model.feature_names();
+    if rows.ncols() != names.len() {
+        return Err(ModelError::WidthMismatch {
+            expected: names.len(),
+            found: rows.ncols(),
+        });
+    }
+    for (r, row) in rows.outer_iter().enumerate() {
+        if let Some((c, &value)) = row.iter().enumerate().find(|(_, x)| !x.is_finite()) {
+            return Err(ModelError::NonFinite {
+                row: r,
+                feature: names[c].clone(),
+                value,
+            });
+        }
+    }
+    Ok(())
+}
