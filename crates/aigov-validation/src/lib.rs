@@ -14,6 +14,8 @@
 
 mod error;
 mod linear_model;
+#[cfg(feature = "onnx")]
+mod onnx_model;
 mod ranking;
 mod slices;
 mod threshold;
@@ -21,6 +23,8 @@ mod threshold;
 pub use aigov_core::{Model, ModelError};
 pub use error::ValidationError;
 pub use linear_model::{LinearModel, Link};
+#[cfg(feature = "onnx")]
+pub use onnx_model::{FEATURE_NAMES_KEY, OnnxModel};
 pub use ranking::{average_precision, partial_roc_auc, roc_auc, roc_curve};
 pub use slices::{
     BootstrapInterval, SliceMetrics, SliceValue, bootstrap_interval, metrics_by_slice,
