@@ -51,6 +51,10 @@ enum Command {
     Drift(Box<commands::drift::DriftArgs>),
     /// A group fairness audit of a model's decisions: rates, disparities, intervals, verdict.
     Fairness(Box<commands::fairness::FairnessArgs>),
+    /// Hold-out metrics of a model or a score column on labelled data.
+    Validate(Box<commands::validate::ValidateArgs>),
+    /// Shapley values of one decision: which features pushed the score, and by how much.
+    Explain(Box<commands::explain::ExplainArgs>),
     /// Register, list, show and verify models and their versions.
     Model {
         #[command(subcommand)]
@@ -70,6 +74,8 @@ fn main() -> ExitCode {
         Command::Audit { command } => commands::audit::run(&cli.global, *command),
         Command::Drift(args) => commands::drift::run(*args),
         Command::Fairness(args) => commands::fairness::run(&args),
+        Command::Validate(args) => commands::validate::run(&args),
+        Command::Explain(args) => commands::explain::run(&args),
         Command::Model { command } => commands::model::run(&cli.global, *command),
     };
     match result {

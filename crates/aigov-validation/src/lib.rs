@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 mod error;
+mod holdout;
 mod linear_model;
 #[cfg(feature = "onnx")]
 mod onnx_model;
@@ -22,12 +23,13 @@ mod threshold;
 
 pub use aigov_core::{Model, ModelError};
 pub use error::ValidationError;
+pub use holdout::{HoldoutOptions, HoldoutReport, holdout_metrics};
 pub use linear_model::{LinearModel, Link};
 #[cfg(feature = "onnx")]
 pub use onnx_model::{FEATURE_NAMES_KEY, OnnxModel};
 pub use ranking::{average_precision, partial_roc_auc, roc_auc, roc_curve};
 pub use slices::{
-    BootstrapInterval, SliceMetrics, SliceValue, bootstrap_interval, metrics_by_slice,
+    BootstrapInterval, MetricValue, SliceMetrics, bootstrap_interval, metrics_by_slice,
 };
 pub use threshold::{
     BudgetDetection, Confusion, OperatingPoint, brier_score, detection_rate_at_budget, fpr_at_tpr,

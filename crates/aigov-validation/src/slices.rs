@@ -12,10 +12,10 @@ use crate::ranking::check;
 use crate::threshold::Confusion;
 use crate::{average_precision, roc_auc};
 
-/// A metric's value, or why it has none on this slice.
+/// A metric's value, or why the data cannot define it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "status")]
-pub enum SliceValue {
+pub enum MetricValue {
     /// The value.
     Value {
         /// The value.
@@ -28,11 +28,11 @@ pub enum SliceValue {
     },
 }
 
-impl From<Result<f64, ValidationError>> for SliceValue {
+impl From<Result<f64, ValidationError>> for MetricValue {
     fn from(r: Result<f64, ValidationError>) -> Self {
         match r {
-            Ok(value) => SliceValue::Value { value },
-            Err(e) => SliceValue::Undefined {
+            Ok(value) => MetricValue::Value { value },
+            Err(e) => MetricValue::Undefined {
                 reason: e.to_string(),
             },
         }
@@ -49,15 +49,15 @@ pub struct SliceMetrics {
     /// Malicious rows.
     pub positives: usize,
     /// ROC AUC.
-    pub roc_auc: SliceValue,
+    pub roc_auc: MetricValue,
     /// Average precision.
-    pub average_precision: SliceValue,
+    pub average_precision: MetricValue,
     /// Precision at the threshold.
-    pub precision: SliceValue,
+    pub precision: MetricValue,
     /// Recall at the threshold.
-    pub recall: SliceValue,
+    pub recall: MetricValue,
     /// False-positive rate at the threshold.
-    pub false_positive_rate: SliceValue,
+    pub false_positive_rate: MetricValue,
 }
 
 /// Metrics per value of `slices` (one label per row), in the values' sorted order.

@@ -79,7 +79,7 @@ proptest! {
 
 #[test]
 fn slices_and_bootstrap() {
-    use aigov_validation::{SliceValue, bootstrap_interval, metrics_by_slice};
+    use aigov_validation::{MetricValue, bootstrap_interval, metrics_by_slice};
     let y: Vec<bool> = (0..400).map(|i| i % 4 == 0).collect();
     // Slice "vpn" ranks well, slice "web" holds only benign rows.
     let s: Vec<f64> = (0..400)
@@ -102,8 +102,8 @@ fn slices_and_bootstrap() {
         .collect();
     let out = metrics_by_slice(&y, &s, None, &slice, 0.5).unwrap();
     assert_eq!(out.len(), 2);
-    assert!(matches!(out[0].roc_auc, SliceValue::Value { value } if value > 0.9));
-    assert!(matches!(out[1].roc_auc, SliceValue::Undefined { .. }));
+    assert!(matches!(out[0].roc_auc, MetricValue::Value { value } if value > 0.9));
+    assert!(matches!(out[1].roc_auc, MetricValue::Undefined { .. }));
     let a = bootstrap_interval(&y, &s, |y, s| roc_auc(y, s, None), 1000, 0.95, 7).unwrap();
     let b = bootstrap_interval(&y, &s, |y, s| roc_auc(y, s, None), 1000, 0.95, 7).unwrap();
     assert_eq!(a, b, "seeded");

@@ -10,6 +10,7 @@ use aigov_fairness::{
 };
 use clap::{Args, ValueEnum};
 
+use crate::commands::table::flag_bytes;
 use crate::failure::Failure;
 
 /// fairlearn's comparison methods.
@@ -65,18 +66,6 @@ pub struct FairnessArgs {
 impl From<FairnessError> for Failure {
     fn from(e: FairnessError) -> Self {
         Failure::BadInput(e.to_string())
-    }
-}
-
-fn flag_bytes(cell: &[u8]) -> Option<bool> {
-    match cell {
-        b"1" => Some(true),
-        b"0" => Some(false),
-        _ => match String::from_utf8_lossy(cell).to_ascii_lowercase().as_str() {
-            "true" | "yes" | "y" | "t" | "1.0" => Some(true),
-            "false" | "no" | "n" | "f" | "0.0" => Some(false),
-            _ => None,
-        },
     }
 }
 

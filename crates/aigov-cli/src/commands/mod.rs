@@ -2,11 +2,15 @@
 
 pub mod audit;
 pub mod drift;
+pub mod explain;
 pub mod fairness;
 pub mod hash;
 pub mod init;
 pub mod keys;
 pub mod model;
+pub mod model_source;
 pub mod policy;
 pub mod redact;
+pub mod table;
+pub mod validate;
 pub mod verify_model;
