@@ -7,7 +7,9 @@
 //! code ([`policy`]: Rego gates, policy.yaml, decision records) and drift monitoring
 //! ([`drift`]: scipy- and Evidently-compatible statistics, reference profiles, data quality,
 //! alert KPIs, streaming detectors, the monitor) and fairness audits ([`fairness`]: group
-//! rates, fairlearn and AIF360 disparities, intervals, verdicts).
+//! rates, fairlearn and AIF360 disparities, intervals, verdicts), validation ([`validation`]:
+//! scikit-learn-compatible hold-out metrics, the model trait, ONNX models with the `onnx`
+//! feature) and explanations ([`explain`]: exact, permutation and Kernel SHAP values).
 //!
 //! ```
 //! let manifest = aigov::core::ModelHasher::new()
@@ -21,6 +23,8 @@
 pub use aigov_audit as audit;
 pub use aigov_core as core;
 pub use aigov_drift as drift;
+pub use aigov_explain as explain;
 pub use aigov_fairness as fairness;
 pub use aigov_policy as policy;
 pub use aigov_registry as registry;
+pub use aigov_validation as validation;

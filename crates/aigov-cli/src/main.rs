@@ -53,6 +53,8 @@ enum Command {
     Fairness(Box<commands::fairness::FairnessArgs>),
     /// Hold-out metrics of a model or a score column on labelled data.
     Validate(Box<commands::validate::ValidateArgs>),
+    /// Noise flips and evasion searches against a model: how easily attacks get through.
+    Robustness(Box<commands::robustness::RobustnessArgs>),
     /// Shapley values of one decision: which features pushed the score, and by how much.
     Explain(Box<commands::explain::ExplainArgs>),
     /// Register, list, show and verify models and their versions.
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::Drift(args) => commands::drift::run(*args),
         Command::Fairness(args) => commands::fairness::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
+        Command::Robustness(args) => commands::robustness::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Model { command } => commands::model::run(&cli.global, *command),
     };

@@ -302,3 +302,75 @@ fn explain_an_onnx_tree_ensemble() {
     let gap = out["prediction"].as_f64().unwrap() - out["base_value"].as_f64().unwrap();
     assert!((sum - gap).abs() < 1e-9);
 }
+
+#[test]
+fn robustness_of_an_onnx_model() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, json_model, _) = logreg_files(tmp.path());
+    let onnx = fixtures().join("onnx/logreg.onnx");
+    let out = json(&aigov(&[
+        "robustness",
+        "--model",
+        onnx.to_str().unwrap(),
+        "--data",
+        &data,
+        "--label",
+        "label",
+        "--immutable",
+        "failed_logins",
+        "--integer",
+        "distinct_ports",
+        "--budget",
+        "400",
+        "--max-rows",
+        "5",
+        "--json",
+    ]));
+    assert_eq!(out["rows"], 40);
+    assert_eq!(out["version"], 1);
+    let noise = out["noise"]["flip_rate"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&noise));
+    let attacks = out["evasion"].as_array().unwrap();
+    assert_eq!(attacks.len(), 2);
+    for a in attacks {
+        assert!(a["attacked"].as_u64().unwrap() > 0);
+        for e in a["evasions"].as_array().unwrap() {
+            assert!(e["queries"].as_u64().unwrap() <= 400);
+            for ch in e["changes"].as_array().unwrap() {
+                assert_ne!(ch["feature"], "failed_logins");
+                if ch["feature"] == "distinct_ports" {
+                    assert_eq!(ch["to"].as_f64().unwrap().fract(), 0.0);
+                }
+            }
+        }
+    }
+    let human = ok(&aigov(&[
+        "robustness",
+        "--model-json",
+        &json_model,
+        "--data",
+        &data,
+        "--label",
+        "label",
+        "--budget",
+        "200",
+        "--max-rows",
+        "3",
+    ]));
+    assert!(
+        human.contains("HopSkipJump") && human.contains("Greedy"),
+        "{human}"
+    );
+    let bad = aigov(&[
+        "robustness",
+        "--model-json",
+        &json_model,
+        "--data",
+        &data,
+        "--label",
+        "label",
+        "--immutable",
+        "no_such_feature",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+}

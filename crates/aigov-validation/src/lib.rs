@@ -1,6 +1,9 @@
-//! The validation gate of aigov (first part): hold-out metrics with scikit-learn's
-//! definitions, where a metric the data cannot define is a [`ValidationError::Undefined`]
-//! rather than a panic or a silent number.
+//! The validation gate of aigov: what a model must show before anyone may approve it, measured
+//! on the model artifact itself. Hold-out metrics with scikit-learn's definitions (a metric the
+//! data cannot define is [`ValidationError::Undefined`] or [`MetricValue::Undefined`], never a
+//! panic or a silent number), the [`Model`] implementations (a JSON linear model; ONNX models
+//! through tract with the `onnx` feature), and black-box adversarial robustness: noise flips,
+//! evasion searches under feature constraints and poisoning sensitivity through a [`Trainer`].
 //!
 //! ```
 //! let y = [false, false, true, true];
@@ -18,6 +21,7 @@ mod linear_model;
 #[cfg(feature = "onnx")]
 mod onnx_model;
 mod ranking;
+pub mod robustness;
 mod slices;
 mod threshold;
 
@@ -28,6 +32,15 @@ pub use linear_model::{LinearModel, Link};
 #[cfg(feature = "onnx")]
 pub use onnx_model::{FEATURE_NAMES_KEY, OnnxModel};
 pub use ranking::{average_precision, partial_roc_auc, roc_auc, roc_curve};
+pub use robustness::constraints::{Bounds, FeatureConstraints};
+pub use robustness::evasion::{Attack, AttackReport, EvasionConfig, evasion_test};
+pub use robustness::noise::{NoiseConfig, NoiseFlipReport, noise_flip_rate};
+pub use robustness::poisoning::{
+    BackdoorReport, FlipStrategy, PoisoningData, PoisoningReport, Trigger, backdoor_test,
+    label_flip_sensitivity,
+};
+pub use robustness::report::RobustnessReport;
+pub use robustness::trainer::{LogisticTrainer, Trainer};
 pub use slices::{
     BootstrapInterval, MetricValue, SliceMetrics, bootstrap_interval, metrics_by_slice,
 };

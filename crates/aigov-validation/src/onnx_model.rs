@@ -185,11 +185,12 @@ impl Model for OnnxModel {
         }
         let shape = [n, rows.ncols()];
         let runtime = |e: TractError| ModelError::Runtime(format!("{e:#}"));
+        let contiguous = rows.as_standard_layout();
+        let values = contiguous.as_slice().unwrap_or_default();
         let input = if self.input_type == f64::datum_type() {
-            let data: Vec<f64> = rows.iter().copied().collect();
-            Tensor::from_shape(&shape, &data).map_err(runtime)?
+            Tensor::from_shape(&shape, values).map_err(runtime)?
         } else {
-            let data: Vec<f32> = rows.iter().map(|&x| x as f32).collect();
+            let data: Vec<f32> = values.iter().map(|&x| x as f32).collect();
             Tensor::from_shape(&shape, &data).map_err(runtime)?
         };
         let outputs = self.plan.run(tvec!(input.into())).map_err(runtime)?;

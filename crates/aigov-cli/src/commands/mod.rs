@@ -11,6 +11,7 @@ pub mod model;
 pub mod model_source;
 pub mod policy;
 pub mod redact;
+pub mod robustness;
 pub mod table;
 pub mod validate;
 pub mod verify_model;
