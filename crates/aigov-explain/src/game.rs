@@ -4,12 +4,13 @@
 
 use aigov_core::Model;
 use ndarray::{Array2, ArrayView2};
+use rayon::prelude::*;
 
 use crate::ExplainError;
 
 /// Rows sent to the model in one call: large enough to amortise the call, small enough that
-/// the synthetic batch stays a few megabytes.
-const ROWS_PER_CALL: usize = 1 << 15;
+/// the batch and the runtime's copies of it stay in cache.
+const ROWS_PER_CALL: usize = 1 << 12;
 
 /// One explained row against one background, over the features that vary (a feature whose
 /// value equals the row's in every background row cannot change any worth, so its value is
@@ -48,44 +49,58 @@ impl<'a> Game<'a> {
     }
 
     /// The worth of each coalition; `masks` holds one coalition per `len()` booleans (true:
-    /// the player takes the explained row's value).
+    /// the player takes the explained row's value). Chunks of coalitions are scored in
+    /// parallel: the model is `Sync`, and scoring is nearly all of the cost.
     pub(crate) fn worths(&mut self, masks: &[bool]) -> Result<Vec<f64>, ExplainError> {
         let m = self.len().max(1);
         let coalitions = masks.len() / m;
         let b = self.background.nrows();
         let per_call = (ROWS_PER_CALL / b).max(1);
-        let mut out = Vec::with_capacity(coalitions);
-        let mut start = 0;
-        while start < coalitions {
-            let end = (start + per_call).min(coalitions);
-            let mut batch = Array2::zeros(((end - start) * b, self.row.len()));
-            for (k, mask) in masks[start * m..end * m].chunks(m).enumerate() {
-                let mut block = batch
-                    .slice_axis_mut(ndarray::Axis(0), ndarray::Slice::from(k * b..(k + 1) * b));
-                block.assign(&self.background);
-                for (p, &on) in mask.iter().enumerate() {
-                    if on {
-                        let j = self.players[p];
-                        block.column_mut(j).fill(self.row[j]);
+        let starts: Vec<usize> = (0..coalitions).step_by(per_call).collect();
+        let chunks: Vec<Vec<f64>> = starts
+            .par_iter()
+            .map(|&start| {
+                let end = (start + per_call).min(coalitions);
+                self.chunk_worths(&masks[start * m..end * m], m)
+            })
+            .collect::<Result<_, _>>()?;
+        self.evaluations += coalitions * b;
+        Ok(chunks.concat())
+    }
+
+    fn chunk_worths(&self, masks: &[bool], m: usize) -> Result<Vec<f64>, ExplainError> {
+        let b = self.background.nrows();
+        let width = self.row.len();
+        let count = masks.len() / m;
+        // The background block once, copied per coalition (a plain copy is far cheaper than
+        // zero-fill then assign), then the coalition's players overwritten.
+        let block: Vec<f64> = self.background.iter().copied().collect();
+        let mut data = Vec::with_capacity(count * b * width);
+        for mask in masks.chunks(m) {
+            let at = data.len();
+            data.extend_from_slice(&block);
+            for (p, &on) in mask.iter().enumerate() {
+                if on {
+                    let j = self.players[p];
+                    let value = self.row[j];
+                    for r in 0..b {
+                        data[at + r * width + j] = value;
                     }
                 }
             }
-            let scores = self.model.predict(batch.view())?;
-            if scores.len() != batch.nrows() {
-                return Err(aigov_core::ModelError::Runtime(format!(
-                    "{} scores for {} rows",
-                    scores.len(),
-                    batch.nrows()
-                ))
-                .into());
-            }
-            self.evaluations += batch.nrows();
-            for chunk in scores.to_vec().chunks(b) {
-                out.push(mean(chunk));
-            }
-            start = end;
         }
-        Ok(out)
+        let batch = Array2::from_shape_vec((count * b, width), data)
+            .map_err(|e| aigov_core::ModelError::Runtime(e.to_string()))?;
+        let scores = self.model.predict(batch.view())?;
+        if scores.len() != batch.nrows() {
+            return Err(aigov_core::ModelError::Runtime(format!(
+                "{} scores for {} rows",
+                scores.len(),
+                batch.nrows()
+            ))
+            .into());
+        }
+        Ok(scores.to_vec().chunks(b).map(mean).collect())
     }
 
     /// Worth of the empty coalition (the base value) and of all players (the prediction).
