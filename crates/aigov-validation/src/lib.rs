@@ -36,8 +36,8 @@ pub use robustness::constraints::{Bounds, FeatureConstraints};
 pub use robustness::evasion::{Attack, AttackReport, EvasionConfig, evasion_test};
 pub use robustness::noise::{NoiseConfig, NoiseFlipReport, noise_flip_rate};
 pub use robustness::poisoning::{
-    BackdoorReport, FlipStrategy, PoisoningData, PoisoningReport, Trigger, backdoor_test,
-    label_flip_sensitivity,
+    BackdoorReport, DEFAULT_FLIP_RATES, FlipStrategy, PoisoningData, PoisoningReport, Trigger,
+    backdoor_test, label_flip_sensitivity,
 };
 pub use robustness::report::RobustnessReport;
 pub use robustness::trainer::{LogisticTrainer, Trainer};

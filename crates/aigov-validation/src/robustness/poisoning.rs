@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::trainer::Trainer;
 use crate::{Confusion, ValidationError, roc_auc};
 
+/// The flip rates a poisoning test reports by default: 1, 5 and 10 percent.
+pub const DEFAULT_FLIP_RATES: [f64; 3] = [0.01, 0.05, 0.10];
+
 /// The labelled data of a poisoning test.
 #[derive(Clone, Copy, Debug)]
 pub struct PoisoningData<'a> {
