@@ -1,0 +1,43 @@
+//! The one error type of `aigov-incident`.
+
+/// What went wrong with an incident operation.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[non_exhaustive]
+pub enum IncidentError {
+    /// An input was rejected.
+    #[error("invalid {what}: {reason}")]
+    InvalidInput {
+        /// Which input.
+        what: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The status change is not allowed from the current status.
+    #[error("incident {id}: cannot go from {from} to {to}")]
+    IllegalTransition {
+        /// The incident.
+        id: String,
+        /// Current status.
+        from: String,
+        /// Requested status.
+        to: String,
+    },
+    /// The operation contradicts what is already recorded (a second classification, an
+    /// action dated before the last one).
+    #[error("incident {id}: {reason}")]
+    Conflict {
+        /// The incident.
+        id: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl IncidentError {
+    pub(crate) fn invalid(what: &'static str, reason: impl Into<String>) -> Self {
+        IncidentError::InvalidInput {
+            what,
+            reason: reason.into(),
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Incident response for aigov (first part): incidents with an append-only timeline and a
+//! strict lifecycle, OCSF severities, and EU AI Act serious-incident classification with
+//! Art. 73 reporting clocks computed from recorded times.
+//!
+//! ```
+//! use aigov_core::ActorId;
+//! use aigov_incident::{Incident, IncidentKind, IncidentSource, NewIncident, SeriousCategory, Severity};
+//! use chrono::{TimeZone, Utc};
+//!
+//! let at = Utc.with_ymd_and_hms(2026, 2, 27, 9, 0, 0).unwrap();
+//! let owner: ActorId = "soc-lead@example".parse().unwrap();
+//! let mut incident = Incident::open(
+//!     NewIncident {
+//!         id: "INC-7".into(),
+//!         title: "login-risk model waved through credential stuffing".into(),
+//!         kind: IncidentKind::Evasion,
+//!         severity: Severity::Critical,
+//!         affected: vec!["login-risk@3".parse().unwrap()],
+//!         source: IncidentSource::Person { actor: "analyst@example".into() },
+//!         owner: owner.clone(),
+//!     },
+//!     at,
+//!     owner.clone(),
+//! )
+//! .unwrap();
+//! incident
+//!     .classify_serious(SeriousCategory::CriticalInfrastructureDisruption, at, at, owner)
+//!     .unwrap();
+//! // Two days from awareness, across the end of February.
+//! let clock = incident.serious.as_ref().unwrap().state(at);
+//! assert_eq!(clock.deadline, Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap());
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod error;
+mod incident;
+mod kind;
+mod serious;
+mod status;
+
+pub use error::IncidentError;
+pub use incident::{Incident, NewIncident, Recipient, ReportKind, TimelineAction, TimelineEntry};
+pub use kind::{IncidentKind, IncidentSource, Severity};
+pub use serious::{ClockState, ReportDue, SeriousCategory, SeriousIncident};
+pub use status::IncidentStatus;
