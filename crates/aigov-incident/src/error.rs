@@ -31,6 +31,16 @@ pub enum IncidentError {
         /// Why.
         reason: String,
     },
+    /// A playbook is invalid.
+    #[error("playbook {source_name}, line {line}: {reason}")]
+    Playbook {
+        /// The file.
+        source_name: String,
+        /// 1-based line (0 when the problem has no single line).
+        line: usize,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl IncidentError {

@@ -36,11 +36,13 @@
 mod error;
 mod incident;
 mod kind;
+mod playbook;
 mod serious;
 mod status;
 
 pub use error::IncidentError;
 pub use incident::{Incident, NewIncident, Recipient, ReportKind, TimelineAction, TimelineEntry};
 pub use kind::{IncidentKind, IncidentSource, Severity};
+pub use playbook::{Playbook, PlaybookStep, SHIPPED, StepAction};
 pub use serious::{ClockState, ReportDue, SeriousCategory, SeriousIncident};
 pub use status::IncidentStatus;
