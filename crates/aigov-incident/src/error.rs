@@ -31,6 +31,14 @@ pub enum IncidentError {
         /// Why.
         reason: String,
     },
+    /// The containment target failed to act.
+    #[error("incident {id}: containment failed: {reason}")]
+    Containment {
+        /// The incident.
+        id: String,
+        /// What failed.
+        reason: String,
+    },
     /// A playbook is invalid.
     #[error("playbook {source_name}, line {line}: {reason}")]
     Playbook {

@@ -33,6 +33,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod containment;
 mod error;
 mod incident;
 mod kind;
@@ -40,6 +41,7 @@ mod playbook;
 mod serious;
 mod status;
 
+pub use containment::{Containment, ContainmentTarget};
 pub use error::IncidentError;
 pub use incident::{Incident, NewIncident, Recipient, ReportKind, TimelineAction, TimelineEntry};
 pub use kind::{IncidentKind, IncidentSource, Severity};
