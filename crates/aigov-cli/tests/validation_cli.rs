@@ -332,10 +332,15 @@ fn robustness_of_an_onnx_model() {
     assert!((0.0..=1.0).contains(&noise));
     let attacks = out["evasion"].as_array().unwrap();
     assert_eq!(attacks.len(), 2);
+    assert!(
+        attacks[0]["evaded"].as_u64().unwrap() > 0,
+        "the decision-based search got through"
+    );
     for a in attacks {
         assert!(a["attacked"].as_u64().unwrap() > 0);
         for e in a["evasions"].as_array().unwrap() {
             assert!(e["queries"].as_u64().unwrap() <= 400);
+            assert!(e["evading_score"].as_f64().unwrap() < 0.5);
             for ch in e["changes"].as_array().unwrap() {
                 assert_ne!(ch["feature"], "failed_logins");
                 if ch["feature"] == "distinct_ports" {
@@ -373,4 +378,67 @@ fn robustness_of_an_onnx_model() {
         "no_such_feature",
     ]);
     assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn ambiguous_or_unmeetable_input_is_bad_input_not_a_crash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, json_model, _) = logreg_files(tmp.path());
+    // A weight column that is also a model feature is read once.
+    let out = json(&aigov(&[
+        "validate",
+        "--model-json",
+        &json_model,
+        "--data",
+        &data,
+        "--label",
+        "label",
+        "--weight",
+        "failed_logins",
+        "--json",
+    ]));
+    assert_eq!(out["weighted"], true);
+    let dup = write(
+        tmp.path(),
+        "dup.csv",
+        "label,score,score\n0,0.1,0.2\n1,0.9,0.8\n",
+    );
+    let out = aigov(&[
+        "validate", "--score", "score", "--data", &dup, "--label", "label",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("twice"));
+    // off_hours_ratio lies in (0, 1): as an integer feature it has no value to take.
+    let out = aigov(&[
+        "robustness",
+        "--model-json",
+        &json_model,
+        "--data",
+        &data,
+        "--label",
+        "label",
+        "--integer",
+        "off_hours_ratio",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let twice = write(
+        tmp.path(),
+        "twice.json",
+        r#"{"features": ["a", "a"], "weights": [1, 1], "intercept": 0, "link": "identity"}"#,
+    );
+    let out = aigov(&[
+        "validate",
+        "--model-json",
+        &twice,
+        "--data",
+        &data,
+        "--label",
+        "label",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
 }

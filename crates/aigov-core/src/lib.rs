@@ -35,7 +35,7 @@ pub use error::CoreError;
 pub use in_toto::{IN_TOTO_PAYLOAD_TYPE, ResourceDescriptor, STATEMENT_TYPE_V1, Statement};
 pub use keys::{SignerKey, VerifierKey};
 pub use manifest::{HashMethod, ModelHasher, ModelManifest, root_of};
-pub use model::{Model, ModelError, check_rows};
+pub use model::{Model, ModelError, check_feature_names, check_rows, predict_checked};
 pub use model_name::ModelName;
 pub use model_ref::{Alias, ModelRef, VersionSelector};
 pub use model_signature::{

@@ -78,3 +78,38 @@ pub fn check_rows(model: &dyn Model, rows: ArrayView2<'_, f64>) -> Result<(), Mo
     }
     Ok(())
 }
+
+/// Scores `rows` and checks the answer: one finite score per row. Callers that index the
+/// scores by row use this, so a model that answers short or with NaN is an error, not a panic.
+pub fn predict_checked(
+    model: &dyn Model,
+    rows: ArrayView2<'_, f64>,
+) -> Result<Array1<f64>, ModelError> {
+    let scores = model.predict(rows)?;
+    if scores.len() != rows.nrows() {
+        return Err(ModelError::Runtime(format!(
+            "the model returned {} scores for {} rows",
+            scores.len(),
+            rows.nrows()
+        )));
+    }
+    if let Some((i, s)) = scores.iter().enumerate().find(|(_, s)| !s.is_finite()) {
+        return Err(ModelError::Runtime(format!(
+            "the model scored row {i} as {s}"
+        )));
+    }
+    Ok(scores)
+}
+
+/// Checks that feature names are unique (a repeated name would make columns ambiguous).
+pub fn check_feature_names(names: &[String]) -> Result<(), ModelError> {
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].contains(n) {
+            return Err(ModelError::Load {
+                source_name: "feature names".into(),
+                reason: format!("feature {n:?} appears twice"),
+            });
+        }
+    }
+    Ok(())
+}

@@ -12,6 +12,9 @@ use crate::kernel::kernel_values;
 use crate::permutation::permutation_values;
 use crate::{Background, ExplainError};
 
+/// The most coalitions a sampled method may be asked for.
+pub const MAX_SAMPLES: usize = 1_000_000;
+
 /// Up to this many varying features the automatic choice is the exact method.
 pub const AUTO_EXACT_MAX_FEATURES: usize = 12;
 
@@ -79,6 +82,12 @@ pub fn explain(
             format!("feature {}: {v} is not finite", names[j]),
         ));
     }
+    if options.samples.is_some_and(|s| s > MAX_SAMPLES) {
+        return Err(ExplainError::invalid(
+            "samples",
+            format!("at most {MAX_SAMPLES} coalitions (each is a batch of background rows)"),
+        ));
+    }
     if options.top_k == 0 {
         return Err(ExplainError::invalid("top_k", "must be at least 1"));
     }
@@ -107,7 +116,6 @@ pub fn explain(
         Method::Exact => 1usize << m,
         _ => 2 + (game.evaluations - before) / background.rows().nrows(),
     };
-    let evaluations = game.evaluations;
     let values = spread(&game.players, &player_values, names.len());
     let stability = if method != Method::Exact && options.stability {
         let second = second_seed(options.seed);
@@ -125,6 +133,7 @@ pub fn explain(
     } else {
         None
     };
+    let evaluations = game.evaluations;
     let attribution = |j: usize| Attribution {
         feature: names[j].clone(),
         input: row[j],

@@ -80,9 +80,9 @@ pub struct Explanation {
     pub method: Method,
     /// The seed (sampled methods only).
     pub seed: Option<u64>,
-    /// Coalitions whose worth was computed.
+    /// Distinct coalitions whose worth the method used (the empty and the full one included).
     pub coalitions: usize,
-    /// Rows the model scored.
+    /// Rows the model scored, the stability re-run included.
     pub model_evaluations: usize,
     /// Digest of the background set.
     pub background_digest: Digest,

@@ -118,7 +118,8 @@ impl Design {
             let mut order: Vec<usize> = (0..m).collect();
             let mut draws = 0;
             // shap draws 4x the samples it still needs, and stops there even if short.
-            while left > 0 && draws < 4 * samples {
+            let max_draws = 4 * left;
+            while left > 0 && draws < max_draws {
                 draws += 1;
                 let size = pick.sample(&mut rng) + full_sizes + 1;
                 order.shuffle(&mut rng);

@@ -41,5 +41,7 @@ mod permutation;
 pub use background::Background;
 pub use error::ExplainError;
 pub use exact::MAX_EXACT_FEATURES;
-pub use explain::{AUTO_EXACT_MAX_FEATURES, ExplainOptions, explain, explain_batch, second_seed};
+pub use explain::{
+    AUTO_EXACT_MAX_FEATURES, ExplainOptions, MAX_SAMPLES, explain, explain_batch, second_seed,
+};
 pub use explanation::{Attribution, Explanation, Method, Stability};

@@ -240,5 +240,13 @@ proptest! {
         if let Some(s) = e.stability {
             prop_assert!((0.0..=1.0).contains(&s.top_k_agreement));
         }
+        // With 600 coalitions Kernel SHAP enumerates every coalition up to 9 features, so it
+        // must equal the exact values there.
+        if method == Method::Kernel && m <= 9 {
+            let exact = explain(&model, &bg, &row, &with(Method::Exact, 0)).unwrap();
+            for (a, b) in e.values.iter().zip(&exact.values) {
+                prop_assert!((a.value - b.value).abs() < 1e-9, "{} vs {}", a.value, b.value);
+            }
+        }
     }
 }

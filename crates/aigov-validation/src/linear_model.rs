@@ -1,6 +1,6 @@
 //! A linear or logistic model read from JSON, for tests and small deployments.
 
-use aigov_core::{Model, ModelError, check_rows};
+use aigov_core::{Model, ModelError, check_feature_names, check_rows};
 use ndarray::{Array1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
@@ -46,12 +46,21 @@ impl LinearModel {
         if !model.intercept.is_finite() || model.weights.iter().any(|w| !w.is_finite()) {
             return Err(load("weights must be finite".into()));
         }
+        check_feature_names(&model.features).map_err(|e| load(e.to_string()))?;
         Ok(model)
     }
 
     /// The linear predictor (before the link) of each row.
     pub fn linear_predictor(&self, rows: ArrayView2<'_, f64>) -> Result<Array1<f64>, ModelError> {
         check_rows(self, rows)?;
+        // The fields are public: a hand-built model may disagree with itself.
+        if self.weights.len() != self.features.len() {
+            return Err(ModelError::Runtime(format!(
+                "{} weights for {} features",
+                self.weights.len(),
+                self.features.len()
+            )));
+        }
         let w = ndarray::ArrayView1::from(&self.weights[..]);
         Ok(rows.dot(&w) + self.intercept)
     }

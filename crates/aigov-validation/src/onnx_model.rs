@@ -101,6 +101,7 @@ impl OnnxModel {
                 features.len()
             )));
         }
+        aigov_core::check_feature_names(&features).map_err(|e| load(e.to_string()))?;
         let plan = typed
             .into_optimized()
             .and_then(|m| m.into_runnable())
@@ -126,6 +127,7 @@ impl OnnxModel {
                 found: names.len(),
             });
         }
+        aigov_core::check_feature_names(&names)?;
         self.features = names;
         Ok(self)
     }

@@ -453,3 +453,113 @@ fn the_robustness_report_round_trips_through_json() {
     let back: RobustnessReport = serde_json::from_str(&text).unwrap();
     assert_eq!(back, report);
 }
+
+/// Answers one score short.
+#[derive(Debug)]
+struct Short(Vec<String>);
+impl Model for Short {
+    fn feature_names(&self) -> &[String] {
+        &self.0
+    }
+    fn predict(&self, rows: ArrayView2<'_, f64>) -> Result<ndarray::Array1<f64>, ModelError> {
+        Ok(ndarray::Array1::from_elem(
+            rows.nrows().saturating_sub(1),
+            0.9,
+        ))
+    }
+}
+
+#[test]
+fn constraints_that_cannot_be_met_and_misbehaving_models_are_typed_errors() {
+    let model = linear(&[1.0, 1.0], 3.0);
+    let data = rows(10, 2, 3);
+    let labels = vec![true; 10];
+    // An integer feature whose bounds hold no whole number.
+    let no_integer = wide(2)
+        .with_bounds(&BTreeMap::from([(
+            "f1".to_string(),
+            Bounds {
+                lower: 0.2,
+                upper: 0.7,
+            },
+        )]))
+        .unwrap()
+        .integer(&["f1"])
+        .unwrap();
+    let config = EvasionConfig::default();
+    assert!(
+        evasion_test(
+            &model,
+            data.view(),
+            &labels,
+            &no_integer,
+            Attack::Greedy,
+            &config
+        )
+        .is_err()
+    );
+    assert!(noise_flip_rate(&model, data.view(), &no_integer, &NoiseConfig::default()).is_err());
+    // Constraints for another width, and hand-built inconsistent ones.
+    let three = wide(3);
+    assert!(noise_flip_rate(&model, data.view(), &three, &NoiseConfig::default()).is_err());
+    let mut broken = wide(2);
+    broken.integer.pop();
+    assert!(
+        evasion_test(
+            &model,
+            data.view(),
+            &labels,
+            &broken,
+            Attack::HopSkipJump,
+            &config
+        )
+        .is_err()
+    );
+    let mut inverted = wide(2);
+    inverted.bounds[0] = Bounds {
+        lower: 1.0,
+        upper: 0.0,
+    };
+    assert!(noise_flip_rate(&model, data.view(), &inverted, &NoiseConfig::default()).is_err());
+    let mut nan = data.clone();
+    nan[[2, 1]] = f64::NAN;
+    assert!(FeatureConstraints::from_data(&names(2), nan.view()).is_err());
+    // A model that answers one score short.
+    let short = Short(names(2));
+    assert!(
+        evasion_test(
+            &short,
+            data.view(),
+            &labels,
+            &wide(2),
+            Attack::Greedy,
+            &config
+        )
+        .is_err()
+    );
+    assert!(noise_flip_rate(&short, data.view(), &wide(2), &NoiseConfig::default()).is_err());
+    // A JSON model that names a feature twice.
+    assert!(
+        LinearModel::from_json(
+            r#"{"features": ["a", "a"], "weights": [1, 2], "intercept": 0, "link": "identity"}"#
+        )
+        .is_err()
+    );
+    let inconsistent = LinearModel {
+        weights: vec![1.0],
+        ..linear(&[1.0, 1.0], 0.0)
+    };
+    assert!(inconsistent.predict(data.view()).is_err());
+}
+
+#[test]
+fn separable_data_with_weak_regularisation_still_trains() {
+    // A plain Newton step overshoots here; the line search keeps it on the objective.
+    let x = Array2::from_shape_vec((4, 1), vec![-2.0, -1.0, 1.0, 2.0]).unwrap();
+    let y = [false, false, true, true];
+    let mut trainer = LogisticTrainer::new(names(1));
+    trainer.c = 1e4;
+    let m = trainer.fit(x.view(), &y).unwrap();
+    assert!(m.weights[0] > 3.0 && m.weights[0].is_finite(), "{m:?}");
+    assert!(trainer.fit(x.view(), &y[..3]).is_err());
+}

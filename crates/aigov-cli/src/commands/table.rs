@@ -52,8 +52,20 @@ impl Columns {
             .byte_headers()
             .map_err(|e| Failure::BadInput(format!("{shown}: {e}")))?
             .clone();
-        let mut at = Vec::with_capacity(wanted.len());
+        for (i, h) in header.iter().enumerate() {
+            if header.iter().take(i).any(|earlier| earlier == h) {
+                return Err(Failure::BadInput(format!(
+                    "{shown}: column {:?} appears twice in the header",
+                    String::from_utf8_lossy(h)
+                )));
+            }
+        }
+        let mut at: Vec<(String, Kind, usize)> = Vec::with_capacity(wanted.len());
         for (name, kind) in wanted {
+            // A column asked for twice (a weight that is also a feature) is read once.
+            if at.iter().any(|(n, _, _)| n == name) {
+                continue;
+            }
             let i = header
                 .iter()
                 .position(|h| h == name.as_bytes())
@@ -114,6 +126,11 @@ impl Columns {
         self.numbers.remove(name).unwrap_or_default()
     }
 
+    /// A numeric column, left in place for other readers.
+    pub fn numbers_ref(&self, name: &str) -> &[f64] {
+        self.numbers.get(name).map_or(&[], Vec::as_slice)
+    }
+
     /// A label column.
     pub fn flags(&mut self, name: &str) -> Vec<bool> {
         self.flags.remove(name).unwrap_or_default()
@@ -125,14 +142,22 @@ impl Columns {
     }
 
     /// The named numeric columns side by side, one row per CSV row.
-    pub fn matrix(&mut self, names: &[String]) -> Array2<f64> {
+    pub fn matrix(&self, names: &[String]) -> Result<Array2<f64>, Failure> {
         let mut m = Array2::zeros((self.rows, names.len()));
         for (j, name) in names.iter().enumerate() {
-            for (i, v) in self.numbers(name).into_iter().enumerate() {
+            let column = self.numbers_ref(name);
+            if column.len() != self.rows {
+                return Err(Failure::BadInput(format!(
+                    "column {name:?}: {} values for {} rows",
+                    column.len(),
+                    self.rows
+                )));
+            }
+            for (i, &v) in column.iter().enumerate() {
                 m[[i, j]] = v;
             }
         }
-        m
+        Ok(m)
     }
 }
 
@@ -147,7 +172,7 @@ pub fn read_features(
         .map(|f| (f.as_str(), Kind::Number))
         .collect();
     wanted.extend_from_slice(extra);
-    let mut columns = Columns::read(path, &wanted)?;
-    let matrix = columns.matrix(features);
+    let columns = Columns::read(path, &wanted)?;
+    let matrix = columns.matrix(features)?;
     Ok((matrix, columns))
 }

@@ -52,6 +52,12 @@ impl FeatureConstraints {
                 ),
             ));
         }
+        if let Some(((r, c), v)) = rows.indexed_iter().find(|(_, v)| !v.is_finite()) {
+            return Err(ValidationError::invalid(
+                "rows",
+                format!("row {r}, feature {}: {v} is not finite", features[c]),
+            ));
+        }
         let bounds = rows
             .columns()
             .into_iter()
@@ -137,6 +143,54 @@ impl FeatureConstraints {
         Ok(self)
     }
 
+    /// Checks that the constraints fit a model of `width` features and can be met: one entry
+    /// per feature, finite bounds with lower <= upper, a whole number within the bounds of each
+    /// integer feature, one-hot groups of distinct, known features. The fields are public, so
+    /// every attack calls this before it starts.
+    pub fn validate(&self, width: usize) -> Result<(), ValidationError> {
+        let bad = |reason: String| Err(ValidationError::invalid("constraints", reason));
+        if self.features.len() != width
+            || self.bounds.len() != width
+            || self.immutable.len() != width
+            || self.integer.len() != width
+        {
+            return bad(format!(
+                "{} names, {} bounds, {} immutable and {} integer flags for a model of {width} features",
+                self.features.len(),
+                self.bounds.len(),
+                self.immutable.len(),
+                self.integer.len()
+            ));
+        }
+        for (i, b) in self.bounds.iter().enumerate() {
+            if !(b.lower.is_finite() && b.upper.is_finite() && b.lower <= b.upper) {
+                return bad(format!(
+                    "{}: [{}, {}] is not a finite interval",
+                    self.features[i], b.lower, b.upper
+                ));
+            }
+            if self.integer[i] && b.lower.ceil() > b.upper.floor() {
+                return bad(format!(
+                    "{} takes whole numbers but [{}, {}] holds none",
+                    self.features[i], b.lower, b.upper
+                ));
+            }
+        }
+        let mut seen = vec![false; width];
+        for group in &self.one_hot {
+            if group.len() < 2 {
+                return bad("a one-hot group needs at least two features".into());
+            }
+            for &i in group {
+                if i >= width || seen[i] {
+                    return bad(format!("one-hot index {i} is unknown or in two groups"));
+                }
+                seen[i] = true;
+            }
+        }
+        Ok(())
+    }
+
     /// The unit each feature's change is measured in: its range (1 where the range is 0).
     pub fn scale(&self) -> Vec<f64> {
         self.bounds
@@ -167,9 +221,9 @@ impl FeatureConstraints {
                 continue;
             }
             let b = self.bounds[i];
-            let mut v = candidate[i].clamp(b.lower, b.upper);
+            let mut v = candidate[i].max(b.lower).min(b.upper);
             if self.integer[i] {
-                v = v.round().clamp(b.lower.ceil(), b.upper.floor());
+                v = v.round().max(b.lower.ceil()).min(b.upper.floor());
             }
             candidate[i] = v;
         }
@@ -197,7 +251,9 @@ impl FeatureConstraints {
             candidate[i] = if self.immutable[i] {
                 original[i]
             } else {
-                candidate[i].clamp(self.bounds[i].lower, self.bounds[i].upper)
+                candidate[i]
+                    .max(self.bounds[i].lower)
+                    .min(self.bounds[i].upper)
             };
         }
     }

@@ -128,6 +128,7 @@ pub fn evasion_test(
             format!("{} labels for {} rows", labels.len(), rows.nrows()),
         ));
     }
+    constraints.validate(rows.ncols())?;
     if constraints.features.as_slice() != model.feature_names() {
         return Err(ValidationError::invalid(
             "constraints",
@@ -140,7 +141,7 @@ pub fn evasion_test(
             "the query budget must be at least 20 and the threshold finite",
         ));
     }
-    let scores = model.predict(rows)?;
+    let scores = aigov_core::predict_checked(model, rows)?;
     // Benign-looking rows are natural starting points for the decision-based search.
     let benign: Vec<Vec<f64>> = (0..rows.nrows())
         .filter(|&i| scores[i] < config.threshold)
@@ -246,7 +247,8 @@ fn realise(
 }
 
 /// Bisects the segment from the flagged `x` to the evading `adv` (both in the relaxation)
-/// down to `tolerance` (range-scaled); returns the evading end, or None out of budget.
+/// down to `tolerance` (range-scaled), or until the budget runs out; returns the evading end
+/// (None is kept for callers that treat an exhausted budget as the end).
 fn boundary(
     oracle: &mut Oracle<'_>,
     x: &[f64],
@@ -356,8 +358,9 @@ fn hop_skip_jump(
                 p[j] += delta * u[j] * scale[j];
             }
             c.clip(&mut p, x);
+            // The direction actually probed: a bound may have cut the step short.
             for j in 0..x.len() {
-                directions[[k, j]] = u[j];
+                directions[[k, j]] = (p[j] - current[j]) / (delta * scale[j]);
                 probes[[k, j]] = p[j];
             }
         }

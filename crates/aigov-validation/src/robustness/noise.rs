@@ -78,8 +78,8 @@ pub fn noise_flip_rate(
     if rows.nrows() == 0 {
         return Err(ValidationError::invalid("rows", "no rows"));
     }
-    let clean: Vec<bool> = model
-        .predict(rows)?
+    constraints.validate(rows.ncols())?;
+    let clean: Vec<bool> = aigov_core::predict_checked(model, rows)?
         .iter()
         .map(|&s| s >= config.threshold)
         .collect();
@@ -103,7 +103,7 @@ pub fn noise_flip_rate(
                     .assign(&ndarray::ArrayView1::from(&p));
             }
         }
-        let scores = model.predict(noisy.view())?;
+        let scores = aigov_core::predict_checked(model, noisy.view())?;
         let (mut flips, mut flagged, mut flagged_flips) = (0usize, 0usize, 0usize);
         for (k, s) in scores.iter().enumerate() {
             let before = clean[k / config.repeats];

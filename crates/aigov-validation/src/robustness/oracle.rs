@@ -1,7 +1,7 @@
 //! Black-box access to the model with a query budget: every score an attack asks for is
 //! counted, and asking past the budget ends the attack.
 
-use aigov_core::{Model, ModelError};
+use aigov_core::{Model, ModelError, predict_checked};
 use ndarray::{Array2, ArrayView1};
 
 /// A model behind a per-attack query counter.
@@ -32,7 +32,7 @@ impl<'a> Oracle<'a> {
             return Ok(None);
         }
         self.queries += rows.nrows();
-        Ok(Some(self.model.predict(rows.view())?.to_vec()))
+        Ok(Some(predict_checked(self.model, rows.view())?.to_vec()))
     }
 
     pub(crate) fn score(&mut self, x: &[f64]) -> Result<Option<f64>, ModelError> {

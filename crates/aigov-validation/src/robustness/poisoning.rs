@@ -119,7 +119,7 @@ fn quality(
     data: &PoisoningData<'_>,
     threshold: f64,
 ) -> Result<CleanQuality, ValidationError> {
-    let scores = model.predict(data.test)?.to_vec();
+    let scores = aigov_core::predict_checked(model, data.test)?.to_vec();
     let roc = roc_auc(data.test_labels, &scores, None).ok();
     let parity = match data.test_groups {
         None => None,
@@ -166,7 +166,7 @@ pub fn label_flip_sensitivity(
     }
     let clean_model = trainer.train(data.train, data.train_labels)?;
     let clean = quality(clean_model.as_ref(), data, threshold)?;
-    let train_scores = clean_model.predict(data.train)?.to_vec();
+    let train_scores = aigov_core::predict_checked(clean_model.as_ref(), data.train)?.to_vec();
     let n = data.train.nrows();
     let mut strategies = vec![FlipStrategy::Random, FlipStrategy::NearBoundary];
     if let Some(groups) = data.train_groups {
@@ -313,8 +313,8 @@ pub fn backdoor_test(
     let mut triggered = data.test.to_owned();
     trigger.stamp(&mut triggered, &positives);
     let success = |model: &dyn Model| -> Result<Option<f64>, ValidationError> {
-        let before = model.predict(data.test)?;
-        let after = model.predict(triggered.view())?;
+        let before = aigov_core::predict_checked(model, data.test)?;
+        let after = aigov_core::predict_checked(model, triggered.view())?;
         let flagged: Vec<usize> = positives
             .iter()
             .copied()
@@ -325,7 +325,12 @@ pub fn backdoor_test(
         }))
     };
     let auc = |model: &dyn Model| -> Result<Option<f64>, ValidationError> {
-        Ok(roc_auc(data.test_labels, &model.predict(data.test)?.to_vec(), None).ok())
+        Ok(roc_auc(
+            data.test_labels,
+            &aigov_core::predict_checked(model, data.test)?.to_vec(),
+            None,
+        )
+        .ok())
     };
     Ok(BackdoorReport {
         poison_rate,

@@ -47,11 +47,20 @@ impl LogisticTrainer {
         labels: &[bool],
     ) -> Result<LinearModel, ModelError> {
         let (n, d) = rows.dim();
-        if n != labels.len() || d != self.features.len() || n == 0 {
+        if d != self.features.len() {
             return Err(ModelError::WidthMismatch {
                 expected: self.features.len(),
                 found: d,
             });
+        }
+        if n != labels.len() || n == 0 {
+            return Err(ModelError::Runtime(format!(
+                "{n} training rows and {} labels: need as many, and at least one",
+                labels.len()
+            )));
+        }
+        if let Some(bad) = rows.iter().find(|v| !v.is_finite()) {
+            return Err(ModelError::Runtime(format!("{bad} in the training rows")));
         }
         let mean = rows.mean_axis(Axis(0)).unwrap_or_else(|| Array1::zeros(d));
         let sd = rows
@@ -65,7 +74,24 @@ impl LogisticTrainer {
         }
         let y: Array1<f64> = labels.iter().map(|&l| f64::from(u8::from(l))).collect();
         let lambda = 1.0 / self.c;
+        // The penalty is on the original-unit weights: w_j = beta_j / sd_j.
+        let penalty: Vec<f64> = (0..d).map(|j| lambda / (sd[j] * sd[j])).collect();
+        let objective = |beta: &Array1<f64>| -> f64 {
+            let t = z.dot(beta);
+            let loss: f64 = t
+                .iter()
+                .zip(y.iter())
+                // log(1 + e^t) - y t, written to stay finite for large |t|
+                .map(|(&t, &y)| t.max(0.0) + (-t.abs()).exp().ln_1p() - y * t)
+                .sum();
+            loss + 0.5
+                * (0..d)
+                    .map(|j| penalty[j] * beta[j + 1] * beta[j + 1])
+                    .sum::<f64>()
+        };
         let mut beta = Array1::<f64>::zeros(d + 1);
+        let mut current = objective(&beta);
+        let mut converged = false;
         for _ in 0..self.max_iterations {
             let p = z.dot(&beta).mapv(|t| 1.0 / (1.0 + (-t).exp()));
             let mut grad = z.t().dot(&(&p - &y));
@@ -73,17 +99,46 @@ impl LogisticTrainer {
             let zw = &z * &w.view().insert_axis(Axis(1));
             let mut hess = z.t().dot(&zw);
             for j in 1..=d {
-                // The penalty is on the original-unit weights: w_j = beta_j / sd_j.
-                let k = lambda / (sd[j - 1] * sd[j - 1]);
-                grad[j] += k * beta[j];
-                hess[[j, j]] += k;
+                grad[j] += penalty[j - 1] * beta[j];
+                hess[[j, j]] += penalty[j - 1];
             }
             let step = cholesky_solve(hess, grad)
                 .ok_or_else(|| ModelError::Runtime("the training problem is singular".into()))?;
-            beta = &beta - &step;
-            if step.iter().map(|s| s.abs()).fold(0.0, f64::max) < 1e-10 {
+            let scale = 1.0 + beta.iter().map(|b| b.abs()).fold(0.0, f64::max);
+            if step.iter().map(|s| s.abs()).fold(0.0, f64::max) < 1e-10 * scale {
+                converged = true;
                 break;
             }
+            // Backtracking: a full Newton step can overshoot on nearly separable data.
+            let mut t = 1.0;
+            loop {
+                let candidate = &beta - &(&step * t);
+                let value = objective(&candidate);
+                if value.is_finite() && value <= current {
+                    // Newton converges quadratically: once a step gains nothing measurable,
+                    // the optimum is reached to the precision of the objective.
+                    if current - value <= 1e-15 * current.abs().max(1.0) {
+                        converged = true;
+                    }
+                    beta = candidate;
+                    current = value;
+                    break;
+                }
+                t /= 2.0;
+                if t < 1e-12 {
+                    converged = true;
+                    break;
+                }
+            }
+            if converged {
+                break;
+            }
+        }
+        if !converged {
+            return Err(ModelError::Runtime(format!(
+                "training did not converge in {} Newton steps",
+                self.max_iterations
+            )));
         }
         let weights: Vec<f64> = (0..d).map(|j| beta[j + 1] / sd[j]).collect();
         let intercept = beta[0] - (0..d).map(|j| weights[j] * mean[j]).sum::<f64>();
