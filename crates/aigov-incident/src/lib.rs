@@ -38,6 +38,7 @@ mod error;
 mod incident;
 mod kind;
 mod playbook;
+mod regulator_report;
 mod serious;
 mod status;
 
@@ -46,5 +47,6 @@ pub use error::IncidentError;
 pub use incident::{Incident, NewIncident, Recipient, ReportKind, TimelineAction, TimelineEntry};
 pub use kind::{IncidentKind, IncidentSource, Severity};
 pub use playbook::{Playbook, PlaybookStep, SHIPPED, StepAction};
+pub use regulator_report::{Provider, ReportDetails, ReportDraft};
 pub use serious::{ClockState, ReportDue, SeriousCategory, SeriousIncident};
 pub use status::IncidentStatus;
