@@ -31,6 +31,17 @@ pub enum IncidentError {
         /// Why.
         reason: String,
     },
+    /// No incident has this id.
+    #[error("no incident {0}")]
+    NotFound(String),
+    /// The store failed.
+    #[error("{backend} incident store: {message}")]
+    Storage {
+        /// Which backend.
+        backend: &'static str,
+        /// What failed.
+        message: String,
+    },
     /// The containment target failed to act.
     #[error("incident {id}: containment failed: {reason}")]
     Containment {
@@ -52,6 +63,13 @@ pub enum IncidentError {
 }
 
 impl IncidentError {
+    pub(crate) fn storage(backend: &'static str, message: impl std::fmt::Display) -> Self {
+        IncidentError::Storage {
+            backend,
+            message: message.to_string(),
+        }
+    }
+
     pub(crate) fn invalid(what: &'static str, reason: impl Into<String>) -> Self {
         IncidentError::InvalidInput {
             what,

@@ -33,6 +33,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(any(test, feature = "conformance"))]
+pub mod conformance;
 mod containment;
 mod error;
 mod incident;
@@ -41,6 +43,7 @@ mod playbook;
 mod regulator_report;
 mod serious;
 mod status;
+pub mod store;
 
 pub use containment::{Containment, ContainmentTarget};
 pub use error::IncidentError;
@@ -50,3 +53,9 @@ pub use playbook::{Playbook, PlaybookStep, SHIPPED, StepAction};
 pub use regulator_report::{Provider, ReportDetails, ReportDraft};
 pub use serious::{ClockState, ReportDue, SeriousCategory, SeriousIncident};
 pub use status::IncidentStatus;
+pub use store::IncidentStore;
+pub use store::memory::MemoryIncidentStore;
+#[cfg(feature = "postgres")]
+pub use store::postgres::PostgresIncidentStore;
+#[cfg(feature = "sqlite")]
+pub use store::sqlite::SqliteIncidentStore;
