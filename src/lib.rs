@@ -9,7 +9,9 @@
 //! alert KPIs, streaming detectors, the monitor) and fairness audits ([`fairness`]: group
 //! rates, fairlearn and AIF360 disparities, intervals, verdicts), validation ([`validation`]:
 //! scikit-learn-compatible hold-out metrics, the model trait, ONNX models with the `onnx`
-//! feature) and explanations ([`explain`]: exact, permutation and Kernel SHAP values).
+//! feature) and explanations ([`explain`]: exact, permutation and Kernel SHAP values), and
+//! incident response ([`incident`]: incidents, Art. 73 clocks, playbooks, stores), with
+//! [`containment::RegistryContainment`] acting on the registry and the audit log.
 //!
 //! ```
 //! let manifest = aigov::core::ModelHasher::new()
@@ -25,6 +27,9 @@ pub use aigov_core as core;
 pub use aigov_drift as drift;
 pub use aigov_explain as explain;
 pub use aigov_fairness as fairness;
+pub use aigov_incident as incident;
 pub use aigov_policy as policy;
 pub use aigov_registry as registry;
 pub use aigov_validation as validation;
+
+pub mod containment;

@@ -13,8 +13,14 @@ use crate::{Incident, IncidentError, IncidentStatus};
 pub trait ContainmentTarget: Send + Sync + std::fmt::Debug {
     /// Stops a version from serving; returns what changed.
     fn suspend(&self, version: &ModelRef, reason: &str) -> Result<Vec<String>, String>;
-    /// Moves an environment back to its last good version; returns what changed.
-    fn rollback(&self, environment: &str, reason: &str) -> Result<Vec<String>, String>;
+    /// Moves the environment's deployment of `version`'s model back to its last good version;
+    /// returns what changed.
+    fn rollback(
+        &self,
+        version: &ModelRef,
+        environment: &str,
+        reason: &str,
+    ) -> Result<Vec<String>, String>;
     /// Freezes a version and an audit range against change and erasure; returns what changed.
     fn legal_hold(
         &self,
@@ -30,7 +36,7 @@ pub trait ContainmentTarget: Send + Sync + std::fmt::Debug {
 pub enum Containment {
     /// Suspend every affected version.
     Suspend,
-    /// Roll this environment back.
+    /// Roll this environment back, for the model of every affected version.
     Rollback {
         /// The environment.
         environment: String,
@@ -84,26 +90,27 @@ impl Incident {
             }
         }
         let per_version = |version: &ModelRef| match action {
-            Containment::Suspend => Some(target.suspend(version, &reason)),
+            Containment::Suspend => target.suspend(version, &reason),
+            Containment::Rollback { environment } => target.rollback(version, environment, &reason),
             Containment::LegalHold { audit_range } => {
-                Some(target.legal_hold(version, *audit_range, &reason))
+                target.legal_hold(version, *audit_range, &reason)
             }
-            Containment::Rollback { .. } => None,
         };
-        if let Containment::Rollback { environment } = action {
-            match target.rollback(environment, &reason) {
-                Ok(c) => changed.extend(c),
-                Err(e) => failure = Some(format!("rollback of {environment}: {e}")),
+        // One rollback per model, however many of its versions are affected.
+        let mut models_done: Vec<String> = Vec::new();
+        for version in &self.affected {
+            if let Containment::Rollback { .. } = action {
+                let model = version.name.to_string();
+                if models_done.contains(&model) {
+                    continue;
+                }
+                models_done.push(model);
             }
-        } else {
-            for version in &self.affected {
-                match per_version(version) {
-                    Some(Ok(c)) => changed.extend(c),
-                    Some(Err(e)) => {
-                        failure = Some(format!("{} of {version}: {e}", action.name()));
-                        break;
-                    }
-                    None => {}
+            match per_version(version) {
+                Ok(c) => changed.extend(c),
+                Err(e) => {
+                    failure = Some(format!("{} of {version}: {e}", action.name()));
+                    break;
                 }
             }
         }

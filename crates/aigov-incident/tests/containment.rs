@@ -29,11 +29,16 @@ impl ContainmentTarget for Registry {
             .push(format!("suspend {version}"));
         Ok(vec![format!("{version}: production -> suspended")])
     }
-    fn rollback(&self, environment: &str, _reason: &str) -> Result<Vec<String>, String> {
+    fn rollback(
+        &self,
+        version: &ModelRef,
+        environment: &str,
+        _reason: &str,
+    ) -> Result<Vec<String>, String> {
         self.calls
             .lock()
             .unwrap()
-            .push(format!("rollback {environment}"));
+            .push(format!("rollback {} {environment}", version.name));
         Ok(vec![format!("{environment}: m@3 -> m@2")])
     }
     fn legal_hold(
@@ -120,7 +125,7 @@ fn suspend_rollback_and_hold_reach_the_target_and_the_timeline() {
         [
             "suspend m@3",
             "suspend m@4",
-            "rollback prod",
+            "rollback m prod",
             "hold m@3 Some((100, 250))",
             "hold m@4 Some((100, 250))"
         ]

@@ -13,7 +13,7 @@ impl ContainmentTarget for Registry {
     fn suspend(&self, v: &aigov_core::ModelRef, _: &str) -> Result<Vec<String>, String> {
         Ok(vec![format!("{v} suspended")])
     }
-    fn rollback(&self, e: &str, _: &str) -> Result<Vec<String>, String> {
+    fn rollback(&self, _: &aigov_core::ModelRef, e: &str, _: &str) -> Result<Vec<String>, String> {
         Ok(vec![format!("{e} rolled back")])
     }
     fn legal_hold(

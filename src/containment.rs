@@ -1,0 +1,87 @@
+//! Containment of incidents acting on the registry and the audit log: the facade's
+//! implementation of the incident crate's [`ContainmentTarget`].
+
+use std::sync::Arc;
+
+use aigov_audit::AuditLog;
+use aigov_core::{ActorId, ModelRef};
+use aigov_incident::ContainmentTarget;
+use aigov_registry::{Registry, Stage};
+
+/// Suspends versions and rolls environments back in a [`Registry`], and holds audit ranges
+/// in an [`AuditLog`], acting as one actor.
+#[derive(Debug, Clone)]
+pub struct RegistryContainment {
+    registry: Arc<Registry>,
+    audit: Arc<AuditLog>,
+    actor: ActorId,
+}
+
+impl RegistryContainment {
+    /// Containment through `registry` and `audit`, recorded as done by `actor`.
+    pub fn new(registry: Arc<Registry>, audit: Arc<AuditLog>, actor: ActorId) -> Self {
+        RegistryContainment {
+            registry,
+            audit,
+            actor,
+        }
+    }
+}
+
+impl ContainmentTarget for RegistryContainment {
+    fn suspend(&self, version: &ModelRef, reason: &str) -> Result<Vec<String>, String> {
+        let v = self.registry.resolve(version).map_err(|e| e.to_string())?;
+        if v.stage == Stage::Suspended {
+            return Ok(Vec::new());
+        }
+        let from = v.stage;
+        self.registry
+            .transition(&self.actor, &v.name, v.version, Stage::Suspended, reason)
+            .map_err(|e| e.to_string())?;
+        Ok(vec![format!("{}: {from} -> suspended", v.reference())])
+    }
+
+    fn rollback(
+        &self,
+        version: &ModelRef,
+        environment: &str,
+        reason: &str,
+    ) -> Result<Vec<String>, String> {
+        let before = self
+            .registry
+            .deployed(&version.name, environment)
+            .map_err(|e| e.to_string())?;
+        let (record, _) = self
+            .registry
+            .rollback(&self.actor, &version.name, environment, reason)
+            .map_err(|e| e.to_string())?;
+        Ok(vec![format!(
+            "{} in {environment}: {} -> version {}",
+            version.name,
+            before.map_or("nothing".to_string(), |d| format!("version {d}")),
+            record.version
+        )])
+    }
+
+    fn legal_hold(
+        &self,
+        version: &ModelRef,
+        audit_range: Option<(u64, u64)>,
+        reason: &str,
+    ) -> Result<Vec<String>, String> {
+        let Some((from, to)) = audit_range else {
+            return Err(format!(
+                "a legal hold on {version} needs the audit range of its records (holds on \
+                 registry versions themselves are not implemented yet)"
+            ));
+        };
+        let hold = self
+            .audit
+            .place_hold(from, to, reason, &self.actor)
+            .map_err(|e| e.to_string())?;
+        Ok(vec![format!(
+            "audit entries {from}..={to} held for {version} (hold {})",
+            hold.id
+        )])
+    }
+}
