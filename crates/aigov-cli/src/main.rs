@@ -57,6 +57,11 @@ enum Command {
     Robustness(Box<commands::robustness::RobustnessArgs>),
     /// Shapley values of one decision: which features pushed the score, and by how much.
     Explain(Box<commands::explain::ExplainArgs>),
+    /// Incidents: open, contain, notify, close; deadlines and the Art. 73 report draft.
+    Incident {
+        #[command(subcommand)]
+        command: Box<commands::incident::IncidentCommand>,
+    },
     /// Register, list, show and verify models and their versions.
     Model {
         #[command(subcommand)]
@@ -79,6 +84,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::run(&args),
         Command::Robustness(args) => commands::robustness::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
+        Command::Incident { command } => commands::incident::run(&cli.global, *command),
         Command::Model { command } => commands::model::run(&cli.global, *command),
     };
     match result {

@@ -5,6 +5,7 @@ pub mod drift;
 pub mod explain;
 pub mod fairness;
 pub mod hash;
+pub mod incident;
 pub mod init;
 pub mod keys;
 pub mod model;

@@ -1,0 +1,174 @@
+//! `aigov incident` end to end on a SQLite store.
+
+mod common;
+
+use std::path::Path;
+
+use common::{aigov_as, ok};
+use serde_json::Value;
+
+fn run(store: &Path, args: &[&str]) -> std::process::Output {
+    aigov_as(store, "responder@example.com", args)
+}
+
+#[test]
+fn an_incident_from_opening_to_closing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    ok(&run(&store, &["init"]));
+    let opened: Value = serde_json::from_str(&ok(&run(
+        &store,
+        &[
+            "incident",
+            "open",
+            "--id",
+            "INC-1",
+            "--title",
+            "evasion of the login model",
+            "--kind",
+            "evasion",
+            "--severity",
+            "critical",
+            "--model",
+            "login-risk@3",
+            "--playbook",
+            "adversarial-evasion",
+            "--serious",
+            "widespread_infringement",
+            "--aware-at",
+            "2026-01-10T08:00:00+01:00",
+            "--json",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(opened["status"], "open");
+    assert_eq!(opened["serious"]["aware_at"], "2026-01-10T07:00:00Z");
+    // Long past its two days: overdue.
+    let deadlines: Value =
+        serde_json::from_str(&ok(&run(&store, &["incident", "deadlines", "--json"]))).unwrap();
+    assert_eq!(deadlines[0]["id"], "INC-1");
+    assert_eq!(deadlines[0]["clock"]["deadline"], "2026-01-12T07:00:00Z");
+    assert_eq!(deadlines[0]["clock"]["overdue"], true);
+    let human = ok(&run(&store, &["incident", "deadlines"]));
+    assert!(human.contains("OVERDUE"), "{human}");
+
+    // Contain by holding audit entries.
+    let payload = tmp.path().join("p.json");
+    std::fs::write(&payload, br#"{"decision": 1}"#).unwrap();
+    ok(&run(
+        &store,
+        &[
+            "audit",
+            "append",
+            "--kind",
+            "custom",
+            "--json-file",
+            payload.to_str().unwrap(),
+        ],
+    ));
+    let held = ok(&run(
+        &store,
+        &[
+            "incident", "contain", "INC-1", "--hold", "--from", "0", "--to", "0",
+        ],
+    ));
+    assert!(held.contains("audit entries 0..=0 held"), "{held}");
+    // Suspending a version the registry does not know fails and changes nothing.
+    let out = run(&store, &["incident", "contain", "INC-1", "--suspend"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    ok(&run(
+        &store,
+        &["incident", "note", "INC-1", "inputs exported"],
+    ));
+    ok(&run(
+        &store,
+        &["incident", "notify", "INC-1", "--to", "regulator"],
+    ));
+    let out = run(&store, &["incident", "close", "INC-1"]);
+    assert_eq!(out.status.code(), Some(2), "contained, not remediated");
+    for status in ["investigating", "remediated"] {
+        ok(&run(&store, &["incident", "status", "INC-1", status]));
+    }
+    ok(&run(&store, &["incident", "close", "INC-1"]));
+    let shown: Value =
+        serde_json::from_str(&ok(&run(&store, &["incident", "show", "INC-1", "--json"]))).unwrap();
+    assert_eq!(shown["status"], "closed");
+    assert!(shown["serious"]["initial_report_at"].is_string());
+    let md = ok(&run(&store, &["incident", "timeline", "INC-1"]));
+    assert!(
+        md.contains("| time | actor | action |") && md.contains("playbook adversarial-evasion"),
+        "{md}"
+    );
+    let report = ok(&run(&store, &["incident", "report", "INC-1"]));
+    assert!(
+        report.contains("Missing before this can be sent") && report.contains("Art. 73(3)"),
+        "{report}"
+    );
+    let list = ok(&run(&store, &["incident", "list", "--status", "closed"]));
+    assert!(list.contains("INC-1"));
+    assert!(
+        ok(&run(&store, &["incident", "list", "--status", "open"]))
+            .trim()
+            .is_empty()
+    );
+}
+
+#[test]
+fn bad_incident_input_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    ok(&run(&store, &["init"]));
+    let base = ["incident", "open", "--title", "t", "--model", "m@1"];
+    for extra in [
+        vec!["--kind", "meteor", "--severity", "high"],
+        vec!["--kind", "evasion", "--severity", "urgent"],
+        vec![
+            "--kind",
+            "evasion",
+            "--severity",
+            "high",
+            "--playbook",
+            "nope",
+        ],
+        vec![
+            "--kind",
+            "evasion",
+            "--severity",
+            "high",
+            "--serious",
+            "mild",
+        ],
+        vec![
+            "--kind",
+            "evasion",
+            "--severity",
+            "high",
+            "--serious",
+            "death",
+            "--aware-at",
+            "yesterday",
+        ],
+    ] {
+        let args: Vec<&str> = base.iter().copied().chain(extra.iter().copied()).collect();
+        let out = run(&store, &args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = run(&store, &["incident", "show", "INC-404"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(
+        &store,
+        &["incident", "notify", "INC-404", "--to", "regulator"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
