@@ -33,3 +33,4 @@ pub use aigov_registry as registry;
 pub use aigov_validation as validation;
 
 pub mod containment;
+pub mod decommission;

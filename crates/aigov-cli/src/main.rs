@@ -62,6 +62,8 @@ enum Command {
         #[command(subcommand)]
         command: Box<commands::incident::IncidentCommand>,
     },
+    /// Retire a version (archive or destroy) with a signed certificate.
+    Decommission(commands::decommission::DecommissionArgs),
     /// Register, list, show and verify models and their versions.
     Model {
         #[command(subcommand)]
@@ -85,6 +87,7 @@ fn main() -> ExitCode {
         Command::Robustness(args) => commands::robustness::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Incident { command } => commands::incident::run(&cli.global, *command),
+        Command::Decommission(args) => commands::decommission::run(&cli.global, &args),
         Command::Model { command } => commands::model::run(&cli.global, *command),
     };
     match result {

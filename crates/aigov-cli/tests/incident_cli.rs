@@ -172,3 +172,44 @@ fn bad_incident_input_is_refused() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn decommission_a_registered_version() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    ok(&run(&store, &["init"]));
+    let model = tmp.path().join("model");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(model.join("weights.bin"), vec![7u8; 500]).unwrap();
+    ok(&run(
+        &store,
+        &["model", "register", "edr-triage", model.to_str().unwrap()],
+    ));
+    let cert = tmp.path().join("cert.json");
+    let out: Value = serde_json::from_str(&ok(&run(
+        &store,
+        &[
+            "decommission",
+            "edr-triage@1",
+            "--mode",
+            "destroy",
+            "--out",
+            cert.to_str().unwrap(),
+            "--json",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(out["predicate"]["mode"], "destroy");
+    assert_eq!(out["predicate"]["artifacts"][0]["disposition"], "destroyed");
+    let envelope: Value = serde_json::from_str(&std::fs::read_to_string(&cert).unwrap()).unwrap();
+    assert_eq!(envelope["payloadType"], "application/vnd.in-toto+json");
+    let again = run(
+        &store,
+        &["decommission", "edr-triage@1", "--mode", "archive"],
+    );
+    assert_eq!(again.status.code(), Some(1), "already decommissioned");
+    let bad = run(&store, &["decommission", "not a ref", "--mode", "archive"]);
+    assert_eq!(bad.status.code(), Some(2));
+    // The audit log records the decommissioning and still verifies.
+    ok(&run(&store, &["audit", "verify"]));
+}

@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod audit;
+pub mod decommission;
 pub mod drift;
 pub mod explain;
 pub mod fairness;

@@ -1,0 +1,236 @@
+//! Retiring a model version with proof: `archive` keeps everything for its retention period
+//! (technical documentation ten years, EU AI Act Art. 18); `destroy` also deletes the model
+//! files from the artifact store. Either is refused while a legal hold is active, and ends
+//! with a signed certificate (DSSE over an in-toto statement) listing every artifact
+//! destroyed or kept, with digests, whose digest is written to the audit log.
+
+use std::collections::HashSet;
+
+use aigov_audit::{AuditEntry, AuditEvent, AuditLog, Decommission, ModelReference};
+use aigov_core::{
+    ActorId, Digest, Envelope, IN_TOTO_PAYLOAD_TYPE, ModelRef, ResourceDescriptor, SignerKey,
+    Statement,
+};
+use aigov_registry::{PageRequest, Registry, Stage, VersionQuery};
+use chrono::{DateTime, Months, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The certificate's predicate type.
+pub const DECOMMISSION_PREDICATE: &str = "urn:aigov:decommission:v1";
+
+/// Keep everything, or delete the model files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecommissionMode {
+    /// Terminal state; every artifact retained for its retention period.
+    Archive,
+    /// Terminal state; model files deleted, documentation and evidence retained.
+    Destroy,
+}
+
+/// What happened to one artifact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtifactDisposition {
+    /// What it is (a model file's path, `evidence:<kind>`, `sbom`).
+    pub name: String,
+    /// Its digest.
+    pub digest: Digest,
+    /// `destroyed` or `kept`.
+    pub disposition: String,
+    /// Why it was kept, or until when.
+    pub note: String,
+}
+
+/// The certificate's claim.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecommissionPredicate {
+    /// The version.
+    pub model: String,
+    /// Archive or destroy.
+    pub mode: DecommissionMode,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub actor: ActorId,
+    /// Documentation and evidence are kept until then.
+    pub retained_until: DateTime<Utc>,
+    /// Every artifact with what happened to it.
+    pub artifacts: Vec<ArtifactDisposition>,
+}
+
+/// Why a decommissioning was refused or failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecommissionError {
+    /// Refused: a legal hold, or a version still serving.
+    #[error("decommissioning refused: {0}")]
+    Denied(String),
+    /// The registry failed.
+    #[error(transparent)]
+    Registry(#[from] aigov_registry::RegistryError),
+    /// The audit log failed.
+    #[error(transparent)]
+    Audit(#[from] aigov_audit::AuditError),
+    /// The certificate could not be written.
+    #[error("certificate: {0}")]
+    Certificate(String),
+}
+
+/// The result: the signed certificate and its claim.
+#[derive(Clone, Debug)]
+pub struct DecommissionOutcome {
+    /// DSSE envelope over the in-toto statement.
+    pub certificate: Envelope,
+    /// What the certificate says.
+    pub predicate: DecommissionPredicate,
+    /// Digest of the certificate's JSON (recorded in the audit log).
+    pub certificate_digest: Digest,
+}
+
+/// Retires `reference` in `mode`, signs the certificate with `signer` and audits it.
+pub fn decommission(
+    registry: &Registry,
+    audit: &AuditLog,
+    signer: &SignerKey,
+    actor: &ActorId,
+    reference: &ModelRef,
+    mode: DecommissionMode,
+    now: DateTime<Utc>,
+) -> Result<DecommissionOutcome, DecommissionError> {
+    let version = registry.resolve(reference)?;
+    if version.stage == Stage::Decommissioned {
+        return Err(DecommissionError::Denied(format!(
+            "{} is already decommissioned",
+            version.reference()
+        )));
+    }
+    if !version.stage.can_move_to(Stage::Decommissioned) {
+        return Err(DecommissionError::Denied(format!(
+            "{} is {}; suspend, roll back or deprecate it first",
+            version.reference(),
+            version.stage
+        )));
+    }
+    // Fail closed: any active hold may cover this version's records.
+    let holds: Vec<u64> = audit
+        .store()
+        .holds()?
+        .into_iter()
+        .filter(|h| h.released_at.is_none())
+        .map(|h| h.id)
+        .collect();
+    if !holds.is_empty() {
+        return Err(DecommissionError::Denied(format!(
+            "legal hold {holds:?} is active; release it first"
+        )));
+    }
+    // Files another version of the model also uses stay (the store is content-addressed).
+    let mut shared = HashSet::new();
+    let mut page = PageRequest {
+        limit: 1000,
+        after: None,
+    };
+    loop {
+        let found = registry.list_versions(&VersionQuery {
+            name: Some(version.name.clone()),
+            page: page.clone(),
+            ..VersionQuery::default()
+        })?;
+        for other in found.items.iter().filter(|o| o.version != version.version) {
+            if other.stage != Stage::Decommissioned || mode == DecommissionMode::Archive {
+                shared.extend(other.files.iter().map(|f| f.digest));
+            }
+        }
+        match found.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
+    }
+    let retained_until = now
+        .checked_add_months(Months::new(120))
+        .ok_or_else(|| DecommissionError::Certificate("retention date overflows".into()))?;
+    registry.transition(
+        actor,
+        &version.name,
+        version.version,
+        Stage::Decommissioned,
+        &format!("decommissioned ({mode:?})"),
+    )?;
+    let mut artifacts = Vec::new();
+    for file in &version.files {
+        let (disposition, note) = match mode {
+            DecommissionMode::Archive => (
+                "kept",
+                format!("archived until {}", retained_until.to_rfc3339()),
+            ),
+            DecommissionMode::Destroy if shared.contains(&file.digest) => (
+                "kept",
+                "the same file belongs to another version".to_string(),
+            ),
+            DecommissionMode::Destroy => {
+                registry.artifacts().delete(&file.digest)?;
+                ("destroyed", format!("{} bytes deleted", file.size))
+            }
+        };
+        artifacts.push(ArtifactDisposition {
+            name: file.name.clone(),
+            digest: file.digest,
+            disposition: disposition.into(),
+            note,
+        });
+    }
+    for e in &version.evidence {
+        artifacts.push(ArtifactDisposition {
+            name: format!("evidence:{:?}", e.kind).to_lowercase(),
+            digest: e.digest,
+            disposition: "kept".into(),
+            note: format!(
+                "technical documentation, retained until {}",
+                retained_until.to_rfc3339()
+            ),
+        });
+    }
+    let predicate = DecommissionPredicate {
+        model: version.reference().to_string(),
+        mode,
+        at: now,
+        actor: actor.clone(),
+        retained_until,
+        artifacts,
+    };
+    let subject = ResourceDescriptor::sha256(version.reference().to_string(), &version.root);
+    let statement = Statement::new(
+        vec![subject],
+        DECOMMISSION_PREDICATE,
+        serde_json::to_value(&predicate)
+            .map_err(|e| DecommissionError::Certificate(e.to_string()))?,
+    );
+    let payload = serde_json::to_vec(&statement)
+        .map_err(|e| DecommissionError::Certificate(e.to_string()))?;
+    let certificate = Envelope::sign(IN_TOTO_PAYLOAD_TYPE, payload, signer);
+    let certificate_digest = Digest::of(
+        &serde_json::to_vec(&certificate)
+            .map_err(|e| DecommissionError::Certificate(e.to_string()))?,
+    );
+    audit.append(&AuditEntry {
+        time: now,
+        actor: actor.clone(),
+        event: AuditEvent::Decommission(Decommission {
+            model: ModelReference {
+                name: version.name.clone(),
+                version: version.version,
+                root: version.root,
+            },
+            mode: match mode {
+                DecommissionMode::Archive => "archive".into(),
+                DecommissionMode::Destroy => "destroy".into(),
+            },
+            certificate_digest,
+        }),
+    })?;
+    Ok(DecommissionOutcome {
+        certificate,
+        predicate,
+        certificate_digest,
+    })
+}
