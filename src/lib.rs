@@ -34,3 +34,4 @@ pub use aigov_validation as validation;
 
 pub mod containment;
 pub mod decommission;
+pub mod forensics;

@@ -102,9 +102,16 @@ fn an_incident_from_opening_to_closing() {
     assert!(shown["serious"]["initial_report_at"].is_string());
     let md = ok(&run(&store, &["incident", "timeline", "INC-1"]));
     assert!(
-        md.contains("| time | actor | action |") && md.contains("playbook adversarial-evasion"),
+        md.contains("| time | source | event | proof |") && md.contains("note by"),
         "{md}"
     );
+    let json: Value = serde_json::from_str(&ok(&run(
+        &store,
+        &["incident", "timeline", "INC-1", "--format", "json"],
+    )))
+    .unwrap();
+    assert_eq!(json["incident_id"], "INC-1");
+    assert!(json["events"].as_array().unwrap().len() >= 8);
     let report = ok(&run(&store, &["incident", "report", "INC-1"]));
     assert!(
         report.contains("Missing before this can be sent") && report.contains("Art. 73(3)"),

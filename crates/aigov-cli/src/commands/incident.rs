@@ -69,13 +69,17 @@ pub enum IncidentCommand {
         /// The incident id.
         id: String,
     },
-    /// The incident's timeline.
+    /// The forensic timeline: the incident's actions, the audit entries about the affected
+    /// versions with inclusion proofs against the latest signed checkpoint, and deployments.
     Timeline {
         /// The incident id.
         id: String,
         /// json or md.
         #[arg(long, default_value = "md")]
         format: String,
+        /// Environments whose deployment history to include (repeat for several).
+        #[arg(long = "env")]
+        environments: Vec<String>,
     },
     /// The Art. 73 report draft, with what is still missing.
     Report {
@@ -359,18 +363,21 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
             })?;
             Ok(())
         }
-        IncidentCommand::Timeline { id, format } => {
+        IncidentCommand::Timeline {
+            id,
+            format,
+            environments,
+        } => {
             let incident = load(store.as_ref(), &id)?;
+            let open = global.open(false)?;
+            let audit = global.open_audit()?;
+            let envs: Vec<&str> = environments.iter().map(String::as_str).collect();
+            let timeline =
+                aigov::forensics::forensic_timeline(&incident, &open.registry, &audit, &envs)
+                    .map_err(|e| Failure::Internal(e.to_string()))?;
             match format.as_str() {
-                "json" => println!("{}", serde_json::to_string_pretty(&incident.timeline)?),
-                "md" => {
-                    println!("# Timeline of {}: {}\n", incident.id, incident.title);
-                    println!("| time | actor | action |\n| --- | --- | --- |");
-                    for e in &incident.timeline {
-                        let action = serde_json::to_string(&e.action)?.replace('|', "\\|");
-                        println!("| {} | {} | `{action}` |", e.at.to_rfc3339(), e.actor);
-                    }
-                }
+                "json" => println!("{}", serde_json::to_string_pretty(&timeline)?),
+                "md" => print!("{}", timeline.to_markdown()),
                 other => {
                     return Err(Failure::BadInput(format!(
                         "--format {other}: expected json or md"
