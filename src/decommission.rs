@@ -2,11 +2,13 @@
 //! (technical documentation ten years, EU AI Act Art. 18); `destroy` also deletes the model
 //! files from the artifact store. Either is refused while a legal hold is active, and ends
 //! with a signed certificate (DSSE over an in-toto statement) listing every artifact
-//! destroyed or kept, with digests, whose digest is written to the audit log.
+//! destroyed or kept, with digests, whose digest is written to the audit log. `destroy` also
+//! erases the payloads of audit entries about the version that are past retention; their
+//! leaf hashes stay, so the log and every proof still verify.
 
 use std::collections::HashSet;
 
-use aigov_audit::{AuditEntry, AuditEvent, AuditLog, Decommission, ModelReference};
+use aigov_audit::{AuditEntry, AuditEvent, AuditLog, AuditStoreExt, Decommission, ModelReference};
 use aigov_core::{
     ActorId, Digest, Envelope, IN_TOTO_PAYLOAD_TYPE, ModelRef, ResourceDescriptor, SignerKey,
     Statement,
@@ -56,6 +58,11 @@ pub struct DecommissionPredicate {
     pub retained_until: DateTime<Utc>,
     /// Every artifact with what happened to it.
     pub artifacts: Vec<ArtifactDisposition>,
+    /// Destroy only: audit entries about the version whose payloads were erased (past
+    /// retention; their leaf hashes and every proof stay valid).
+    pub audit_entries_erased: Vec<u64>,
+    /// Destroy only: audit entries about the version kept because retention forbids erasure.
+    pub audit_entries_retained: Vec<u64>,
 }
 
 /// Why a decommissioning was refused or failed.
@@ -190,6 +197,30 @@ pub fn decommission(
             ),
         });
     }
+    let (mut erased, mut retained) = (Vec::new(), Vec::new());
+    if mode == DecommissionMode::Destroy {
+        for index in 0..audit.size()? {
+            let stored = audit.store().entry(index)?;
+            let Some(payload) = &stored.payload else {
+                continue;
+            };
+            let about = serde_json::from_slice::<serde_json::Value>(payload).is_ok_and(|v| {
+                crate::forensics::mentions(&v, version.name.as_str(), version.version.get())
+            });
+            if !about {
+                continue;
+            }
+            // The log refuses erasure within retention (and under holds): those stay.
+            match audit.redact(
+                index,
+                &format!("decommissioned {}", version.reference()),
+                actor,
+            ) {
+                Ok(()) => erased.push(index),
+                Err(_) => retained.push(index),
+            }
+        }
+    }
     let predicate = DecommissionPredicate {
         model: version.reference().to_string(),
         mode,
@@ -197,6 +228,8 @@ pub fn decommission(
         actor: actor.clone(),
         retained_until,
         artifacts,
+        audit_entries_erased: erased,
+        audit_entries_retained: retained,
     };
     let subject = ResourceDescriptor::sha256(version.reference().to_string(), &version.root);
     let statement = Statement::new(

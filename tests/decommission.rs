@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use aigov::audit::{AuditLog, AuditStoreExt, MemoryAuditStore};
+use aigov::audit::{AuditEntry, AuditEvent, AuditLog, AuditStoreExt, MemoryAuditStore};
 use aigov::core::{
     ActorId, Clock, ManualClock, ModelName, ModelRef, SignerKey, Statement, VersionId,
 };
@@ -118,6 +118,24 @@ fn destroy_and_archive_with_a_signed_certificate() {
         "nothing changed"
     );
     audit.release_hold(hold.id).unwrap();
+    // Two audit records about v2: one past the 183-day retention, one recent.
+    let about_v2 = |time| {
+        let serde_json::Value::Object(map) =
+            serde_json::json!({"model": {"name": "vuln-score", "version": 2}, "decision": "patch"})
+        else {
+            unreachable!()
+        };
+        AuditEntry {
+            time,
+            actor: owner.clone(),
+            event: AuditEvent::Custom(map),
+        }
+    };
+    let old = audit
+        .append(&about_v2(now - chrono::Duration::days(400)))
+        .unwrap()
+        .index;
+    let recent = audit.append(&about_v2(now)).unwrap().index;
 
     let out = decommission(
         &registry,
@@ -140,6 +158,15 @@ fn destroy_and_archive_with_a_signed_certificate() {
     assert_eq!(
         predicate.retained_until,
         Utc.with_ymd_and_hms(2036, 3, 1, 12, 0, 0).unwrap()
+    );
+    assert_eq!(predicate.audit_entries_erased, [old]);
+    assert_eq!(predicate.audit_entries_retained, [recent]);
+    assert!(audit.store().entry(old).unwrap().payload.is_none());
+    assert!(audit.store().entry(recent).unwrap().payload.is_some());
+    let report = audit.verify(&[]).unwrap();
+    assert!(
+        report.problems.is_empty() && report.redacted == 1,
+        "{report:?}"
     );
     let by_name = |n: &str| {
         predicate
