@@ -131,7 +131,8 @@ pub fn decommission(
             "legal hold {holds:?} is active; release it first"
         )));
     }
-    // Files another version of the model also uses stay (the store is content-addressed).
+    // The store is content-addressed: a file any other version of any model uses (whatever
+    // its stage: an archived version was promised its files) stays.
     let mut shared = HashSet::new();
     let mut page = PageRequest {
         limit: 1000,
@@ -139,12 +140,11 @@ pub fn decommission(
     };
     loop {
         let found = registry.list_versions(&VersionQuery {
-            name: Some(version.name.clone()),
             page: page.clone(),
             ..VersionQuery::default()
         })?;
-        for other in found.items.iter().filter(|o| o.version != version.version) {
-            if other.stage != Stage::Decommissioned || mode == DecommissionMode::Archive {
+        for other in &found.items {
+            if other.name != version.name || other.version != version.version {
                 shared.extend(other.files.iter().map(|f| f.digest));
             }
         }
@@ -156,13 +156,6 @@ pub fn decommission(
     let retained_until = now
         .checked_add_months(Months::new(120))
         .ok_or_else(|| DecommissionError::Certificate("retention date overflows".into()))?;
-    registry.transition(
-        actor,
-        &version.name,
-        version.version,
-        Stage::Decommissioned,
-        &format!("decommissioned ({mode:?})"),
-    )?;
     let mut artifacts = Vec::new();
     for file in &version.files {
         let (disposition, note) = match mode {
@@ -204,8 +197,11 @@ pub fn decommission(
             let Some(payload) = &stored.payload else {
                 continue;
             };
+            // Only entries whose own model reference is this version: erasure is not undone.
             let about = serde_json::from_slice::<serde_json::Value>(payload).is_ok_and(|v| {
-                crate::forensics::mentions(&v, version.name.as_str(), version.version.get())
+                let model = &v["payload"]["model"];
+                model["name"].as_str() == Some(version.name.as_str())
+                    && model["version"].as_u64() == Some(version.version.get())
             });
             if !about {
                 continue;
@@ -217,10 +213,19 @@ pub fn decommission(
                 actor,
             ) {
                 Ok(()) => erased.push(index),
-                Err(_) => retained.push(index),
+                Err(aigov_audit::AuditError::Denied(_)) => retained.push(index),
+                Err(e) => return Err(e.into()),
             }
         }
     }
+    // The stage changes only once the work it certifies is done.
+    registry.transition(
+        actor,
+        &version.name,
+        version.version,
+        Stage::Decommissioned,
+        &format!("decommissioned ({mode:?})"),
+    )?;
     let predicate = DecommissionPredicate {
         model: version.reference().to_string(),
         mode,

@@ -70,7 +70,7 @@ pub enum ForensicError {
 
 /// Whether `value` holds an object naming `name` and `version` (how every typed audit event
 /// refers to a model version).
-pub(crate) fn mentions(value: &Value, name: &str, version: u64) -> bool {
+fn mentions(value: &Value, name: &str, version: u64) -> bool {
     match value {
         Value::Object(map) => {
             let hit = map.get("name").and_then(Value::as_str) == Some(name)

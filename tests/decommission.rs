@@ -27,6 +27,9 @@ fn version_dir(dir: &Path, n: u8) -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     std::fs::write(d.join("weights.bin"), vec![n; 2000]).unwrap();
     std::fs::write(d.join("vocab.txt"), b"shared vocabulary\n").unwrap();
+    if n == 2 {
+        std::fs::write(d.join("labels.txt"), b"benign\nmalicious\n").unwrap();
+    }
     d
 }
 
@@ -72,6 +75,27 @@ fn destroy_and_archive_with_a_signed_certificate() {
         versions.push(v);
     }
     let (v1, v2) = (&versions[0], &versions[1]);
+    // Another model ships the same labels file: destroying v2 must not take it away.
+    let other: ModelName = "other-model".parse().unwrap();
+    registry
+        .create_model(
+            &owner,
+            NewModel {
+                name: other.clone(),
+                description: "another".into(),
+                owner: owner.clone(),
+                tags: Default::default(),
+                intended_purpose: "x".into(),
+                risk_class: RiskClass::Minimal,
+            },
+        )
+        .unwrap();
+    let other_dir = dir.path().join("other");
+    std::fs::create_dir_all(&other_dir).unwrap();
+    std::fs::write(other_dir.join("labels.txt"), b"benign\nmalicious\n").unwrap();
+    registry
+        .register_version(&owner, &other, &other_dir, NewVersion::default())
+        .unwrap();
     for stage in [Stage::Validated, Stage::Staging, Stage::Production] {
         registry
             .transition(&owner, &name, v2.version, stage, "promote")
@@ -180,6 +204,12 @@ fn destroy_and_archive_with_a_signed_certificate() {
     let vocab = by_name("vocab.txt");
     assert_eq!(weights.disposition, "destroyed");
     assert_eq!(vocab.disposition, "kept", "v1 uses the same file");
+    let labels = by_name("labels.txt");
+    assert_eq!(
+        labels.disposition, "kept",
+        "another model uses the same file"
+    );
+    assert!(artifacts.exists(&labels.digest).unwrap());
     assert!(!artifacts.exists(&weights.digest).unwrap());
     assert!(artifacts.exists(&vocab.digest).unwrap());
     // v1 is untouched and still verifies.

@@ -171,6 +171,42 @@ fn bad_incident_input_is_refused() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    ok(&run(
+        &store,
+        &[
+            "incident",
+            "open",
+            "--id",
+            "INC-5",
+            "--title",
+            "t",
+            "--model",
+            "m@1",
+            "--kind",
+            "other",
+            "--severity",
+            "low",
+            "--serious",
+            "death",
+        ],
+    ));
+    let out = run(
+        &store,
+        &[
+            "incident",
+            "notify",
+            "INC-5",
+            "--to",
+            "regulator",
+            "--at",
+            "2099-01-01T00:00:00Z",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a report dated in the future would stop the clock"
+    );
     let out = run(&store, &["incident", "show", "INC-404"]);
     assert_eq!(out.status.code(), Some(2));
     let out = run(

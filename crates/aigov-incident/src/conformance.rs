@@ -91,6 +91,32 @@ pub fn updates_only_extend_the_timeline(store: &dyn IncidentStore) {
         Err(IncidentError::Conflict { .. })
     ));
     assert_eq!(store.get("UP-1").expect("get"), Some(inc.clone()));
+    // The clock and the status cannot be moved without a timeline entry that says so.
+    let mut moved = inc.clone();
+    moved.serious = Some(crate::SeriousIncident {
+        category: SeriousCategory::Death,
+        aware_at: at(0),
+        causal_link_at: None,
+        initial_report_at: None,
+        complete_report_at: None,
+    });
+    let result = store.update(&moved, inc.timeline.len());
+    assert!(
+        matches!(result, Err(IncidentError::Conflict { .. })),
+        "{result:?}"
+    );
+    let mut reopened = inc.clone();
+    reopened.status = IncidentStatus::Open;
+    assert!(matches!(
+        store.update(&reopened, inc.timeline.len()),
+        Err(IncidentError::Conflict { .. })
+    ));
+    let mut retitled = inc.clone();
+    retitled.title = "nothing happened".into();
+    assert!(matches!(
+        store.update(&retitled, inc.timeline.len()),
+        Err(IncidentError::Conflict { .. })
+    ));
     assert!(matches!(
         store.update(&sample("NONE", 0), 1),
         Err(IncidentError::NotFound(_))

@@ -274,6 +274,66 @@ impl Incident {
         )
     }
 
+    /// Status and serious-incident record as the timeline implies them: what a store checks an
+    /// update against, so that nothing but new timeline entries can change them.
+    pub fn derived_state(&self) -> (IncidentStatus, Option<SeriousIncident>) {
+        let mut status = IncidentStatus::Open;
+        let mut serious: Option<SeriousIncident> = None;
+        for e in &self.timeline {
+            match &e.action {
+                TimelineAction::StatusChanged { to, .. } => status = *to,
+                TimelineAction::ClassifiedSerious { category, aware_at } => {
+                    serious = Some(SeriousIncident {
+                        category: *category,
+                        aware_at: *aware_at,
+                        causal_link_at: None,
+                        initial_report_at: None,
+                        complete_report_at: None,
+                    });
+                }
+                TimelineAction::CausalLinkEstablished => {
+                    if let Some(s) = serious.as_mut() {
+                        s.causal_link_at = Some(e.at);
+                    }
+                }
+                TimelineAction::Notified {
+                    to: Recipient::Regulator,
+                    report: Some(kind),
+                } => {
+                    if let Some(s) = serious.as_mut() {
+                        match kind {
+                            ReportKind::Initial => s.initial_report_at = Some(e.at),
+                            ReportKind::Complete => s.complete_report_at = Some(e.at),
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        (status, serious)
+    }
+
+    /// Records a containment that was carried out elsewhere (for example before a retry after
+    /// a concurrent update) and contains an open incident.
+    pub fn record_containment(
+        &mut self,
+        kind: &str,
+        changed: Vec<String>,
+        at: DateTime<Utc>,
+        actor: ActorId,
+    ) -> Result<(), IncidentError> {
+        self.contained_by(kind, changed, at, actor.clone())?;
+        if self.status == IncidentStatus::Open {
+            self.transition(IncidentStatus::Contained, at, actor)?;
+        }
+        Ok(())
+    }
+
+    /// The time of the last timeline entry.
+    pub fn last_at(&self) -> DateTime<Utc> {
+        self.timeline.last().map_or(self.opened_at, |e| e.at)
+    }
+
     /// Records a containment action and what it changed.
     pub fn contained_by(
         &mut self,

@@ -135,7 +135,10 @@ pub struct ClockState {
 impl SeriousIncident {
     /// The deadline: calendar days counted in UTC from the moment of awareness.
     pub fn deadline(&self) -> DateTime<Utc> {
-        self.aware_at + Duration::days(self.category.deadline().0)
+        // A date at the end of time has no later deadline; saturate rather than panic.
+        self.aware_at
+            .checked_add_signed(Duration::days(self.category.deadline().0))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// The clock as it stands at `now`.

@@ -174,9 +174,9 @@ impl From<IncidentError> for Failure {
     }
 }
 
-fn time(text: Option<&str>, what: &str) -> Result<DateTime<Utc>, Failure> {
+fn time(text: Option<&str>, what: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Failure> {
     match text {
-        None => Ok(SystemClock.now()),
+        None => Ok(now),
         Some(t) => DateTime::parse_from_rfc3339(t)
             .map(|t| t.with_timezone(&Utc))
             .map_err(|e| {
@@ -271,7 +271,7 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
             }
             if let Some(category) = &args.serious {
                 let category = category.parse::<SeriousCategory>()?;
-                let aware = time(args.aware_at.as_deref(), "--aware-at")?;
+                let aware = time(args.aware_at.as_deref(), "--aware-at", now)?;
                 incident.classify_serious(category, aware, now, actor.clone())?;
             }
             store.create(&incident)?;
@@ -314,19 +314,38 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
             let open = global.open(false)?;
             let audit = Arc::new(global.open_audit()?);
             let target = aigov_containment(open.registry, audit, actor.clone());
-            let mut result = None;
-            let (_, changed) = modify(store.as_ref(), &args.id, |incident| {
-                match incident.contain(&target, &action, now, actor.clone()) {
-                    Ok(changed) => Ok(changed),
-                    Err(e) => {
-                        result = Some(e.to_string());
-                        Ok(Vec::new())
+            // Act once: the registry and the audit log change here, never in a retry.
+            let mut incident = load(store.as_ref(), &args.id)?;
+            let read = incident.timeline.len();
+            let at = now.max(incident.last_at());
+            let outcome = incident.contain(&target, &action, at, actor.clone());
+            let recorded = incident.timeline[read..]
+                .iter()
+                .find_map(|e| match &e.action {
+                    aigov_incident::TimelineAction::Containment { kind, changed } => {
+                        Some((kind.clone(), changed.clone()))
                     }
-                }
-            })?;
-            if let Some(e) = result {
-                return Err(Failure::Negative(e));
+                    _ => None,
+                });
+            let saved = match store.update(&incident, read) {
+                Ok(()) => Ok(()),
+                // Another responder wrote first: record what was done on top of theirs.
+                Err(IncidentError::Conflict { .. }) => match &recorded {
+                    Some((kind, changed)) => modify(store.as_ref(), &args.id, |i| {
+                        let at = now.max(i.last_at());
+                        Ok(i.record_containment(kind, changed.clone(), at, actor.clone())?)
+                    })
+                    .map(|_| ()),
+                    None => Ok(()),
+                },
+                Err(e) => Err(Failure::from(e)),
+            };
+            if let Err(e) = saved {
+                return Err(Failure::Internal(format!(
+                    "the containment was carried out ({recorded:?}) but could not be recorded: {e:?}"
+                )));
             }
+            let changed = outcome?;
             for c in changed {
                 println!("{c}");
             }
@@ -334,12 +353,16 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
         }
         IncidentCommand::Note { id, text } => {
             modify(store.as_ref(), &id, |i| {
-                Ok(i.note(&text, now, actor.clone())?)
+                Ok(i.note(&text, now.max(i.last_at()), actor.clone())?)
             })?;
             Ok(())
         }
         IncidentCommand::Notify { id, to, at } => {
-            let at = time(at.as_deref(), "--at")?;
+            let at = time(at.as_deref(), "--at", now)?;
+            // A notification cannot be dated in the future: that would stop the clock.
+            if at > now + chrono::Duration::minutes(5) {
+                return Err(Failure::BadInput(format!("--at {at} is in the future")));
+            }
             let to = match to {
                 Audience::Regulator => Recipient::Regulator,
                 Audience::Stakeholders => Recipient::Stakeholders,
@@ -353,13 +376,13 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
         IncidentCommand::Status { id, status } => {
             let to = parse_status(&status)?;
             modify(store.as_ref(), &id, |i| {
-                Ok(i.transition(to, now, actor.clone())?)
+                Ok(i.transition(to, now.max(i.last_at()), actor.clone())?)
             })?;
             Ok(())
         }
         IncidentCommand::Close { id } => {
             modify(store.as_ref(), &id, |i| {
-                Ok(i.transition(IncidentStatus::Closed, now, actor.clone())?)
+                Ok(i.transition(IncidentStatus::Closed, now.max(i.last_at()), actor.clone())?)
             })?;
             Ok(())
         }

@@ -47,9 +47,23 @@ pub(crate) fn check_update(
             "the update rewrites recorded history; timelines are append-only".into(),
         ));
     }
-    if new.opened_at != stored.opened_at || new.kind != stored.kind {
+    if new.opened_at != stored.opened_at
+        || new.kind != stored.kind
+        || new.id != stored.id
+        || new.title != stored.title
+        || new.severity != stored.severity
+        || new.affected != stored.affected
+        || new.source != stored.source
+        || new.owner != stored.owner
+    {
         return Err(conflict(
-            "the update changes when or as what the incident was opened".into(),
+            "the update changes what the incident was opened as".into(),
+        ));
+    }
+    // Status and the reporting clock follow from the timeline alone.
+    if (new.status, new.serious.clone()) != new.derived_state() {
+        return Err(conflict(
+            "its status or serious-incident record disagrees with its timeline".into(),
         ));
     }
     Ok(())
