@@ -59,6 +59,7 @@ fn template() -> ModelVersion {
         stage: Stage::Registered,
         tags: BTreeMap::new(),
         aliases: Vec::new(),
+        legal_holds: Vec::new(),
         lineage: Default::default(),
         evidence: Vec::new(),
         approvals: Vec::new(),

@@ -69,19 +69,33 @@ impl ContainmentTarget for RegistryContainment {
         audit_range: Option<(u64, u64)>,
         reason: &str,
     ) -> Result<Vec<String>, String> {
-        let Some((from, to)) = audit_range else {
-            return Err(format!(
-                "a legal hold on {version} needs the audit range of its records (holds on \
-                 registry versions themselves are not implemented yet)"
+        let v = self.registry.resolve(version).map_err(|e| e.to_string())?;
+        // The incident's reason starts with "incident <id>": one hold per incident and version.
+        let id = reason
+            .split(':')
+            .next()
+            .unwrap_or(reason)
+            .trim()
+            .to_string();
+        let mut changed = Vec::new();
+        match self
+            .registry
+            .place_hold(&self.actor, &v.name, v.version, &id, reason)
+        {
+            Ok(_) => changed.push(format!("{}: legal hold {id} placed", v.reference())),
+            Err(aigov_registry::RegistryError::Conflict(_)) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+        if let Some((from, to)) = audit_range {
+            let hold = self
+                .audit
+                .place_hold(from, to, reason, &self.actor)
+                .map_err(|e| e.to_string())?;
+            changed.push(format!(
+                "audit entries {from}..={to} held for {version} (hold {})",
+                hold.id
             ));
-        };
-        let hold = self
-            .audit
-            .place_hold(from, to, reason, &self.actor)
-            .map_err(|e| e.to_string())?;
-        Ok(vec![format!(
-            "audit entries {from}..={to} held for {version} (hold {})",
-            hold.id
-        )])
+        }
+        Ok(changed)
     }
 }

@@ -118,7 +118,15 @@ pub fn decommission(
             version.stage
         )));
     }
-    // Fail closed: any active hold may cover this version's records.
+    let version_holds: Vec<&str> = version.active_holds().map(|h| h.id.as_str()).collect();
+    if !version_holds.is_empty() {
+        return Err(DecommissionError::Denied(format!(
+            "{} is under legal hold {}; release it first",
+            version.reference(),
+            version_holds.join(", ")
+        )));
+    }
+    // Fail closed: any active audit hold may cover this version's records.
     let holds: Vec<u64> = audit
         .store()
         .holds()?

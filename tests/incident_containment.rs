@@ -158,19 +158,30 @@ fn run(store: Arc<dyn RegistryStore>, audit_store: Arc<dyn AuditStore>, dir: &Pa
         "{report:?}"
     );
 
-    // Without a range there is nothing this target can hold: a typed error, nothing recorded.
-    let before = incident.timeline.len();
+    // The hold also froze the version's record: it cannot be deprecated until released.
+    let held = registry.version(&name, v2).unwrap();
+    assert_eq!(held.active_holds().count(), 1);
+    let frozen = registry.transition(&owner, &name, v2, Stage::Deprecated, "retire");
     assert!(
-        incident
-            .contain(
-                &target,
-                &Containment::LegalHold { audit_range: None },
-                clock.now(),
-                responder
-            )
-            .is_err()
+        matches!(frozen, Err(RegistryError::Denied(_))),
+        "{frozen:?}"
     );
-    assert_eq!(incident.timeline.len(), before);
+    // Holding again for the same incident changes nothing.
+    let again = incident
+        .contain(
+            &target,
+            &Containment::LegalHold { audit_range: None },
+            clock.now(),
+            responder.clone(),
+        )
+        .unwrap();
+    assert!(again.is_empty(), "{again:?}");
+    registry
+        .release_hold(&responder, &name, v2, "incident INC-100")
+        .unwrap();
+    registry
+        .transition(&owner, &name, v2, Stage::Deprecated, "retire")
+        .unwrap();
 }
 
 #[test]

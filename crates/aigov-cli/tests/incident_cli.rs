@@ -16,6 +16,13 @@ fn an_incident_from_opening_to_closing() {
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("store");
     ok(&run(&store, &["init"]));
+    let model = tmp.path().join("model");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(model.join("weights.bin"), vec![1u8; 100]).unwrap();
+    ok(&run(
+        &store,
+        &["model", "register", "edr-triage", model.to_str().unwrap()],
+    ));
     let opened: Value = serde_json::from_str(&ok(&run(
         &store,
         &[
@@ -30,7 +37,7 @@ fn an_incident_from_opening_to_closing() {
             "--severity",
             "critical",
             "--model",
-            "login-risk@3",
+            "edr-triage@1",
             "--playbook",
             "adversarial-evasion",
             "--serious",
@@ -73,7 +80,16 @@ fn an_incident_from_opening_to_closing() {
         ],
     ));
     assert!(held.contains("audit entries 0..=0 held"), "{held}");
-    // Suspending a version the registry does not know fails and changes nothing.
+    assert!(
+        held.contains("edr-triage@1: legal hold incident INC-1 placed"),
+        "{held}"
+    );
+    let out = run(
+        &store,
+        &["incident", "contain", "INC-1", "--hold", "--from", "0"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    // A registered (never deployed) version cannot be suspended: refused, nothing recorded.
     let out = run(&store, &["incident", "contain", "INC-1", "--suspend"]);
     assert_eq!(
         out.status.code(),

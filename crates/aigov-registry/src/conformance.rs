@@ -96,6 +96,7 @@ pub fn sample_version(name: &str, seed: u64) -> ModelVersion {
             ("framework".into(), "sklearn".into()),
         ]),
         aliases: Vec::new(),
+        legal_holds: Vec::new(),
         lineage: Lineage {
             datasets: vec![DatasetRef {
                 name: "logins-2026-q3".into(),

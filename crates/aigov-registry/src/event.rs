@@ -42,6 +42,20 @@ pub enum RegistryChange {
         /// Its new root digest.
         root: Digest,
     },
+    /// A legal hold was placed on a version.
+    HoldPlaced {
+        /// The version.
+        version: VersionId,
+        /// The hold's id.
+        hold: String,
+    },
+    /// A legal hold on a version was released.
+    HoldReleased {
+        /// The version.
+        version: VersionId,
+        /// The hold's id.
+        hold: String,
+    },
     /// A version changed stage.
     StageChanged {
         /// The version.

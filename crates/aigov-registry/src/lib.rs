@@ -67,4 +67,4 @@ pub use store::{
 };
 #[cfg(feature = "sqlite")]
 pub use store::{SqliteDurability, SqliteRegistryStore};
-pub use version::{ArtifactFile, ModelVersion};
+pub use version::{ArtifactFile, ModelVersion, VersionHold};

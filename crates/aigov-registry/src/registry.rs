@@ -179,6 +179,7 @@ impl Registry {
             evidence: Vec::new(),
             approvals: Vec::new(),
             status_message: String::new(),
+            legal_holds: Vec::new(),
             revision: 0,
         };
         let stored = self.store.create_version(&draft)?;
@@ -264,7 +265,26 @@ impl Registry {
     ) -> Result<ModelVersion, RegistryError> {
         for _ in 0..16 {
             let mut v = self.version(name, version)?;
+            let held: Vec<String> = v.active_holds().map(|h| h.id.clone()).collect();
+            let before = v.clone();
             change(&mut v)?;
+            // Under a legal hold nothing may change but the hold list and a suspension
+            // (containment must stay possible).
+            if !held.is_empty() {
+                let mut comparable = v.clone();
+                comparable.legal_holds = before.legal_holds.clone();
+                let suspending = before.stage != Stage::Suspended && v.stage == Stage::Suspended;
+                if suspending {
+                    comparable.stage = before.stage;
+                    comparable.status_message = before.status_message.clone();
+                }
+                if comparable != before {
+                    return Err(RegistryError::Denied(format!(
+                        "{name}@{version} is under legal hold {}; release it first",
+                        held.join(", ")
+                    )));
+                }
+            }
             v.updated_at = self.now();
             match self.store.update_version(&v) {
                 Err(RegistryError::Conflict(_)) => continue,
@@ -274,6 +294,71 @@ impl Registry {
         Err(RegistryError::Conflict(format!(
             "{name}@{version} kept changing; gave up after 16 attempts"
         )))
+    }
+
+    /// Places a legal hold on a version: until released, its record changes only to suspend it.
+    pub fn place_hold(
+        &self,
+        actor: &ActorId,
+        name: &ModelName,
+        version: VersionId,
+        hold: &str,
+        reason: &str,
+    ) -> Result<(ModelVersion, RegistryEvent), RegistryError> {
+        if hold.trim().is_empty() || reason.trim().is_empty() {
+            return Err(RegistryError::invalid(
+                "legal hold",
+                "an id and a reason are required",
+            ));
+        }
+        let now = self.now();
+        let updated = self.modify(name, version, |v| {
+            if v.legal_holds.iter().any(|h| h.id == hold) {
+                return Err(RegistryError::Conflict(format!(
+                    "{name}@{version} already has hold {hold}"
+                )));
+            }
+            v.legal_holds.push(crate::VersionHold {
+                id: hold.to_string(),
+                reason: reason.to_string(),
+                placed_by: actor.clone(),
+                placed_at: now,
+                released_at: None,
+            });
+            Ok(())
+        })?;
+        let change = RegistryChange::HoldPlaced {
+            version,
+            hold: hold.to_string(),
+        };
+        Ok((updated, self.event(actor, name, change)))
+    }
+
+    /// Releases a legal hold on a version.
+    pub fn release_hold(
+        &self,
+        actor: &ActorId,
+        name: &ModelName,
+        version: VersionId,
+        hold: &str,
+    ) -> Result<(ModelVersion, RegistryEvent), RegistryError> {
+        let now = self.now();
+        let updated = self.modify(name, version, |v| {
+            let h = v
+                .legal_holds
+                .iter_mut()
+                .find(|h| h.id == hold && h.released_at.is_none())
+                .ok_or_else(|| {
+                    RegistryError::NotFound(format!("active hold {hold} on {name}@{version}"))
+                })?;
+            h.released_at = Some(now);
+            Ok(())
+        })?;
+        let change = RegistryChange::HoldReleased {
+            version,
+            hold: hold.to_string(),
+        };
+        Ok((updated, self.event(actor, name, change)))
     }
 
     /// Moves a version to another stage if the lifecycle allows it.

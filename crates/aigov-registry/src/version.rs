@@ -63,11 +63,36 @@ pub struct ModelVersion {
     /// A human-readable note on the latest change.
     #[serde(default)]
     pub status_message: String,
+    /// Legal holds (EU AI Act Art. 73(6)): while one is active the version's record does not
+    /// change, except to suspend it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub legal_holds: Vec<VersionHold>,
     /// Bumped on every stored change; used for optimistic concurrency.
     pub revision: u64,
 }
 
+/// A legal hold on a version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionHold {
+    /// Identifier, unique per version (for example the incident's id).
+    pub id: String,
+    /// Why.
+    pub reason: String,
+    /// Who placed it.
+    pub placed_by: ActorId,
+    /// When.
+    pub placed_at: DateTime<Utc>,
+    /// When it was released, if it was.
+    #[serde(default)]
+    pub released_at: Option<DateTime<Utc>>,
+}
+
 impl ModelVersion {
+    /// The holds not yet released.
+    pub fn active_holds(&self) -> impl Iterator<Item = &VersionHold> {
+        self.legal_holds.iter().filter(|h| h.released_at.is_none())
+    }
+
     /// `name@version`.
     pub fn reference(&self) -> String {
         format!("{}@{}", self.name, self.version)

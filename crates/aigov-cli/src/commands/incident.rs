@@ -153,8 +153,9 @@ pub struct ContainArgs {
     /// Roll this environment back.
     #[arg(long, conflicts_with = "hold")]
     rollback: Option<String>,
-    /// Hold audit entries --from..=--to against erasure.
-    #[arg(long, requires_all = ["from", "to"])]
+    /// Place a legal hold on the affected versions (and, with --from and --to, on those
+    /// audit entries).
+    #[arg(long)]
     hold: bool,
     /// First audit index held.
     #[arg(long)]
@@ -303,6 +304,11 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
             } else if let Some(environment) = args.rollback.clone() {
                 Containment::Rollback { environment }
             } else if args.hold {
+                if args.from.is_some() != args.to.is_some() {
+                    return Err(Failure::BadInput(
+                        "give both --from and --to, or neither".into(),
+                    ));
+                }
                 Containment::LegalHold {
                     audit_range: args.from.zip(args.to),
                 }
