@@ -28,6 +28,25 @@ impl RegistryContainment {
     }
 }
 
+impl RegistryContainment {
+    /// Writes a registry change to the audit log, so the forensic timeline and the SIEM see it.
+    fn audit(&self, event: &aigov_registry::RegistryEvent) -> Result<(), String> {
+        let serde_json::Value::Object(fields) =
+            serde_json::to_value(event).map_err(|e| e.to_string())?
+        else {
+            return Err("a registry event is not a JSON object".into());
+        };
+        self.audit
+            .append(&aigov_audit::AuditEntry {
+                time: event.at,
+                actor: event.actor.clone(),
+                event: aigov_audit::AuditEvent::Registry(fields),
+            })
+            .map(|_| ())
+            .map_err(|e| format!("the change was made but not audited: {e}"))
+    }
+}
+
 impl ContainmentTarget for RegistryContainment {
     fn suspend(&self, version: &ModelRef, reason: &str) -> Result<Vec<String>, String> {
         let v = self.registry.resolve(version).map_err(|e| e.to_string())?;
@@ -35,9 +54,11 @@ impl ContainmentTarget for RegistryContainment {
             return Ok(Vec::new());
         }
         let from = v.stage;
-        self.registry
+        let (_, event) = self
+            .registry
             .transition(&self.actor, &v.name, v.version, Stage::Suspended, reason)
             .map_err(|e| e.to_string())?;
+        self.audit(&event)?;
         Ok(vec![format!("{}: {from} -> suspended", v.reference())])
     }
 
@@ -51,10 +72,11 @@ impl ContainmentTarget for RegistryContainment {
             .registry
             .deployed(&version.name, environment)
             .map_err(|e| e.to_string())?;
-        let (record, _) = self
+        let (record, event) = self
             .registry
             .rollback(&self.actor, &version.name, environment, reason)
             .map_err(|e| e.to_string())?;
+        self.audit(&event)?;
         Ok(vec![format!(
             "{} in {environment}: {} -> version {}",
             version.name,
@@ -82,7 +104,10 @@ impl ContainmentTarget for RegistryContainment {
             .registry
             .place_hold(&self.actor, &v.name, v.version, &id, reason)
         {
-            Ok(_) => changed.push(format!("{}: legal hold {id} placed", v.reference())),
+            Ok((_, event)) => {
+                self.audit(&event)?;
+                changed.push(format!("{}: legal hold {id} placed", v.reference()));
+            }
             Err(aigov_registry::RegistryError::Conflict(_)) => {}
             Err(e) => return Err(e.to_string()),
         }

@@ -73,7 +73,9 @@ pub enum ForensicError {
 fn mentions(value: &Value, name: &str, version: u64) -> bool {
     match value {
         Value::Object(map) => {
-            let hit = map.get("name").and_then(Value::as_str) == Some(name)
+            // Typed events carry {"name", "version"}; registry events {"model", "version"}.
+            let hit = (map.get("name").and_then(Value::as_str) == Some(name)
+                || map.get("model").and_then(Value::as_str) == Some(name))
                 && map.get("version").and_then(Value::as_u64) == Some(version);
             hit || map.values().any(|v| mentions(v, name, version))
         }

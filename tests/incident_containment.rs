@@ -115,6 +115,22 @@ fn run(store: Arc<dyn RegistryStore>, audit_store: Arc<dyn AuditStore>, dir: &Pa
     assert_eq!(changed, ["threat-detect@2: production -> suspended"]);
     assert_eq!(incident.status, IncidentStatus::Contained);
     assert_eq!(registry.version(&name, v2).unwrap().stage, Stage::Suspended);
+    // The registry change is in the audit log, for the forensic timeline and the SIEM.
+    let timeline =
+        aigov::forensics::forensic_timeline(&incident, &registry, &audit, &["prod"]).unwrap();
+    assert!(
+        timeline
+            .events
+            .iter()
+            .any(|e| e.detail["kind"] == "registry"
+                && e.detail["payload"]["event"] == "stage-changed"),
+        "{:?}",
+        timeline
+            .events
+            .iter()
+            .map(|e| &e.summary)
+            .collect::<Vec<_>>()
+    );
     // A suspended version refuses to serve.
     let refused = registry.deploy(&owner, &name, v2, "prod", None, "again");
     assert!(
