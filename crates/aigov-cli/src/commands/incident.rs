@@ -376,7 +376,10 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
             let (_, report) = modify(store.as_ref(), &id, |i| {
                 Ok(i.notify(to, at, actor.clone())?)
             })?;
-            println!("recorded: {to:?} told ({report:?} report)");
+            match to {
+                Recipient::Regulator => println!("recorded: regulator told ({report:?} report)"),
+                Recipient::Stakeholders => println!("recorded: stakeholders told"),
+            }
             Ok(())
         }
         IncidentCommand::Status { id, status } => {
