@@ -34,4 +34,14 @@ pub use aigov_validation as validation;
 
 pub mod containment;
 pub mod decommission;
+pub mod directory;
+mod error;
+pub mod events;
+pub mod evidence;
 pub mod forensics;
+pub mod governor;
+
+pub use directory::ActorDirectory;
+pub use error::Error;
+pub use events::{EventSink, ExportSink, ForwardedEvent, MemorySink};
+pub use governor::{Governor, GovernorBuilder};

@@ -369,6 +369,19 @@ fn deployments_are_append_only(store: &dyn RegistryStore) {
             .expect("history")
             .is_empty()
     );
+    let mut staging = record(1, 1);
+    staging.environment = "staging".into();
+    store.append_deployment(&staging).expect("staging");
+    assert_eq!(
+        store.environments(&name).expect("environments"),
+        vec!["production".to_string(), "staging".to_string()]
+    );
+    assert!(
+        store
+            .environments(&ModelName::new("cf-deploy-none").expect("name"))
+            .expect("environments")
+            .is_empty()
+    );
     let mut orphan = record(1, 1);
     orphan.model = ModelName::new("cf-deploy-missing").expect("name");
     assert!(matches!(

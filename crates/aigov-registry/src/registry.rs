@@ -712,6 +712,11 @@ impl Registry {
         Ok(serving_at(&history, at))
     }
 
+    /// Every environment the model was ever deployed to.
+    pub fn environments(&self, name: &ModelName) -> Result<Vec<String>, RegistryError> {
+        self.store.environments(name)
+    }
+
     /// An environment's deployment history.
     pub fn history(
         &self,

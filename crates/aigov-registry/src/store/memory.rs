@@ -254,4 +254,15 @@ impl RegistryStore for MemoryRegistryStore {
             .cloned()
             .unwrap_or_default())
     }
+
+    fn environments(&self, name: &ModelName) -> Result<Vec<String>, RegistryError> {
+        // Keys are ordered by (model, environment), so the result comes out sorted.
+        Ok(self
+            .lock()
+            .deployments
+            .keys()
+            .filter(|(model, _)| model == name)
+            .map(|(_, environment)| environment.clone())
+            .collect())
+    }
 }

@@ -69,6 +69,8 @@ pub trait RegistryStore: Send + Sync + Debug {
         name: &ModelName,
         environment: &str,
     ) -> Result<Vec<DeploymentRecord>, RegistryError>;
+    /// Every environment a model was ever deployed to, sorted.
+    fn environments(&self, name: &ModelName) -> Result<Vec<String>, RegistryError>;
 }
 
 /// Rejects tags no backend can index: PostgreSQL text cannot hold a NUL character.

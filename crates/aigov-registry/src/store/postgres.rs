@@ -437,4 +437,16 @@ impl RegistryStore for PostgresRegistryStore {
             .map(|r| sql::decode_deployment(r.get(0)))
             .collect()
     }
+
+    fn environments(&self, name: &ModelName) -> Result<Vec<String>, RegistryError> {
+        let mut client = self.client()?;
+        let rows = client
+            .query(
+                "SELECT DISTINCT environment FROM registry_deployments WHERE name = $1 \
+                 ORDER BY environment",
+                &[&name.as_str()],
+            )
+            .map_err(db_error)?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
 }

@@ -479,4 +479,18 @@ impl RegistryStore for SqliteRegistryStore {
             .map_err(db_error)?;
         docs.iter().map(|d| sql::decode_deployment(d)).collect()
     }
+
+    fn environments(&self, name: &ModelName) -> Result<Vec<String>, RegistryError> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT DISTINCT environment FROM registry_deployments WHERE name = ?1 \
+                 ORDER BY environment",
+            )
+            .map_err(db_error)?;
+        stmt.query_map(params![name.as_str()], |r| r.get::<_, String>(0))
+            .map_err(db_error)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db_error)
+    }
 }

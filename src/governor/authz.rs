@@ -1,0 +1,141 @@
+//! Authorize, then audit: the steps every operation shares.
+
+use aigov_audit::{AuditEntry, AuditEvent, EntryReceipt, GateRecord};
+use aigov_core::ActorId;
+use aigov_policy::{Finding, Gate, GateDecision};
+use aigov_registry::RegistryEvent;
+use serde_json::{Value, json};
+
+use super::Governor;
+use crate::Error;
+
+impl Governor {
+    /// Asks the `authz` gate whether `actor` (with the roles the directory gives them) may
+    /// perform `action`; a refusal is audited and returned.
+    pub(crate) fn authorize(&self, actor: &ActorId, action: &str) -> Result<(), Error> {
+        let roles: Vec<String> = self
+            .directory
+            .roles(actor)
+            .iter()
+            .map(|r| r.as_str().to_string())
+            .collect();
+        let input = json!({"actor": actor.as_str(), "roles": roles, "action": action});
+        let decision = self.policy.evaluate(Gate::Authz, &input)?;
+        if decision.allow {
+            return Ok(());
+        }
+        self.audit_gate(actor, &decision)?;
+        Err(Error::Denied {
+            gate: Gate::Authz.as_str().to_string(),
+            findings: decision.deny,
+        })
+    }
+
+    /// Evaluates a gate and audits its decision, allowed or not.
+    pub(crate) fn gate(
+        &self,
+        actor: &ActorId,
+        gate: Gate,
+        input: Value,
+    ) -> Result<GateDecision, Error> {
+        let decision = self.policy.evaluate(gate, &input)?;
+        self.audit_gate(actor, &decision)?;
+        Ok(decision)
+    }
+
+    /// A gate's decision as an audit entry.
+    pub(crate) fn gate_entry(&self, actor: &ActorId, decision: &GateDecision) -> AuditEntry {
+        AuditEntry {
+            time: self.now(),
+            actor: actor.clone(),
+            event: AuditEvent::Gate(GateRecord {
+                gate: decision.gate.as_str().to_string(),
+                decision_id: decision.record.decision_id.clone(),
+                allow: decision.allow,
+                record: serde_json::to_value(&decision.record).unwrap_or(Value::Null),
+            }),
+        }
+    }
+
+    fn audit_gate(&self, actor: &ActorId, decision: &GateDecision) -> Result<EntryReceipt, Error> {
+        Ok(self.audit.append(&self.gate_entry(actor, decision))?)
+    }
+
+    /// Refuses an operation for a reason outside the policy gates (a signature, the
+    /// lifecycle), audits the refusal as a gate record and returns the error.
+    pub(crate) fn refuse(
+        &self,
+        actor: &ActorId,
+        rule: &str,
+        code: &str,
+        msg: String,
+        subject: Value,
+    ) -> Error {
+        let finding = Finding {
+            code: code.to_string(),
+            msg,
+        };
+        let entry = AuditEntry {
+            time: self.now(),
+            actor: actor.clone(),
+            event: AuditEvent::Gate(GateRecord {
+                gate: rule.to_string(),
+                decision_id: uuid::Uuid::new_v4().to_string(),
+                allow: false,
+                record: json!({"deny": [finding], "subject": subject}),
+            }),
+        };
+        if let Err(e) = self.audit.append(&entry) {
+            return Error::NotAudited {
+                done: format!("{rule} refused {}", finding.msg),
+                source: e,
+            };
+        }
+        Error::Denied {
+            gate: rule.to_string(),
+            findings: vec![finding],
+        }
+    }
+
+    /// A registry change as an audit entry.
+    pub(crate) fn registry_entry(event: &RegistryEvent) -> AuditEntry {
+        let fields = match serde_json::to_value(event) {
+            Ok(Value::Object(fields)) => fields,
+            _ => serde_json::Map::new(),
+        };
+        AuditEntry {
+            time: event.at,
+            actor: event.actor.clone(),
+            event: AuditEvent::Registry(fields),
+        }
+    }
+
+    /// Appends entries about something already done, in one transaction; if the log refuses
+    /// them, says what was done so the caller knows it is not audited.
+    pub(crate) fn record(
+        &self,
+        done: impl FnOnce() -> String,
+        entries: Vec<AuditEntry>,
+    ) -> Result<Vec<EntryReceipt>, Error> {
+        let result = if entries.len() == 1 {
+            self.audit.append(&entries[0]).map(|r| vec![r])
+        } else {
+            self.audit.append_batch(&entries).and_then(|receipt| {
+                entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        Ok(EntryReceipt {
+                            index: receipt.first_index + i as u64,
+                            leaf_hash: aigov_audit::merkle::leaf_hash(&e.canonical_bytes()?),
+                        })
+                    })
+                    .collect()
+            })
+        };
+        result.map_err(|source| Error::NotAudited {
+            done: done(),
+            source,
+        })
+    }
+}

@@ -1,0 +1,211 @@
+//! Assembling a governor: the three deployment shapes, or any stores a host brings.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use aigov_audit::{AuditLog, AuditStore, MemoryAuditStore, PostgresAuditStore, SqliteAuditStore};
+use aigov_core::{ActorId, Clock, SignerKey, SystemClock};
+use aigov_incident::{
+    IncidentStore, MemoryIncidentStore, Playbook, PostgresIncidentStore, SqliteIncidentStore,
+};
+use aigov_policy::{PolicyBundle, PolicyConfig, PolicyEngine};
+use aigov_registry::{
+    ArtifactStore, FsArtifactStore, MemoryArtifactStore, MemoryRegistryStore,
+    PostgresArtifactStore, PostgresRegistryStore, Registry, RegistryStore, SqliteRegistryStore,
+};
+
+use super::{CONTROL_PLANE_ACTOR, Governor, InputLogging};
+use crate::Error;
+use crate::directory::ActorDirectory;
+use crate::events::{ForwardingStore, SinkSet};
+
+/// The SQLite file inside a store directory (the CLI's name for it).
+pub const DATABASE_FILE: &str = "aigov.db";
+/// The name of the store's checkpoint and certificate key (the CLI's name for it).
+pub const STORE_KEY_NAME: &str = "aigov-store";
+/// The actor directory's file inside a store directory.
+pub const TRUST_FILE: &str = "trust.json";
+/// An optional policy configuration inside a store directory.
+pub const POLICY_FILE: &str = "policy.yaml";
+
+/// Everything a governor is made of; start from a deployment shape, replace parts, build.
+pub struct GovernorBuilder {
+    records: Arc<dyn RegistryStore>,
+    artifacts: Arc<dyn ArtifactStore>,
+    audit: Arc<dyn AuditStore>,
+    incidents: Arc<dyn IncidentStore>,
+    directory: ActorDirectory,
+    signer: SignerKey,
+    clock: Arc<dyn Clock>,
+    bundle: PolicyBundle,
+    config: PolicyConfig,
+    playbooks: Option<Vec<Playbook>>,
+    input_logging: InputLogging,
+}
+
+impl std::fmt::Debug for GovernorBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GovernorBuilder")
+            .field("records", &self.records)
+            .field("audit", &self.audit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GovernorBuilder {
+    /// Memory stores, a fresh checkpoint key, the shipped policies.
+    pub fn in_memory() -> Result<Self, Error> {
+        Ok(GovernorBuilder {
+            records: Arc::new(MemoryRegistryStore::new()),
+            artifacts: Arc::new(MemoryArtifactStore::new()),
+            audit: Arc::new(MemoryAuditStore::new()),
+            incidents: Arc::new(MemoryIncidentStore::new()),
+            directory: ActorDirectory::in_memory(),
+            signer: SignerKey::generate(STORE_KEY_NAME)?,
+            clock: Arc::new(SystemClock),
+            bundle: PolicyBundle::builtin(),
+            config: PolicyConfig::default(),
+            playbooks: None,
+            input_logging: InputLogging::default(),
+        })
+    }
+
+    /// The embedded default under `dir`: SQLite, file artifacts, keys, `trust.json` and an
+    /// optional `policy.yaml`.
+    pub fn open(dir: &Path) -> Result<Self, Error> {
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let db = dir.join(DATABASE_FILE);
+        let artifacts = FsArtifactStore::open(dir.join("artifacts"))?.verify_on_read(true);
+        Ok(GovernorBuilder {
+            records: Arc::new(SqliteRegistryStore::open(&db)?),
+            artifacts: Arc::new(artifacts),
+            audit: Arc::new(SqliteAuditStore::open(&db)?),
+            incidents: Arc::new(SqliteIncidentStore::open(&db)?),
+            directory: ActorDirectory::open(&dir.join(TRUST_FILE))?,
+            signer: store_key(dir)?,
+            clock: Arc::new(SystemClock),
+            bundle: PolicyBundle::builtin(),
+            config: policy_config(dir)?,
+            playbooks: None,
+            input_logging: InputLogging::default(),
+        })
+    }
+
+    /// Records, artifacts, incidents and the audit log in PostgreSQL at `url`; the checkpoint
+    /// key, the actor directory and an optional `policy.yaml` under `home`.
+    pub fn postgres(url: &str, home: &Path) -> Result<Self, Error> {
+        std::fs::create_dir_all(home).map_err(|e| io(home, e))?;
+        let records = PostgresRegistryStore::connect(url)?;
+        let artifacts = PostgresArtifactStore::new(&records);
+        Ok(GovernorBuilder {
+            records: Arc::new(records),
+            artifacts: Arc::new(artifacts),
+            audit: Arc::new(PostgresAuditStore::connect(url)?),
+            incidents: Arc::new(PostgresIncidentStore::connect(url)?),
+            directory: ActorDirectory::open(&home.join(TRUST_FILE))?,
+            signer: store_key(home)?,
+            clock: Arc::new(SystemClock),
+            bundle: PolicyBundle::builtin(),
+            config: policy_config(home)?,
+            playbooks: None,
+            input_logging: InputLogging::default(),
+        })
+    }
+
+    /// Uses `clock` everywhere (tests use a manual one).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Replaces the policies and their configuration.
+    pub fn policy(mut self, bundle: PolicyBundle, config: PolicyConfig) -> Self {
+        self.bundle = bundle;
+        self.config = config;
+        self
+    }
+
+    /// Replaces the shipped playbooks.
+    pub fn playbooks(mut self, playbooks: Vec<Playbook>) -> Self {
+        self.playbooks = Some(playbooks);
+        self
+    }
+
+    /// What a decision record keeps of its input.
+    pub fn input_logging(mut self, logging: InputLogging) -> Self {
+        self.input_logging = logging;
+        self
+    }
+
+    /// Signs checkpoints and certificates with `key`.
+    pub fn signer(mut self, key: SignerKey) -> Self {
+        self.signer = key;
+        self
+    }
+
+    /// Assembles the governor; the policies must compile.
+    pub fn build(self) -> Result<Governor, Error> {
+        let sinks = Arc::new(SinkSet::default());
+        let forwarding: Arc<dyn AuditStore> =
+            Arc::new(ForwardingStore::new(self.audit, Arc::clone(&sinks)));
+        let origin = format!("{}/audit", self.signer.verifier().hint());
+        let audit = AuditLog::new(forwarding)
+            .with_clock(Arc::clone(&self.clock))
+            .with_signer(self.signer.clone(), origin)
+            .with_retention_days(self.config.retention_days)?;
+        let policy =
+            PolicyEngine::new(&self.bundle, &self.config)?.with_clock(Arc::clone(&self.clock));
+        let registry = Registry::with_clock(self.records, self.artifacts, Arc::clone(&self.clock));
+        let playbooks = match self.playbooks {
+            Some(p) => p,
+            None => Playbook::shipped()?,
+        };
+        Ok(Governor {
+            registry: Arc::new(registry),
+            audit: Arc::new(audit),
+            policy,
+            directory: self.directory,
+            incidents: self.incidents,
+            playbooks,
+            signer: self.signer,
+            clock: self.clock,
+            sinks,
+            monitors: Mutex::new(HashMap::new()),
+            input_logging: self.input_logging,
+            system: ActorId::new(CONTROL_PLANE_ACTOR)?,
+        })
+    }
+}
+
+fn io(path: &Path, e: std::io::Error) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    }
+}
+
+/// The store's key under `dir/keys/`, created on first use as `aigov init` does.
+fn store_key(dir: &Path) -> Result<SignerKey, Error> {
+    let keys = dir.join("keys");
+    let path = keys.join(format!("{STORE_KEY_NAME}.key"));
+    if path.exists() {
+        return Ok(SignerKey::load(&path)?);
+    }
+    let key = SignerKey::generate(STORE_KEY_NAME)?;
+    match key.save(&keys) {
+        Ok(_) => Ok(key),
+        // Another process created it first: use theirs.
+        Err(aigov_core::CoreError::AlreadyExists { .. }) => Ok(SignerKey::load(&path)?),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn policy_config(dir: &Path) -> Result<PolicyConfig, Error> {
+    let path = dir.join(POLICY_FILE);
+    if path.exists() {
+        Ok(PolicyConfig::load(&path)?)
+    } else {
+        Ok(PolicyConfig::default())
+    }
+}

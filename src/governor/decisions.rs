@@ -1,0 +1,185 @@
+//! The hot path: one audit record per model decision, and human reviews linked to it.
+
+use aigov_audit::{
+    AuditEntry, AuditEvent, AuditStoreExt, Decision, DecisionExplanation, EntryReceipt,
+    FeatureContribution, HumanReview, ModelReference,
+};
+use aigov_core::{ActorId, Digest, ModelRef};
+use aigov_explain::Explanation;
+use aigov_policy::pii::{Redactor, Replacement};
+use serde_json::{Value, json};
+
+use super::Governor;
+use crate::Error;
+
+/// What a decision record keeps of the input beside its digest.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum InputLogging {
+    /// Only the SHA-256 of the input's canonical JSON.
+    DigestOnly,
+    /// The digest and the input with every string's PII replaced by placeholders.
+    #[default]
+    Redacted,
+}
+
+/// One decision a model made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecisionRequest {
+    /// The version (or alias) that decided.
+    pub model: ModelRef,
+    /// The input it saw.
+    pub input: Value,
+    /// Its score.
+    pub score: f64,
+    /// Its confidence, if it reports one.
+    pub confidence: Option<f64>,
+    /// The threshold the action was taken at.
+    pub threshold: f64,
+    /// What was done (`block`, `escalate`, `allow`).
+    pub action: String,
+    /// Why, as the top features.
+    pub explanation: Option<DecisionExplanation>,
+    /// The host's request or alert id.
+    pub correlation_id: Option<String>,
+}
+
+/// Proof that a decision was recorded: its index proves inclusion later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DecisionReceipt {
+    /// The entry's index in the audit log.
+    pub index: u64,
+    /// Its leaf hash.
+    pub leaf_hash: Digest,
+    /// The root digest of the version that decided.
+    pub root: Digest,
+    /// The digest of the input's canonical JSON.
+    pub input_digest: Digest,
+}
+
+/// The `top` largest attributions of an explanation, as a decision record holds them.
+pub fn explanation_record(explanation: &Explanation, top: usize) -> DecisionExplanation {
+    let mut values = explanation.values.clone();
+    values.sort_by(|a, b| b.value.abs().total_cmp(&a.value.abs()));
+    DecisionExplanation {
+        method: explanation.method.as_str().to_string(),
+        base_value: explanation.base_value,
+        top_features: values
+            .into_iter()
+            .take(top)
+            .map(|a| FeatureContribution {
+                feature: a.feature,
+                value: a.value,
+            })
+            .collect(),
+    }
+}
+
+fn redact(value: &Value, redactor: &Redactor) -> Value {
+    match value {
+        Value::String(s) => Value::String(redactor.redact_text(s).0),
+        Value::Array(items) => Value::Array(items.iter().map(|v| redact(v, redactor)).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.clone(), redact(v, redactor)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+impl Governor {
+    /// Records a decision of a serving version (staging or production); a decision of a
+    /// version that may not serve is refused and the refusal audited.
+    pub fn record_decision(
+        &self,
+        actor: &ActorId,
+        request: DecisionRequest,
+    ) -> Result<DecisionReceipt, Error> {
+        self.authorize(actor, "record-decision")?;
+        let v = self.registry.resolve(&request.model)?;
+        if !v.stage.is_deployable() {
+            let subject = json!({"model": v.reference(), "stage": v.stage.to_string()});
+            let msg = format!("{} is {} and may not decide", v.reference(), v.stage);
+            return Err(self.refuse(actor, "serving", "not_serving", msg, subject));
+        }
+        let input_digest = Digest::of(&aigov_registry::canonical_json(&request.input));
+        let redacted_input = match self.input_logging {
+            InputLogging::DigestOnly => None,
+            InputLogging::Redacted => Some(redact(
+                &request.input,
+                &Redactor::new(Replacement::Placeholder),
+            )),
+        };
+        let entry = AuditEntry {
+            time: self.now(),
+            actor: actor.clone(),
+            event: AuditEvent::Decision(Decision {
+                model: ModelReference {
+                    name: v.name.clone(),
+                    version: v.version,
+                    root: v.root,
+                },
+                input_digest,
+                redacted_input,
+                score: request.score,
+                confidence: request.confidence,
+                threshold: request.threshold,
+                action: request.action,
+                explanation: request.explanation,
+                correlation_id: request.correlation_id,
+            }),
+        };
+        let receipt = self.audit.append(&entry)?;
+        Ok(DecisionReceipt {
+            index: receipt.index,
+            leaf_hash: receipt.leaf_hash,
+            root: v.root,
+            input_digest,
+        })
+    }
+
+    /// Links a human review (or override) to the decision recorded at `decision_index`.
+    pub fn record_review(
+        &self,
+        actor: &ActorId,
+        decision_index: u64,
+        verdict: &str,
+        overridden: bool,
+        reason: &str,
+    ) -> Result<EntryReceipt, Error> {
+        self.authorize(actor, "record-review")?;
+        if verdict.trim().is_empty() {
+            return Err(Error::invalid("review", "the verdict is empty"));
+        }
+        let stored = self.audit.store().entry(decision_index)?;
+        let Some(payload) = stored.payload else {
+            return Err(Error::invalid(
+                "review",
+                format!("entry {decision_index} was erased; there is no decision to review"),
+            ));
+        };
+        let entry = AuditEntry::from_bytes(&payload)?;
+        if !matches!(entry.event, AuditEvent::Decision(_)) {
+            return Err(Error::invalid(
+                "review",
+                format!(
+                    "entry {decision_index} is a {} record, not a decision",
+                    entry.event.kind()
+                ),
+            ));
+        }
+        let review = AuditEntry {
+            time: self.now(),
+            actor: actor.clone(),
+            event: AuditEvent::HumanReview(HumanReview {
+                reviewer: actor.clone(),
+                verdict: verdict.to_string(),
+                overridden,
+                reason: reason.to_string(),
+                decision_index,
+            }),
+        };
+        Ok(self.audit.append(&review)?)
+    }
+}

@@ -1,0 +1,138 @@
+//! The governor: one control plane over the registry, the policy gates, the audit log, the
+//! monitors and incident response. Every operation authorizes (the `authz` gate), acts (the
+//! domain crate) and audits (the event, or the denial), in that order.
+//!
+//! ```
+//! use aigov::Governor;
+//! use aigov::core::{ActorId, Role, SignerKey};
+//!
+//! let governor = Governor::in_memory().unwrap();
+//! let admin = ActorId::new("admin@example.com").unwrap();
+//! let key = SignerKey::generate("admin").unwrap();
+//! // The first actor may enrol themselves, as an admin only.
+//! governor.add_actor(&admin, admin.clone(), key.verifier(), [Role::Admin]).unwrap();
+//! assert_eq!(governor.audit().size().unwrap(), 1);
+//! ```
+
+mod actors;
+mod authz;
+mod builder;
+mod decisions;
+mod incidents;
+mod lifecycle;
+mod monitoring;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use aigov_audit::AuditLog;
+use aigov_core::{ActorId, Clock, SignerKey, VerifierKey};
+use aigov_incident::{IncidentStore, Playbook};
+use aigov_policy::PolicyEngine;
+use aigov_registry::Registry;
+use chrono::{DateTime, Utc};
+
+pub use builder::GovernorBuilder;
+pub use decisions::{DecisionReceipt, DecisionRequest, InputLogging, explanation_record};
+pub use incidents::IncidentOutcome;
+pub use lifecycle::{ApprovalRequest, Registration, VerifiedLoad};
+pub use monitoring::{AlertResponse, MonitorReport, MonitorSettings};
+
+use crate::directory::ActorDirectory;
+use crate::events::{EventSink, SinkSet};
+
+/// The identity automatic steps (playbooks run by policy) are recorded under.
+pub const CONTROL_PLANE_ACTOR: &str = "aigov-control-plane";
+
+/// The governance control plane; `Send + Sync`, share it through an `Arc`.
+pub struct Governor {
+    registry: Arc<Registry>,
+    audit: Arc<AuditLog>,
+    policy: PolicyEngine,
+    directory: ActorDirectory,
+    incidents: Arc<dyn IncidentStore>,
+    playbooks: Vec<Playbook>,
+    signer: SignerKey,
+    clock: Arc<dyn Clock>,
+    sinks: Arc<SinkSet>,
+    monitors: Mutex<HashMap<String, Arc<Mutex<monitoring::ModelMonitor>>>>,
+    input_logging: InputLogging,
+    system: ActorId,
+}
+
+impl std::fmt::Debug for Governor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Governor")
+            .field("registry", &self.registry)
+            .field("audit", &self.audit)
+            .field("policy", &self.policy)
+            .field("incidents", &self.incidents)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Governor {
+    /// A governor over memory stores: for tests and trials; everything is lost on drop.
+    pub fn in_memory() -> Result<Governor, crate::Error> {
+        GovernorBuilder::in_memory()?.build()
+    }
+
+    /// The embedded default: one SQLite file, artifacts, keys and the actor directory under
+    /// `dir` (created if needed; the same layout the `aigov` CLI uses).
+    pub fn open(dir: impl AsRef<std::path::Path>) -> Result<Governor, crate::Error> {
+        GovernorBuilder::open(dir.as_ref())?.build()
+    }
+
+    /// Several service replicas sharing one PostgreSQL database (records, artifacts,
+    /// incidents, the audit log); `home` holds the checkpoint key and the actor directory.
+    pub fn postgres(
+        url: &str,
+        home: impl AsRef<std::path::Path>,
+    ) -> Result<Governor, crate::Error> {
+        GovernorBuilder::postgres(url, home.as_ref())?.build()
+    }
+
+    /// The registry.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The audit log.
+    pub fn audit(&self) -> &AuditLog {
+        &self.audit
+    }
+
+    /// The policy engine.
+    pub fn policy(&self) -> &PolicyEngine {
+        &self.policy
+    }
+
+    /// The actor directory (the approvers' trust store).
+    pub fn directory(&self) -> &ActorDirectory {
+        &self.directory
+    }
+
+    /// The incident store.
+    pub fn incidents(&self) -> &dyn IncidentStore {
+        self.incidents.as_ref()
+    }
+
+    /// The key that verifies this governor's checkpoints and certificates.
+    pub fn checkpoint_key(&self) -> VerifierKey {
+        self.signer.verifier()
+    }
+
+    /// Forwards every entry the audit log makes durable from now on to `sink`.
+    pub fn add_sink(&self, sink: impl EventSink + 'static) {
+        self.sinks.add(Arc::new(sink));
+    }
+
+    /// How many forwarded entries a sink failed on, and the last failure.
+    pub fn sink_failures(&self) -> (u64, Option<String>) {
+        self.sinks.failures()
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}

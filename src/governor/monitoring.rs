@@ -1,0 +1,340 @@
+//! Post-market monitoring (Art. 72): drift monitors scored against the version's drift
+//! baseline and alert KPIs from labelled feedback. Every alert is audited; by policy an alert
+//! requests a human review or opens an incident whose playbook runs its automatic steps.
+
+use std::sync::{Arc, Mutex};
+
+use aigov_audit::{AuditEntry, AuditEvent, DriftAlert, ModelReference};
+use aigov_core::{ActorId, ModelRef};
+use aigov_drift::{
+    Alert, DriftMonitor, Feedback, KpiLimits, KpiWindow, MonitorConfig, ReferenceProfile,
+    Severity as AlertSeverity, Table, WindowOutcome, alert_kpis,
+};
+use aigov_incident::{IncidentKind, IncidentSource, NewIncident, Severity};
+use aigov_registry::{EvidenceKind, ModelVersion};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+
+use super::Governor;
+use crate::Error;
+
+/// What an alert leads to beyond its audit entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AlertResponse {
+    /// Audit it only.
+    Record,
+    /// Audit it and request a human review.
+    RequestReview,
+    /// Audit it and open an incident of this kind and severity (its playbook's automatic
+    /// steps run at once).
+    OpenIncident {
+        /// The incident kind.
+        kind: IncidentKind,
+        /// Its severity.
+        severity: Severity,
+    },
+}
+
+/// How a model version is monitored.
+#[derive(Clone, Debug)]
+pub struct MonitorSettings {
+    /// Windows, drift options, quality thresholds, rules and cooldown.
+    pub config: MonitorConfig,
+    /// The response to a warning (one column, one quality check).
+    pub on_warning: AlertResponse,
+    /// The response to a critical alert (the dataset drifted, a window could not be scored).
+    pub on_critical: AlertResponse,
+}
+
+/// What one batch (or one feedback set) led to.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MonitorReport {
+    /// Drift windows the batch closed.
+    pub windows: Vec<WindowOutcome>,
+    /// KPI windows computed from feedback.
+    pub kpi_windows: Vec<KpiWindow>,
+    /// Alerts raised and audited, with their audit indices.
+    pub alerts: Vec<(u64, String)>,
+    /// Reviews requested (audit indices).
+    pub reviews: Vec<u64>,
+    /// Incidents opened (ids).
+    pub incidents: Vec<String>,
+    /// What the incidents' automatic steps changed.
+    pub contained: Vec<String>,
+}
+
+pub(crate) struct ModelMonitor {
+    monitor: DriftMonitor,
+    raised: Arc<Mutex<Vec<Alert>>>,
+    settings: MonitorSettings,
+    version: ModelVersion,
+}
+
+fn key(v: &ModelVersion) -> String {
+    v.reference()
+}
+
+impl Governor {
+    /// Starts monitoring a version against its drift baseline (which must be attached).
+    pub fn start_monitor(
+        &self,
+        actor: &ActorId,
+        reference: &ModelRef,
+        settings: MonitorSettings,
+    ) -> Result<(), Error> {
+        self.authorize(actor, "monitor")?;
+        let v = self.registry.resolve(reference)?;
+        let Some(baseline) = v
+            .evidence
+            .iter()
+            .rev()
+            .find(|e| e.kind == EvidenceKind::DriftBaseline)
+        else {
+            let msg = format!("{} has no drift baseline to monitor against", v.reference());
+            let subject = json!({"model": v.reference()});
+            return Err(self.refuse(actor, "monitor", "missing_drift_baseline", msg, subject));
+        };
+        let content = self.registry.evidence_content(baseline)?;
+        let profile = ReferenceProfile::from_json(&content.to_string())?;
+        let raised = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&raised);
+        let monitor = DriftMonitor::new(profile, settings.config.clone(), move |alert: &Alert| {
+            if let Ok(mut alerts) = sink.lock() {
+                alerts.push(alert.clone());
+            }
+        })?;
+        let entry = ModelMonitor {
+            monitor,
+            raised,
+            settings,
+            version: v.clone(),
+        };
+        self.monitors
+            .lock()
+            .map_err(|_| Error::invalid("monitor", "the monitor table's lock is poisoned"))?
+            .insert(key(&v), Arc::new(Mutex::new(entry)));
+        Ok(())
+    }
+
+    /// The drift baseline's profile of a version, for reading batches with its column types.
+    pub fn drift_baseline(&self, reference: &ModelRef) -> Result<ReferenceProfile, Error> {
+        let v = self.registry.resolve(reference)?;
+        let baseline = v
+            .evidence
+            .iter()
+            .rev()
+            .find(|e| e.kind == EvidenceKind::DriftBaseline)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "monitor",
+                    format!("{} has no drift baseline", v.reference()),
+                )
+            })?;
+        let content = self.registry.evidence_content(baseline)?;
+        Ok(ReferenceProfile::from_json(&content.to_string())?)
+    }
+
+    fn monitor_of(&self, reference: &ModelRef) -> Result<Arc<Mutex<ModelMonitor>>, Error> {
+        let v = self.registry.resolve(reference)?;
+        self.monitors
+            .lock()
+            .map_err(|_| Error::invalid("monitor", "the monitor table's lock is poisoned"))?
+            .get(&key(&v))
+            .cloned()
+            .ok_or_else(|| {
+                Error::invalid(
+                    "monitor",
+                    format!(
+                        "{} is not monitored; call start_monitor first",
+                        v.reference()
+                    ),
+                )
+            })
+    }
+
+    /// Feeds a batch observed at `at` to the version's drift monitor.
+    pub fn monitor(
+        &self,
+        actor: &ActorId,
+        reference: &ModelRef,
+        batch: Table,
+        at: DateTime<Utc>,
+    ) -> Result<MonitorReport, Error> {
+        self.authorize(actor, "monitor")?;
+        let shared = self.monitor_of(reference)?;
+        let mut guard = shared
+            .lock()
+            .map_err(|_| Error::invalid("monitor", "the monitor's lock is poisoned"))?;
+        let windows = guard.monitor.observe(batch, at)?;
+        let alerts: Vec<Alert> = guard
+            .raised
+            .lock()
+            .map(|mut a| std::mem::take(&mut *a))
+            .unwrap_or_default();
+        let settings = guard.settings.clone();
+        let version = guard.version.clone();
+        drop(guard);
+        let mut report = MonitorReport {
+            windows,
+            ..MonitorReport::default()
+        };
+        for alert in alerts {
+            let critical = alert.severity == AlertSeverity::Critical;
+            let response = if critical {
+                &settings.on_critical
+            } else {
+                &settings.on_warning
+            };
+            let details = serde_json::to_value(&alert).unwrap_or(Value::Null);
+            let id = format!("{}#{}", alert.fingerprint, alert.window);
+            self.respond(
+                actor,
+                &version,
+                "drift",
+                if critical { "critical" } else { "warning" },
+                &id,
+                &alert.message,
+                details,
+                response,
+                &mut report,
+            )?;
+        }
+        Ok(report)
+    }
+
+    /// The version's drift monitor's latest figures in Prometheus text format.
+    pub fn monitor_metrics(&self, reference: &ModelRef) -> Result<String, Error> {
+        let shared = self.monitor_of(reference)?;
+        let guard = shared
+            .lock()
+            .map_err(|_| Error::invalid("monitor", "the monitor's lock is poisoned"))?;
+        Ok(guard.monitor.prometheus_text())
+    }
+
+    /// Computes alert KPIs (false-positive and false-negative rates, precision, with Wilson
+    /// intervals) from labelled feedback in windows of `window` rows; every window whose
+    /// interval lies past a limit raises an alert handled as `response`.
+    pub fn monitor_feedback(
+        &self,
+        actor: &ActorId,
+        reference: &ModelRef,
+        feedback: &[Feedback],
+        window: usize,
+        limits: &KpiLimits,
+        response: &AlertResponse,
+    ) -> Result<MonitorReport, Error> {
+        self.authorize(actor, "monitor")?;
+        let v = self.registry.resolve(reference)?;
+        let windows = alert_kpis(feedback, window, limits)?;
+        let mut report = MonitorReport::default();
+        for w in &windows {
+            for alarm in &w.alarms {
+                let details = json!({"window": w.window, "rows": w.rows, "alarm": alarm,
+                    "false_positive_rate": w.false_positive_rate,
+                    "false_negative_rate": w.false_negative_rate,
+                    "precision": w.precision});
+                let id = format!("kpi#{}", w.window);
+                self.respond(
+                    actor,
+                    &v,
+                    "alert-kpi",
+                    "warning",
+                    &id,
+                    alarm,
+                    details,
+                    response,
+                    &mut report,
+                )?;
+            }
+        }
+        report.kpi_windows = windows;
+        Ok(report)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn respond(
+        &self,
+        actor: &ActorId,
+        version: &ModelVersion,
+        monitor: &str,
+        severity: &str,
+        alert_id: &str,
+        message: &str,
+        details: Value,
+        response: &AlertResponse,
+        report: &mut MonitorReport,
+    ) -> Result<(), Error> {
+        let reference = ModelReference {
+            name: version.name.clone(),
+            version: version.version,
+            root: version.root,
+        };
+        let entry = AuditEntry {
+            time: self.now(),
+            actor: actor.clone(),
+            event: AuditEvent::DriftAlert(DriftAlert {
+                model: Some(reference),
+                monitor: monitor.to_string(),
+                severity: severity.to_string(),
+                details,
+            }),
+        };
+        let receipt = self.record(|| format!("alert {alert_id}"), vec![entry])?;
+        let index = receipt.first().map_or(0, |r| r.index);
+        report.alerts.push((index, message.to_string()));
+        match response {
+            AlertResponse::Record => {}
+            AlertResponse::RequestReview => {
+                let fields: Map<String, Value> = Map::from_iter([
+                    ("type".to_string(), json!("review-requested")),
+                    ("model".to_string(), json!(version.reference())),
+                    ("alert_index".to_string(), json!(index)),
+                    ("reason".to_string(), json!(message)),
+                ]);
+                let entry = AuditEntry {
+                    time: self.now(),
+                    actor: self.system.clone(),
+                    event: AuditEvent::Custom(fields),
+                };
+                let receipt = self.record(|| "review requested".to_string(), vec![entry])?;
+                report.reviews.extend(receipt.iter().map(|r| r.index));
+            }
+            AlertResponse::OpenIncident { kind, severity } => {
+                let reference = ModelRef::version(version.name.clone(), version.version);
+                // One open incident per version and kind: later alerts add nothing new.
+                let already = self.incidents.list(None)?.into_iter().any(|i| {
+                    i.kind == *kind
+                        && i.status != aigov_incident::IncidentStatus::Closed
+                        && i.affected.contains(&reference)
+                });
+                if already {
+                    return Ok(());
+                }
+                let id = format!(
+                    "{}-{}-{}",
+                    kind.as_str().replace('_', "-"),
+                    version.name,
+                    self.now().format("%Y%m%dT%H%M%S%.3f")
+                );
+                let outcome = self.open_incident_unchecked(
+                    &self.system,
+                    NewIncident {
+                        id,
+                        title: format!("{monitor} alert on {}: {message}", version.reference()),
+                        kind: *kind,
+                        severity: *severity,
+                        affected: vec![reference],
+                        source: IncidentSource::DriftAlert {
+                            alert_id: alert_id.to_string(),
+                        },
+                        owner: self.system.clone(),
+                    },
+                )?;
+                report.incidents.push(outcome.incident.id);
+                report.contained.extend(outcome.automatic);
+                report.contained.extend(outcome.failed);
+            }
+        }
+        Ok(())
+    }
+}
