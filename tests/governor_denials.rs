@@ -1,0 +1,412 @@
+//! Every way the governor must say no: each refusal names its gate and reason, changes
+//! nothing it should not, and is itself in the audit log.
+
+mod common;
+
+use std::sync::Arc;
+
+use aigov::audit::{AuditEntry, AuditEvent, AuditStoreExt};
+use aigov::core::{ActorId, ManualClock, ModelName, ModelRef, Role};
+use aigov::governor::{GovernorBuilder, Registration};
+use aigov::incident::{Containment, IncidentKind, IncidentSource, NewIncident, Severity};
+use aigov::registry::{ApprovalPredicate, Decision, Evidence, EvidenceKind, Stage};
+use aigov::{Error, Governor};
+use chrono::{Duration, TimeZone, Utc};
+use common::{Actors, approval, enrol, evidence_for, model_dir, model_json, registration};
+
+fn governor() -> (Governor, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0)
+            .single()
+            .expect("time"),
+    ));
+    let governor = GovernorBuilder::in_memory()
+        .expect("builder")
+        .clock(clock.clone())
+        .build()
+        .expect("governor");
+    (governor, clock)
+}
+
+/// The last audit entry must be the refusal: a gate record that did not allow, from `gate`,
+/// carrying `code`.
+fn assert_refused(
+    governor: &Governor,
+    result: Result<impl std::fmt::Debug, Error>,
+    gate: &str,
+    code: &str,
+) {
+    let error = result.expect_err("must be refused");
+    assert_eq!(error.denied_by(), Some(gate), "{error}");
+    assert!(error.codes().contains(&code), "{error}");
+    let size = governor.audit().size().expect("size");
+    let last = governor.audit().store().entry(size - 1).expect("entry");
+    let entry = AuditEntry::from_bytes(&last.payload.expect("payload")).expect("parse");
+    let AuditEvent::Gate(record) = entry.event else {
+        panic!("the last entry is not the refusal: {entry:?}");
+    };
+    assert_eq!(record.gate, gate);
+    assert!(!record.allow);
+    assert!(
+        record.record.to_string().contains(code),
+        "{}",
+        record.record
+    );
+}
+
+fn registered(governor: &Governor, actors: &Actors, dir: &std::path::Path) -> ModelRef {
+    let v = governor
+        .register(
+            &actors.scientist.id,
+            registration(&model_dir(dir, "m", 0.3), actors),
+        )
+        .expect("register");
+    ModelRef::version(v.name, v.version)
+}
+
+fn attach(governor: &Governor, actors: &Actors, r: &ModelRef, evidence: Vec<Evidence>) {
+    for e in evidence {
+        governor
+            .attach_evidence(&actors.scientist.id, r, e)
+            .expect("attach");
+    }
+}
+
+fn validated(governor: &Governor, actors: &Actors, dir: &std::path::Path) -> ModelRef {
+    let r = registered(governor, actors, dir);
+    attach(governor, actors, &r, evidence_for(&model_json(0.3), false));
+    governor
+        .validate(&actors.validator.id, &r)
+        .expect("validate");
+    r
+}
+
+#[test]
+fn an_actor_without_the_role_is_refused_by_authz() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (governor, _) = governor();
+    let actors = enrol(&governor);
+    let result = governor.register(
+        &actors.deployer.id,
+        registration(&model_dir(dir.path(), "m", 0.3), &actors),
+    );
+    assert_refused(&governor, result, "authz", "not_permitted");
+    let stranger = ActorId::new("mallory@example.com").expect("id");
+    let result = governor.register(&stranger, registration(&dir.path().join("m"), &actors));
+    assert_refused(&governor, result, "authz", "not_permitted");
+    // Nothing was registered.
+    assert!(
+        governor
+            .registry()
+            .store()
+            .model(&ModelName::new("login-risk").expect("name"))
+            .expect("read")
+            .is_none()
+    );
+    // Only an admin enrols others once the directory has one.
+    let key = aigov::core::SignerKey::generate("m").expect("key");
+    let result = governor.add_actor(
+        &actors.owner.id,
+        stranger.clone(),
+        key.verifier(),
+        [Role::Admin],
+    );
+    assert_refused(&governor, result, "authz", "not_permitted");
+    let result = governor.add_actor(&stranger, stranger.clone(), key.verifier(), [Role::Admin]);
+    assert_refused(&governor, result, "authz", "not_permitted");
+}
+
+#[test]
+fn missing_lineage_rejects_at_registration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (governor, _) = governor();
+    let actors = enrol(&governor);
+    let mut reg: Registration = registration(&model_dir(dir.path(), "m", 0.3), &actors);
+    reg.sbom = None;
+    let result = governor.register(&actors.scientist.id, reg);
+    assert!(
+        result
+            .as_ref()
+            .err()
+            .is_some_and(|e| e.codes() == vec!["missing_sbom"])
+    );
+    let v = governor
+        .registry()
+        .resolve(&common::version_ref(1))
+        .expect("version");
+    assert_eq!(v.stage, Stage::Rejected);
+}
+
+#[test]
+fn missing_fairness_evidence_keeps_the_version_registered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (governor, _) = governor();
+    let actors = enrol(&governor);
+    let r = registered(&governor, &actors, dir.path());
+    let without_fairness = evidence_for(&model_json(0.3), false)
+        .into_iter()
+        .filter(|e| e.kind != EvidenceKind::Fairness)
+        .collect();
+    attach(&governor, &actors, &r, without_fairness);
+    let result = governor.validate(&actors.validator.id, &r);
+    let error = result.expect_err("denied");
+    assert_eq!(error.denied_by(), Some("validation"));
+    assert_eq!(error.codes(), vec!["missing_fairness"]);
+    assert_eq!(
+        governor.registry().resolve(&r).expect("v").stage,
+        Stage::Registered
+    );
+    // The gate decision is audited with its reason.
+    let gate = governor
+        .audit()
+        .store()
+        .entries(0, governor.audit().size().expect("size"))
+        .expect("entries")
+        .into_iter()
+        .rev()
+        .find_map(
+            |e| match AuditEntry::from_bytes(e.payload.as_ref()?).ok()?.event {
+                AuditEvent::Gate(g) if g.gate == "validation" => Some(g),
+                _ => None,
+            },
+        )
+        .expect("validation gate audited");
+    assert!(!gate.allow);
+    assert!(gate.record.to_string().contains("missing_fairness"));
+}
+
+#[test]
+fn a_failed_fairness_verdict_rejects() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (governor, _) = governor();
+    let actors = enrol(&governor);
+    let r = registered(&governor, &actors, dir.path());
+    attach(&governor, &actors, &r, evidence_for(&model_json(0.3), true));
+    let error = governor
+        .validate(&actors.validator.id, &r)
+        .expect_err("denied");
+    assert_eq!(error.denied_by(), Some("validation"));
+    assert!(error.codes().contains(&"fairness_failed"), "{error}");
+    assert_eq!(
+        governor.registry().resolve(&r).expect("v").stage,
+        Stage::Rejected
+    );
+    // Evidence of a known kind must be the report its crate writes.
+    let r2 = ModelRef::version(
+        ModelName::new("login-risk").expect("name"),
+        aigov::core::VersionId::new(1).expect("id"),
+    );
+    let forged = Evidence {
+        kind: EvidenceKind::Fairness,
+        producer: "hand".into(),
+        content: serde_json::json!({"verdict": "pass"}),
+    };
+    assert!(matches!(
+        governor.attach_evidence(&actors.scientist.id, &r2, forged),
+        Err(Error::InvalidInput { .. })
+    ));
+}
+
+#[test]
+fn unsigned_expired_wrong_role_and_self_approvals_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (governor, clock) = governor();
+    let actors = enrol(&governor);
+    let r = validated(&governor, &actors, dir.path());
+    let v = governor.registry().resolve(&r).expect("version");
+    let now = aigov::core::Clock::now(clock.as_ref());
+    let predicate = |role: Role, issued: chrono::DateTime<Utc>, expires: chrono::DateTime<Utc>| {
+        ApprovalPredicate {
+            model: v.name.clone(),
+            version: v.version,
+            stage: Stage::Staging,
+            role,
+            decision: Decision::Approve,
+            approver: actors.validator.id.clone(),
+            issued_at: issued,
+            expires_at: expires,
+            comment: String::new(),
+        }
+    };
+
+    let mut unsigned = predicate(Role::Validator, now, now + Duration::days(1))
+        .sign(&v, &actors.validator.key)
+        .expect("sign");
+    unsigned.signatures.clear();
+    let result = governor.submit_approval(&actors.validator.id, &r, unsigned);
+    assert_refused(&governor, result, "approval", "untrusted_signature");
+
+    let expired = predicate(
+        Role::Validator,
+        now - Duration::days(2),
+        now - Duration::days(1),
+    )
+    .sign(&v, &actors.validator.key)
+    .expect("sign");
+    let result = governor.submit_approval(&actors.validator.id, &r, expired);
+    assert_refused(&governor, result, "approval", "expired");
+
+    let result = governor.approve(
+        &actors.validator.id,
+        &r,
+        approval(Stage::Staging, Role::SecurityApprover),
+        &actors.validator.key,
+    );
+    assert_refused(&governor, result, "approval", "wrong_role");
+
+    // Signed with someone else's key than the named approver's.
+    let result = governor.approve(
+        &actors.validator.id,
+        &r,
+        approval(Stage::Staging, Role::Validator),
+        &actors.security.key,
+    );
+    assert_refused(&governor, result, "approval", "signer_mismatch");
+
+    // The data scientist who trained it is also a validator: still may not approve it.
+    governor
+        .add_actor(
+            &actors.admin.id,
+            actors.scientist.id.clone(),
+            actors.scientist.key.verifier(),
+            [Role::DataScientist, Role::Validator],
+        )
+        .expect("second role");
+    let result = governor.approve(
+        &actors.scientist.id,
+        &r,
+        approval(Stage::Staging, Role::Validator),
+        &actors.scientist.key,
+    );
+    assert_refused(&governor, result, "approval", "self_approval");
+    assert!(
+        governor
+            .registry()
+            .resolve(&r)
+            .expect("v")
+            .approvals
+            .is_empty()
+    );
+
+    // A valid approval that expires before promotion no longer counts.
+    governor
+        .approve(
+            &actors.validator.id,
+            &r,
+            aigov::governor::ApprovalRequest {
+                valid_for: Duration::hours(1),
+                ..approval(Stage::Staging, Role::Validator)
+            },
+            &actors.validator.key,
+        )
+        .expect("approve");
+    clock.advance(Duration::hours(2));
+    let result = governor.promote(&actors.deployer.id, &r, Stage::Staging, None);
+    assert_refused(&governor, result, "staging", "missing_approval");
+    assert_eq!(
+        governor.registry().resolve(&r).expect("v").stage,
+        Stage::Validated
+    );
+}
+
+#[test]
+fn approvals_do_not_move_to_another_version_or_stage() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (governor, _) = governor();
+    let actors = enrol(&governor);
+    let r1 = validated(&governor, &actors, dir.path());
+    let envelope = governor
+        .approve(
+            &actors.validator.id,
+            &r1,
+            approval(Stage::Staging, Role::Validator),
+            &actors.validator.key,
+        )
+        .expect("approve v1");
+    let v2 = governor
+        .register(
+            &actors.scientist.id,
+            registration(&model_dir(dir.path(), "m2", 0.4), &actors),
+        )
+        .expect("v2");
+    let r2 = ModelRef::version(v2.name, v2.version);
+    let result = governor.submit_approval(&actors.validator.id, &r2, envelope);
+    assert_refused(&governor, result, "approval", "wrong_subject");
+    // A staging approval does not open production.
+    governor
+        .promote(&actors.deployer.id, &r1, Stage::Staging, None)
+        .expect("staging");
+    let result = governor.promote(
+        &actors.deployer.id,
+        &r1,
+        Stage::Production,
+        Some("eu-west-1"),
+    );
+    assert_refused(&governor, result, "production", "missing_approval");
+}
+
+#[test]
+fn a_tampered_artifact_is_refused_at_load_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (governor, _) = governor();
+    let actors = enrol(&governor);
+    let path = model_dir(dir.path(), "v1", 0.3);
+    let r = common::to_production(&governor, &actors, &path);
+    governor
+        .deploy(&actors.deployer.id, &r, "prod", Some("eu-west-1"))
+        .expect("deploy");
+    let name = ModelName::new("login-risk").expect("name");
+    governor
+        .verify_load(&actors.deployer.id, &name, "prod", &path)
+        .expect("the approved bytes load");
+    // Someone edits a weight between approval and load.
+    std::fs::write(path.join("model.json"), model_json(0.0)).expect("tamper");
+    let result = governor.verify_load(&actors.deployer.id, &name, "prod", &path);
+    assert_refused(&governor, result, "deployment", "digest_not_approved");
+    // Nothing deployed in an environment: nothing loads.
+    let result = governor.verify_load(&actors.deployer.id, &name, "staging", &path);
+    assert_refused(&governor, result, "deployment", "digest_not_approved");
+}
+
+#[test]
+fn a_suspended_version_cannot_be_promoted_or_deployed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (governor, _) = governor();
+    let actors = enrol(&governor);
+    let r = common::to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    governor
+        .open_incident(
+            &actors.responder.id,
+            NewIncident {
+                id: "inc-1".into(),
+                title: "evasion campaign".into(),
+                kind: IncidentKind::Other,
+                severity: Severity::High,
+                affected: vec![r.clone()],
+                source: IncidentSource::Person {
+                    actor: actors.responder.id.to_string(),
+                },
+                owner: actors.responder.id.clone(),
+            },
+        )
+        .expect("open");
+    governor
+        .contain(&actors.responder.id, "inc-1", &Containment::Suspend)
+        .expect("suspend");
+    assert_eq!(
+        governor.registry().resolve(&r).expect("v").stage,
+        Stage::Suspended
+    );
+    let result = governor.promote(
+        &actors.deployer.id,
+        &r,
+        Stage::Production,
+        Some("eu-west-1"),
+    );
+    assert_refused(&governor, result, "production", "not_staged");
+    let result = governor.deploy(&actors.deployer.id, &r, "prod", None);
+    assert_refused(&governor, result, "lifecycle", "not_deployable");
+    // Containment is for responders only.
+    let result = governor.contain(&actors.deployer.id, "inc-1", &Containment::Suspend);
+    assert_refused(&governor, result, "authz", "not_permitted");
+}
