@@ -37,7 +37,7 @@ impl ActorDirectory {
     }
 
     /// Reads the file again, picking up changes another process made.
-    pub fn reload(&self) -> Result<(), Error> {
+    pub(crate) fn reload(&self) -> Result<(), Error> {
         if let Some(path) = &self.path {
             let fresh = read(path)?;
             *self.trust.write().map_err(|_| poisoned())? = fresh;

@@ -410,3 +410,81 @@ fn a_suspended_version_cannot_be_promoted_or_deployed() {
     let result = governor.contain(&actors.deployer.id, "inc-1", &Containment::Suspend);
     assert_refused(&governor, result, "authz", "not_permitted");
 }
+
+#[test]
+fn a_role_taken_away_stops_a_remembered_authorization() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (governor, _) = governor();
+    let actors = enrol(&governor);
+    let r = common::to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let decide = || {
+        governor.record_decision(
+            &actors.deployer.id,
+            aigov::governor::DecisionRequest {
+                model: r.clone(),
+                input: serde_json::json!({"failed_logins": 3}),
+                score: 0.7,
+                confidence: None,
+                threshold: 0.5,
+                action: "step-up".into(),
+                explanation: None,
+                correlation_id: None,
+            },
+        )
+    };
+    decide().expect("a deployer records decisions");
+    governor
+        .add_actor(
+            &actors.admin.id,
+            actors.deployer.id.clone(),
+            actors.deployer.key.verifier(),
+            [Role::Auditor],
+        )
+        .expect("demote");
+    assert_refused(&governor, decide(), "authz", "not_permitted");
+}
+
+#[test]
+fn another_replica_sees_a_suspension_on_the_decision_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let first = Governor::open(&store).expect("first");
+    let actors = enrol(&first);
+    let r = common::to_production(&first, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let second = GovernorBuilder::open(&store)
+        .expect("second")
+        .serving_cache(std::time::Duration::ZERO)
+        .build()
+        .expect("second");
+    let request = aigov::governor::DecisionRequest {
+        model: r.clone(),
+        input: serde_json::json!({"failed_logins": 3}),
+        score: 0.7,
+        confidence: None,
+        threshold: 0.5,
+        action: "step-up".into(),
+        explanation: None,
+        correlation_id: None,
+    };
+    second
+        .record_decision(&actors.deployer.id, request.clone())
+        .expect("serving");
+    first
+        .open_incident(
+            &actors.responder.id,
+            NewIncident {
+                id: "inc-2".into(),
+                title: "leak".into(),
+                kind: IncidentKind::SensitiveDataLeak,
+                severity: Severity::Critical,
+                affected: vec![r.clone()],
+                source: IncidentSource::Person {
+                    actor: actors.responder.id.to_string(),
+                },
+                owner: actors.responder.id.clone(),
+            },
+        )
+        .expect("open: the playbook suspends at once");
+    let refused = second.record_decision(&actors.deployer.id, request);
+    assert_eq!(refused.expect_err("suspended").denied_by(), Some("serving"));
+}

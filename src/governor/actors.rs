@@ -33,6 +33,7 @@ impl Governor {
         }
         self.directory
             .insert(actor.clone(), key.clone(), roles.clone())?;
+        self.forget_authorizations();
         let Value::Object(fields) = json!({
             "type": "actor-enrolled",
             "actor": actor.as_str(),

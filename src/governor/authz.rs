@@ -12,7 +12,16 @@ use crate::Error;
 impl Governor {
     /// Asks the `authz` gate whether `actor` (with the roles the directory gives them) may
     /// perform `action`; a refusal is audited and returned.
+    ///
+    /// The gate is a pure function of the actor's roles, the action and the policies, so an
+    /// allowed pair is remembered until the directory or the policies change.
     pub(crate) fn authorize(&self, actor: &ActorId, action: &str) -> Result<(), Error> {
+        let key = (actor.clone(), action.to_string());
+        let generation = match self.allowed.read() {
+            Ok(a) if a.1.contains(&key) => return Ok(()),
+            Ok(a) => a.0,
+            Err(_) => u64::MAX,
+        };
         let roles: Vec<String> = self
             .directory
             .roles(actor)
@@ -22,6 +31,12 @@ impl Governor {
         let input = json!({"actor": actor.as_str(), "roles": roles, "action": action});
         let decision = self.policy.evaluate(Gate::Authz, &input)?;
         if decision.allow {
+            // Remember it only if no role or policy changed while it was being decided.
+            if let Ok(mut allowed) = self.allowed.write() {
+                if allowed.0 == generation {
+                    allowed.1.insert(key);
+                }
+            }
             return Ok(());
         }
         self.audit_gate(actor, &decision)?;
@@ -29,6 +44,14 @@ impl Governor {
             gate: Gate::Authz.as_str().to_string(),
             findings: decision.deny,
         })
+    }
+
+    /// Drops every remembered authorization (roles or policies changed).
+    pub(crate) fn forget_authorizations(&self) {
+        if let Ok(mut allowed) = self.allowed.write() {
+            allowed.0 = allowed.0.wrapping_add(1);
+            allowed.1.clear();
+        }
     }
 
     /// Evaluates a gate and audits its decision, allowed or not.
@@ -117,6 +140,8 @@ impl Governor {
         done: impl FnOnce() -> String,
         entries: Vec<AuditEntry>,
     ) -> Result<Vec<EntryReceipt>, Error> {
+        // Whatever changed may change what the decision path may serve.
+        self.serving.clear();
         let result = if entries.len() == 1 {
             self.audit.append(&entries[0]).map(|r| vec![r])
         } else {

@@ -29,6 +29,9 @@ pub const TRUST_FILE: &str = "trust.json";
 /// An optional policy configuration inside a store directory.
 pub const POLICY_FILE: &str = "policy.yaml";
 
+/// How long the decision path trusts a version's stage unless told otherwise.
+pub const DEFAULT_SERVING_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Everything a governor is made of; start from a deployment shape, replace parts, build.
 pub struct GovernorBuilder {
     records: Arc<dyn RegistryStore>,
@@ -42,6 +45,7 @@ pub struct GovernorBuilder {
     config: PolicyConfig,
     playbooks: Option<Vec<Playbook>>,
     input_logging: InputLogging,
+    serving_ttl: std::time::Duration,
 }
 
 impl std::fmt::Debug for GovernorBuilder {
@@ -68,6 +72,7 @@ impl GovernorBuilder {
             config: PolicyConfig::default(),
             playbooks: None,
             input_logging: InputLogging::default(),
+            serving_ttl: DEFAULT_SERVING_TTL,
         })
     }
 
@@ -89,6 +94,7 @@ impl GovernorBuilder {
             config: policy_config(dir)?,
             playbooks: None,
             input_logging: InputLogging::default(),
+            serving_ttl: DEFAULT_SERVING_TTL,
         })
     }
 
@@ -110,6 +116,7 @@ impl GovernorBuilder {
             config: policy_config(home)?,
             playbooks: None,
             input_logging: InputLogging::default(),
+            serving_ttl: DEFAULT_SERVING_TTL,
         })
     }
 
@@ -135,6 +142,14 @@ impl GovernorBuilder {
     /// What a decision record keeps of its input.
     pub fn input_logging(mut self, logging: InputLogging) -> Self {
         self.input_logging = logging;
+        self
+    }
+
+    /// How long the decision path trusts what it read about a version (default one second).
+    /// Changes made through this governor take effect at once; a suspension made by another
+    /// replica reaches this one's decision path within this time. Zero reads every time.
+    pub fn serving_cache(mut self, ttl: std::time::Duration) -> Self {
+        self.serving_ttl = ttl;
         self
     }
 
@@ -174,6 +189,8 @@ impl GovernorBuilder {
             monitors: Mutex::new(HashMap::new()),
             input_logging: self.input_logging,
             system: ActorId::new(CONTROL_PLANE_ACTOR)?,
+            allowed: Default::default(),
+            serving: super::decisions::ServingCache::new(self.serving_ttl),
         })
     }
 }

@@ -4,9 +4,14 @@ use aigov_audit::{
     AuditEntry, AuditEvent, AuditStoreExt, Decision, DecisionExplanation, EntryReceipt,
     FeatureContribution, HumanReview, ModelReference,
 };
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
 use aigov_core::{ActorId, Digest, ModelRef};
 use aigov_explain::Explanation;
 use aigov_policy::pii::{Redactor, Replacement};
+use aigov_registry::Stage;
 use serde_json::{Value, json};
 
 use super::Governor;
@@ -20,6 +25,67 @@ pub enum InputLogging {
     /// The digest and the input with every string's PII replaced by placeholders.
     #[default]
     Redacted,
+}
+
+/// What the decision path needs to know about a version, remembered for a short time so
+/// the hot path does not read the registry for every decision.
+/// When a version was read, what it is, and its stage.
+type ServingFacts = (Instant, ModelReference, Stage);
+
+#[derive(Debug)]
+pub(crate) struct ServingCache {
+    ttl: Duration,
+    /// A generation that every clear advances, and the entries.
+    entries: RwLock<(u64, HashMap<ModelRef, ServingFacts>)>,
+}
+
+/// A cache hit, or the generation a miss was seen at.
+enum Lookup {
+    Hit(ModelReference, Stage),
+    Miss(u64),
+}
+
+impl ServingCache {
+    pub(crate) fn new(ttl: Duration) -> Self {
+        ServingCache {
+            ttl,
+            entries: RwLock::new((0, HashMap::new())),
+        }
+    }
+
+    fn get(&self, reference: &ModelRef) -> Lookup {
+        let Ok(entries) = self.entries.read() else {
+            return Lookup::Miss(u64::MAX);
+        };
+        match entries.1.get(reference) {
+            Some((at, model, stage)) if at.elapsed() < self.ttl => {
+                Lookup::Hit(model.clone(), *stage)
+            }
+            _ => Lookup::Miss(entries.0),
+        }
+    }
+
+    /// Remembers what was read at `generation`, unless the registry changed since.
+    fn put(&self, generation: u64, reference: &ModelRef, model: ModelReference, stage: Stage) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        if let Ok(mut entries) = self.entries.write() {
+            if entries.0 == generation {
+                entries
+                    .1
+                    .insert(reference.clone(), (Instant::now(), model, stage));
+            }
+        }
+    }
+
+    /// Forgets everything: a registry change made through this governor.
+    pub(crate) fn clear(&self) {
+        if let Ok(mut entries) = self.entries.write() {
+            entries.0 = entries.0.wrapping_add(1);
+            entries.1.clear();
+        }
+    }
 }
 
 /// One decision a model made.
@@ -97,10 +163,24 @@ impl Governor {
         request: DecisionRequest,
     ) -> Result<DecisionReceipt, Error> {
         self.authorize(actor, "record-decision")?;
-        let v = self.registry.resolve(&request.model)?;
-        if !v.stage.is_deployable() {
-            let subject = json!({"model": v.reference(), "stage": v.stage.to_string()});
-            let msg = format!("{} is {} and may not decide", v.reference(), v.stage);
+        let (model, stage) = match self.serving.get(&request.model) {
+            Lookup::Hit(model, stage) => (model, stage),
+            Lookup::Miss(generation) => {
+                let v = self.registry.resolve(&request.model)?;
+                let model = ModelReference {
+                    name: v.name.clone(),
+                    version: v.version,
+                    root: v.root,
+                };
+                self.serving
+                    .put(generation, &request.model, model.clone(), v.stage);
+                (model, v.stage)
+            }
+        };
+        if !stage.is_deployable() {
+            let reference = format!("{}@{}", model.name, model.version);
+            let subject = json!({"model": reference, "stage": stage.to_string()});
+            let msg = format!("{reference} is {stage} and may not decide");
             return Err(self.refuse(actor, "serving", "not_serving", msg, subject));
         }
         let input_digest = Digest::of(&aigov_registry::canonical_json(&request.input));
@@ -115,11 +195,7 @@ impl Governor {
             time: self.now(),
             actor: actor.clone(),
             event: AuditEvent::Decision(Decision {
-                model: ModelReference {
-                    name: v.name.clone(),
-                    version: v.version,
-                    root: v.root,
-                },
+                model: model.clone(),
                 input_digest,
                 redacted_input,
                 score: request.score,
@@ -134,7 +210,7 @@ impl Governor {
         Ok(DecisionReceipt {
             index: receipt.index,
             leaf_hash: receipt.leaf_hash,
-            root: v.root,
+            root: model.root,
             input_digest,
         })
     }

@@ -168,6 +168,7 @@ impl Governor {
         );
         let at = self.now().max(incident.last_at());
         let result = incident.contain(&target, action, at, actor.clone());
+        self.serving.clear();
         // Whatever was changed is on the timeline, even when a later version failed.
         if incident.timeline.len() > read {
             self.incidents.update(&incident, read)?;
@@ -193,7 +194,7 @@ impl Governor {
         mode: DecommissionMode,
     ) -> Result<DecommissionOutcome, Error> {
         self.authorize(actor, "decommission")?;
-        match crate::decommission::decommission(
+        let result = crate::decommission::decommission(
             &self.registry,
             &self.audit,
             &self.signer,
@@ -201,7 +202,9 @@ impl Governor {
             reference,
             mode,
             self.now(),
-        ) {
+        );
+        self.serving.clear();
+        match result {
             Err(DecommissionError::Denied(msg)) => {
                 let subject = json!({"model": reference.to_string()});
                 Err(self.refuse(actor, "decommission", "refused", msg, subject))

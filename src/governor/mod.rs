@@ -58,6 +58,8 @@ pub struct Governor {
     monitors: Mutex<HashMap<String, Arc<Mutex<monitoring::ModelMonitor>>>>,
     input_logging: InputLogging,
     system: ActorId,
+    serving: decisions::ServingCache,
+    allowed: std::sync::RwLock<(u64, std::collections::HashSet<(ActorId, String)>)>,
 }
 
 impl std::fmt::Debug for Governor {
@@ -102,12 +104,32 @@ impl Governor {
         &self.audit
     }
 
-    /// The policy engine.
-    pub fn policy(&self) -> &PolicyEngine {
-        &self.policy
+    /// The digest of the policy bundle in force (it goes into every gate decision).
+    pub fn policy_digest(&self) -> aigov_core::Digest {
+        self.policy.policy_digest()
     }
 
-    /// The actor directory (the approvers' trust store).
+    /// Replaces the policies; on any error the previous ones stay in force. Cached
+    /// authorizations are dropped.
+    pub fn reload_policy(
+        &self,
+        bundle: &aigov_policy::PolicyBundle,
+        config: &aigov_policy::PolicyConfig,
+    ) -> Result<(), crate::Error> {
+        self.policy.reload(bundle, config)?;
+        self.forget_authorizations();
+        Ok(())
+    }
+
+    /// Reads the actor directory's file again (another process may have changed it).
+    pub fn reload_directory(&self) -> Result<(), crate::Error> {
+        self.directory.reload()?;
+        self.forget_authorizations();
+        Ok(())
+    }
+
+    /// The actor directory (the approvers' trust store), read-only: change it through
+    /// [`Governor::add_actor`] so cached authorizations follow.
     pub fn directory(&self) -> &ActorDirectory {
         &self.directory
     }
