@@ -7,6 +7,7 @@
 //! numbers they cannot find.
 
 use aigov_drift::ReferenceProfile;
+use aigov_explain::Background;
 use aigov_fairness::{Disparity, FairnessReport};
 use aigov_policy::{FairnessFact, PerformanceFact, RobustnessFact};
 use aigov_registry::{Evidence, EvidenceKind};
@@ -54,13 +55,55 @@ pub fn drift_baseline(profile: &ReferenceProfile) -> Result<Evidence, Error> {
     to_evidence(EvidenceKind::DriftBaseline, "aigov-drift", profile)
 }
 
-/// The background and settings explanations are computed with, as a free-form report.
-pub fn explanation_baseline(settings: serde_json::Value) -> Evidence {
+/// The background explanations of this version's decisions are computed against: its
+/// feature names, rows and digest.
+pub fn explanation_baseline(background: &Background) -> Evidence {
+    let rows: Vec<Vec<f64>> = background
+        .rows()
+        .rows()
+        .into_iter()
+        .map(|r| r.to_vec())
+        .collect();
     Evidence {
         kind: EvidenceKind::ExplanationBaseline,
         producer: producer("aigov-explain"),
-        content: settings,
+        content: serde_json::json!({
+            "feature_names": background.feature_names(),
+            "rows": rows,
+            "digest": background.digest().to_string(),
+        }),
     }
+}
+
+/// Reads an explanation baseline back, checking its digest.
+pub fn background_of(content: &serde_json::Value) -> Result<Background, Error> {
+    #[derive(serde::Deserialize)]
+    struct Stored {
+        feature_names: Vec<String>,
+        rows: Vec<Vec<f64>>,
+        digest: String,
+    }
+    let stored: Stored = serde_json::from_value(content.clone())
+        .map_err(|e| Error::invalid("explanation baseline", e.to_string()))?;
+    let width = stored.feature_names.len();
+    if stored.rows.iter().any(|r| r.len() != width) {
+        return Err(Error::invalid(
+            "explanation baseline",
+            format!("every row needs {width} values"),
+        ));
+    }
+    let flat: Vec<f64> = stored.rows.iter().flatten().copied().collect();
+    let rows = ndarray::Array2::from_shape_vec((stored.rows.len(), width), flat)
+        .map_err(|e| Error::invalid("explanation baseline", e.to_string()))?;
+    let background = Background::new(rows, stored.feature_names)
+        .map_err(|e| Error::invalid("explanation baseline", e.to_string()))?;
+    if background.digest().to_string() != stored.digest {
+        return Err(Error::invalid(
+            "explanation baseline",
+            "its rows do not match its digest",
+        ));
+    }
+    Ok(background)
 }
 
 fn parse<T: DeserializeOwned>(
@@ -87,6 +130,7 @@ pub(crate) fn check_shape(evidence: &Evidence) -> Result<(), Error> {
         EvidenceKind::Robustness => {
             parse::<RobustnessReport>(&evidence.kind, &evidence.content).map(drop)
         }
+        EvidenceKind::ExplanationBaseline => background_of(&evidence.content).map(drop),
         EvidenceKind::DriftBaseline => ReferenceProfile::from_json(&evidence.content.to_string())
             .map(drop)
             .map_err(|e| Error::invalid("evidence", format!("drift baseline: {e}"))),

@@ -155,6 +155,25 @@ fn redact(value: &Value, redactor: &Redactor) -> Value {
 }
 
 impl Governor {
+    /// The background this version's decisions are explained against, if one is attached.
+    pub fn explanation_background(
+        &self,
+        reference: &ModelRef,
+    ) -> Result<Option<aigov_explain::Background>, Error> {
+        let v = self.registry.resolve(reference)?;
+        match v
+            .evidence
+            .iter()
+            .rev()
+            .find(|e| e.kind == aigov_registry::EvidenceKind::ExplanationBaseline)
+        {
+            Some(e) => Ok(Some(crate::evidence::background_of(
+                &self.registry.evidence_content(e)?,
+            )?)),
+            None => Ok(None),
+        }
+    }
+
     /// Records a decision of a serving version (staging or production); a decision of a
     /// version that may not serve is refused and the refusal audited.
     pub fn record_decision(

@@ -401,6 +401,14 @@ impl Governor {
         Ok(updated)
     }
 
+    /// Writes a version's registered files under `dest` (which must not hold them yet),
+    /// checking every file's digest on the way out.
+    pub fn materialize(&self, reference: &ModelRef, dest: &Path) -> Result<ModelVersion, Error> {
+        let v = self.registry.resolve(reference)?;
+        aigov_registry::ArtifactStoreExt::materialize(self.registry.artifacts(), &v.files, dest)?;
+        Ok(v)
+    }
+
     /// Points an environment at a staging or production version.
     pub fn deploy(
         &self,

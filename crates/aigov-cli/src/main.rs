@@ -69,6 +69,25 @@ enum Command {
         #[command(subcommand)]
         command: Box<commands::model::ModelCommand>,
     },
+    /// Sign and store an approval of a version for a stage, in one of your roles.
+    Approve(commands::lifecycle::ApproveArgs),
+    /// Promote a version to staging or production through the stage's gate.
+    Promote(commands::lifecycle::PromoteArgs),
+    /// Point an environment at a staging or production version.
+    Deploy(commands::lifecycle::DeployArgs),
+    /// Return an environment to the version that served before.
+    Rollback(commands::lifecycle::RollbackArgs),
+    /// Score an input with a registered version and record the decision (and explanation).
+    Decide(Box<commands::decide::DecideArgs>),
+    /// Record a human review or override of a recorded decision.
+    Review(commands::decide::ReviewArgs),
+    /// Score current data against a version's drift baseline; alerts may open incidents.
+    Monitor(commands::monitor::MonitorArgs),
+    /// The actor directory: who may act in which roles, with which approval keys.
+    Actors {
+        #[command(subcommand)]
+        command: commands::lifecycle::ActorsCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -89,6 +108,14 @@ fn main() -> ExitCode {
         Command::Incident { command } => commands::incident::run(&cli.global, *command),
         Command::Decommission(args) => commands::decommission::run(&cli.global, &args),
         Command::Model { command } => commands::model::run(&cli.global, *command),
+        Command::Approve(args) => commands::lifecycle::approve(&cli.global, &args),
+        Command::Promote(args) => commands::lifecycle::promote(&cli.global, &args),
+        Command::Deploy(args) => commands::lifecycle::deploy(&cli.global, &args),
+        Command::Rollback(args) => commands::lifecycle::rollback(&cli.global, &args),
+        Command::Decide(args) => commands::decide::decide(&cli.global, &args),
+        Command::Review(args) => commands::decide::review(&cli.global, &args),
+        Command::Monitor(args) => commands::monitor::run(&cli.global, &args),
+        Command::Actors { command } => commands::lifecycle::actors(&cli.global, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

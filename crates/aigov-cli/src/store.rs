@@ -178,3 +178,39 @@ impl GlobalArgs {
         ))
     }
 }
+
+impl GlobalArgs {
+    /// The governor over the store: the directory's SQLite file or the PostgreSQL database
+    /// (with `--artifacts` holding keys and the actor directory). A directory store must
+    /// exist (`aigov init`).
+    pub fn governor(&self) -> Result<aigov::Governor, Failure> {
+        if self.is_postgres() {
+            return Ok(aigov::Governor::postgres(&self.store, &self.artifacts)?);
+        }
+        let home = self.home();
+        if !home.join(DATABASE).exists() {
+            return Err(Failure::BadInput(format!(
+                "no aigov store at {}; run `aigov init` first or pass --store",
+                home.display()
+            )));
+        }
+        Ok(aigov::Governor::open(&home)?)
+    }
+}
+
+impl From<aigov::Error> for Failure {
+    fn from(e: aigov::Error) -> Self {
+        use aigov::Error as E;
+        match e {
+            E::Denied { .. } => Failure::Negative(e.to_string()),
+            E::InvalidInput { .. } => Failure::BadInput(e.to_string()),
+            E::Registry(inner) => inner.into(),
+            E::Audit(inner) => inner.into(),
+            E::Policy(inner) => inner.into(),
+            E::Core(inner) => inner.into(),
+            E::Drift(inner) => Failure::BadInput(inner.to_string()),
+            E::Incident(inner) => Failure::BadInput(inner.to_string()),
+            _ => Failure::Internal(e.to_string()),
+        }
+    }
+}

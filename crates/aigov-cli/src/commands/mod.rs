@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod audit;
+pub mod decide;
 pub mod decommission;
 pub mod drift;
 pub mod explain;
@@ -9,8 +10,10 @@ pub mod hash;
 pub mod incident;
 pub mod init;
 pub mod keys;
+pub mod lifecycle;
 pub mod model;
 pub mod model_source;
+pub mod monitor;
 pub mod policy;
 pub mod redact;
 pub mod robustness;

@@ -1,0 +1,364 @@
+//! The workflow commands end to end on a SQLite store: `actors add`, `approve`, `promote`,
+//! `deploy`, `rollback`, `decide --explain`, `review` and `monitor`, each refusal naming the
+//! gate or rule that said no.
+
+mod common;
+#[path = "../../../tests/common/mod.rs"]
+mod scenario;
+
+use std::path::Path;
+
+use aigov::Governor;
+use aigov::core::{ModelRef, SignerKey};
+use aigov::explain::Background;
+use common::{aigov_as, ok};
+use serde_json::Value;
+
+const PEOPLE: [(&str, &str); 8] = [
+    ("admin@example.com", "admin"),
+    ("ds@example.com", "data-scientist"),
+    ("validator@example.com", "validator"),
+    ("security@example.com", "security-approver"),
+    ("legal@example.com", "legal-approver"),
+    ("owner@example.com", "model-owner"),
+    ("deployer@example.com", "deployer"),
+    ("responder@example.com", "incident-responder"),
+];
+
+fn key_path(keys: &Path, who: &str) -> String {
+    let name = who.split('@').next().expect("name");
+    keys.join(format!("{name}.key")).display().to_string()
+}
+
+fn refused(out: &std::process::Output, gate: &str) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("denied by {gate}")), "{stderr}");
+    stderr
+}
+
+/// Registers, evidences and validates a version with the library (the CLI's `model
+/// register` predates the governor), as the enrolled data scientist and validator.
+fn validated_version(store: &Path, models: &Path, name: &str, weight: f64) -> ModelRef {
+    let governor = Governor::open(store).expect("governor");
+    let ds = aigov::core::ActorId::new("ds@example.com").expect("id");
+    let validator = aigov::core::ActorId::new("validator@example.com").expect("id");
+    let owner = aigov::core::ActorId::new("owner@example.com").expect("id");
+    let path = scenario::model_dir(models, name, weight);
+    let mut registration = scenario::registration(
+        &path,
+        &scenario::Actors {
+            admin: scenario_person("admin@example.com"),
+            scientist: scenario_person("ds@example.com"),
+            validator: scenario_person("validator@example.com"),
+            security: scenario_person("security@example.com"),
+            legal: scenario_person("legal@example.com"),
+            owner: scenario_person("owner@example.com"),
+            deployer: scenario_person("deployer@example.com"),
+            responder: scenario_person("responder@example.com"),
+            auditor: scenario_person("auditor@example.com"),
+        },
+    );
+    registration.model.owner = owner;
+    let v = governor.register(&ds, registration).expect("register");
+    let r = ModelRef::version(v.name, v.version);
+    for e in scenario::evidence_for(&scenario::model_json(weight), false) {
+        governor.attach_evidence(&ds, &r, e).expect("evidence");
+    }
+    let (x, _, _) = scenario::holdout(200, 0.0);
+    let background = Background::new(
+        x,
+        scenario::FEATURES.iter().map(|f| f.to_string()).collect(),
+    )
+    .expect("background");
+    governor
+        .attach_evidence(&ds, &r, aigov::evidence::explanation_baseline(&background))
+        .expect("explanation baseline");
+    governor.validate(&validator, &r).expect("validate");
+    r
+}
+
+fn scenario_person(id: &str) -> scenario::Person {
+    scenario::Person {
+        id: aigov::core::ActorId::new(id).expect("id"),
+        key: SignerKey::generate("unused").expect("key"),
+    }
+}
+
+fn to_production(store: &Path, keys: &Path, version: &str) {
+    let run = |who: &str, args: &[&str]| aigov_as(store, who, args);
+    ok(&run(
+        "validator@example.com",
+        &[
+            "approve",
+            version,
+            "--stage",
+            "staging",
+            "--role",
+            "validator",
+            "--key",
+            &key_path(keys, "validator@example.com"),
+        ],
+    ));
+    ok(&run(
+        "deployer@example.com",
+        &["promote", version, "--stage", "staging"],
+    ));
+    for (who, role) in [
+        ("security@example.com", "security-approver"),
+        ("legal@example.com", "legal-approver"),
+        ("owner@example.com", "model-owner"),
+    ] {
+        ok(&run(
+            who,
+            &[
+                "approve",
+                version,
+                "--stage",
+                "production",
+                "--role",
+                role,
+                "--key",
+                &key_path(keys, who),
+                "--expires",
+                "2d",
+                "--comment",
+                "evidence reviewed",
+            ],
+        ));
+    }
+    let promoted = ok(&run(
+        "deployer@example.com",
+        &[
+            "promote",
+            version,
+            "--stage",
+            "production",
+            "--region",
+            "eu-west-1",
+        ],
+    ));
+    assert!(promoted.contains("production"), "{promoted}");
+}
+
+#[test]
+fn the_workflow_from_enrolment_to_a_drift_incident() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("store");
+    let keys = tmp.path().join("keys");
+    ok(&aigov_as(&store, "admin@example.com", &["init"]));
+    for (who, role) in PEOPLE {
+        let key = SignerKey::generate(who.split('@').next().expect("name")).expect("key");
+        key.save(&keys).expect("save");
+        let public = keys.join(format!("{}.pub", key.name()));
+        let out = aigov_as(
+            &store,
+            "admin@example.com",
+            &[
+                "actors",
+                "add",
+                who,
+                "--role",
+                role,
+                "--key",
+                public.to_str().expect("path"),
+            ],
+        );
+        ok(&out);
+    }
+    // Only an admin enrols.
+    let intruder = aigov_as(
+        &store,
+        "deployer@example.com",
+        &[
+            "actors",
+            "add",
+            "x@example.com",
+            "--role",
+            "admin",
+            "--key",
+            &std::fs::read_to_string(keys.join("deployer.pub")).expect("pub"),
+        ],
+    );
+    refused(&intruder, "authz");
+    let listed = ok(&aigov_as(&store, "admin@example.com", &["actors", "list"]));
+    assert_eq!(listed.lines().count(), PEOPLE.len());
+
+    let models = tmp.path().join("models");
+    validated_version(&store, &models, "v1", 0.3);
+    validated_version(&store, &models, "v2", 0.35);
+
+    // Refusals name their gate: a role the approver does not hold; an actor who may not act.
+    let wrong_role = aigov_as(
+        &store,
+        "validator@example.com",
+        &[
+            "approve",
+            "login-risk@1",
+            "--stage",
+            "staging",
+            "--role",
+            "security-approver",
+            "--key",
+            &key_path(&keys, "validator@example.com"),
+        ],
+    );
+    let stderr = refused(&wrong_role, "approval");
+    assert!(stderr.contains("wrong_role"), "{stderr}");
+    let not_permitted = aigov_as(
+        &store,
+        "deployer@example.com",
+        &[
+            "approve",
+            "login-risk@1",
+            "--stage",
+            "staging",
+            "--role",
+            "deployer",
+            "--key",
+            &key_path(&keys, "deployer@example.com"),
+        ],
+    );
+    refused(&not_permitted, "authz");
+    let early = aigov_as(
+        &store,
+        "deployer@example.com",
+        &[
+            "promote",
+            "login-risk@1",
+            "--stage",
+            "production",
+            "--region",
+            "eu-west-1",
+        ],
+    );
+    let stderr = refused(&early, "production");
+    assert!(stderr.contains("not_staged"), "{stderr}");
+
+    to_production(&store, &keys, "login-risk@1");
+    to_production(&store, &keys, "login-risk@2");
+    let deploy = |v: &str| {
+        ok(&aigov_as(
+            &store,
+            "deployer@example.com",
+            &["deploy", v, "--env", "prod", "--region", "eu-west-1"],
+        ))
+    };
+    deploy("login-risk@1");
+    deploy("login-risk@2");
+    let back = ok(&aigov_as(
+        &store,
+        "deployer@example.com",
+        &["rollback", "--env", "prod"],
+    ));
+    assert!(back.contains("version 2 -> version 1"), "{back}");
+    deploy("login-risk@2");
+
+    // A decision with its explanation, then a human override.
+    let input = tmp.path().join("login.json");
+    std::fs::write(
+        &input,
+        r#"{"failed_logins": 4, "new_device": 1, "bad_asn": 1, "user": "bob@example.com"}"#,
+    )
+    .expect("input");
+    let decided: Value = serde_json::from_str(&ok(&aigov_as(
+        &store,
+        "deployer@example.com",
+        &[
+            "decide",
+            "login-risk@2",
+            "--input",
+            input.to_str().expect("path"),
+            "--explain",
+            "--json",
+        ],
+    )))
+    .expect("json");
+    assert_eq!(decided["action"], "flag");
+    let score = decided["score"].as_f64().expect("score");
+    let logit: f64 = -4.0 + 0.35 * 4.0 + 2.5 + 3.0;
+    assert!((score - 1.0 / (1.0 + (-logit).exp())).abs() < 1e-12);
+    let explanation = &decided["explanation"];
+    let total: f64 = explanation["top_features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| f["value"].as_f64().expect("value"))
+        .sum::<f64>()
+        + explanation["base_value"].as_f64().expect("base");
+    assert!(
+        (total - score).abs() < 1e-9,
+        "additivity: {total} vs {score}"
+    );
+    let index = decided["index"].as_u64().expect("index").to_string();
+    let reviewed = ok(&aigov_as(
+        &store,
+        "security@example.com",
+        &[
+            "review",
+            &index,
+            "--verdict",
+            "benign",
+            "--override",
+            "--reason",
+            "known traveller",
+        ],
+    ));
+    assert!(reviewed.contains("overridden"), "{reviewed}");
+    let not_a_decision = aigov_as(
+        &store,
+        "security@example.com",
+        &["review", "0", "--verdict", "benign"],
+    );
+    assert_eq!(not_a_decision.status.code(), Some(2));
+
+    // Drifted data: alerts, an incident, prod back on version 1, version 2 suspended.
+    let (drifted, _, _) = scenario::holdout(600, 1.0);
+    let current = tmp.path().join("current.csv");
+    std::fs::write(&current, scenario::csv(&drifted)).expect("csv");
+    let monitored = aigov_as(
+        &store,
+        "deployer@example.com",
+        &[
+            "monitor",
+            "--model",
+            "login-risk@2",
+            "--current",
+            current.to_str().expect("path"),
+            "--json",
+        ],
+    );
+    assert_eq!(monitored.status.code(), Some(1));
+    let outcome: Value =
+        serde_json::from_str(&String::from_utf8_lossy(&monitored.stdout)).expect("json");
+    assert_eq!(outcome["incidents"].as_array().expect("incidents").len(), 1);
+    let changes = outcome["contained"].to_string();
+    assert!(changes.contains("suspended"), "{changes}");
+    let governor = Governor::open(&store).expect("governor");
+    let name = aigov::core::ModelName::new("login-risk").expect("name");
+    assert_eq!(
+        governor
+            .registry()
+            .deployed(&name, "prod")
+            .expect("deployed"),
+        Some(aigov::core::VersionId::new(1).expect("id"))
+    );
+    let suspended = aigov_as(
+        &store,
+        "deployer@example.com",
+        &[
+            "decide",
+            "login-risk@2",
+            "--input",
+            input.to_str().expect("path"),
+        ],
+    );
+    refused(&suspended, "serving");
+    // The whole log verifies.
+    ok(&aigov_as(
+        &store,
+        "admin@example.com",
+        &["audit", "checkpoint"],
+    ));
+    ok(&aigov_as(&store, "admin@example.com", &["audit", "verify"]));
+}
