@@ -1,23 +1,34 @@
 //! aigov: the governance control plane for AI models used in security operations.
 //!
-//! This facade re-exports the workspace's crates: the core vocabulary ([`core`]: digests,
-//! names, keys, DSSE envelopes and OpenSSF-compatible model manifests) and the model
-//! registry ([`registry`]: versions, evidence, signed approvals, deployments, stores) and the
-//! audit trail ([`audit`]: Merkle log, signed checkpoints, proofs, typed events), policy as
-//! code ([`policy`]: Rego gates, policy.yaml, decision records) and drift monitoring
-//! ([`drift`]: scipy- and Evidently-compatible statistics, reference profiles, data quality,
-//! alert KPIs, streaming detectors, the monitor) and fairness audits ([`fairness`]: group
-//! rates, fairlearn and AIF360 disparities, intervals, verdicts), validation ([`validation`]:
-//! scikit-learn-compatible hold-out metrics, the model trait, ONNX models with the `onnx`
-//! feature) and explanations ([`explain`]: exact, permutation and Kernel SHAP values), and
-//! incident response ([`incident`]: incidents, Art. 73 clocks, playbooks, stores), with
-//! [`containment::RegistryContainment`] acting on the registry and the audit log.
+//! [`Governor`] is the one entry point a service embeds: it registers models with their
+//! lineage, validates them on evidence ([`evidence`]), collects signed approvals, promotes and
+//! deploys through policy gates, checks what is loaded, records every decision and review,
+//! monitors drift and alert KPIs, and contains incidents, each step authorized by the `authz`
+//! gate and written to the audit log; [`EventSink`]s forward every audited event to a SIEM.
+//!
+//! The facade also re-exports the workspace's crates: the core vocabulary ([`core`]: digests,
+//! names, keys, DSSE envelopes and OpenSSF-compatible model manifests), the model registry
+//! ([`registry`]), the audit trail ([`audit`]: Merkle log, signed checkpoints, proofs, typed
+//! events), policy as code ([`policy`]: Rego gates, policy.yaml, decision records), drift
+//! monitoring ([`drift`]), fairness audits ([`fairness`]), validation ([`validation`]:
+//! hold-out metrics, robustness, the model trait, ONNX models with the `onnx` feature),
+//! explanations ([`explain`]) and incident response ([`incident`]), with
+//! [`containment::RegistryContainment`], the [`forensics`] timeline and [`decommission`].
 //!
 //! ```
-//! let manifest = aigov::core::ModelHasher::new()
-//!     .hash(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("LICENSE").as_path())
-//!     .unwrap();
-//! assert_eq!(manifest.resources.len(), 1);
+//! use aigov::Governor;
+//! use aigov::core::{ActorId, Role, SignerKey};
+//!
+//! let governor = Governor::in_memory()?;
+//! let admin = ActorId::new("admin@example.com")?;
+//! governor.add_actor(&admin, admin.clone(), SignerKey::generate("admin")?.verifier(), [Role::Admin])?;
+//! // Once there is an admin, nobody else enrols themselves; the refusal is audited.
+//! let stranger = ActorId::new("mallory@example.com")?;
+//! let key = SignerKey::generate("mallory")?.verifier();
+//! let refused = governor.add_actor(&stranger, stranger.clone(), key, [Role::Admin]);
+//! assert_eq!(refused.unwrap_err().denied_by(), Some("authz"));
+//! assert_eq!(governor.audit().size()?, 2);
+//! # Ok::<(), aigov::Error>(())
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
