@@ -12,27 +12,22 @@
 
 use std::path::Path;
 
-use aigov::core::Model;
+use aigov::Governor;
 use aigov::core::{ActorId, ModelRef, Role, SignerKey};
 use aigov::drift::{
-    DriftOptions, MonitorConfig, ProfileOptions, QualityThresholds, ReferenceProfile, Rule, Table,
-    Window, profile_types,
+    DriftOptions, MonitorConfig, QualityThresholds, Rule, Table, Window, profile_types,
 };
-use aigov::explain::{Background, ExplainOptions, explain};
-use aigov::fairness::{AuditConfig, FairnessReport, SensitiveColumn, group_counts};
+use aigov::explain::{ExplainOptions, explain};
+use aigov::fairness::AuditConfig;
 use aigov::governor::{
-    AlertResponse, ApprovalRequest, DecisionRequest, MonitorSettings, Registration,
+    AlertResponse, ApprovalRequest, DecisionRequest, Holdout, MonitorSettings, Registration,
     explanation_record,
 };
 use aigov::incident::{IncidentKind, Severity};
 use aigov::registry::{
     CodeRef, DatasetRef, Decision, Lineage, NewModel, NewVersion, RiskClass, Stage,
 };
-use aigov::validation::{
-    Attack, EvasionConfig, FeatureConstraints, HoldoutOptions, LinearModel, LogisticTrainer,
-    RobustnessReport, evasion_test, holdout_metrics,
-};
-use aigov::{Governor, evidence};
+use aigov::validation::{FeatureConstraints, LinearModel, LogisticTrainer};
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -187,79 +182,36 @@ fn train_and_validate(
     })?;
     let r = ModelRef::version(version.name.clone(), version.version);
 
-    let scores = model.predict(holdout.x.view())?.to_vec();
-    let metrics = holdout_metrics(
-        &holdout.takeover,
-        &scores,
-        None,
-        &HoldoutOptions {
-            threshold: STEP_UP,
-            ..HoldoutOptions::default()
-        },
-    )?;
-    let flagged: Vec<bool> = scores.iter().map(|s| *s >= STEP_UP).collect();
-    let counts = group_counts(
-        &holdout.takeover,
-        &flagged,
-        &[SensitiveColumn {
-            name: "region",
-            values: &holdout.region,
-        }],
-        None,
-    )?;
-    let fairness = FairnessReport::build(&counts, &AuditConfig::default(), None, "holdout".into())?;
     // The attacker controls retries, the VPN exit and the hour, not the network's
     // reputation, the device or MFA.
-    let constraints = FeatureConstraints::from_data(model.feature_names(), holdout.x.view())?
+    let constraints = FeatureConstraints::from_data(&names, holdout.x.view())?
         .immutable(&["new_device", "asn_risk", "mfa"])?
         .integer(&["failed_logins"])?;
-    let evasion = evasion_test(
-        &model,
-        holdout.x.view(),
-        &holdout.takeover,
-        &constraints,
-        Attack::HopSkipJump,
-        &EvasionConfig {
+    let assessed = governor.assess(
+        &scientist.id,
+        &r,
+        &Holdout {
+            rows: holdout.x.view(),
+            labels: &holdout.takeover,
+            sensitive: vec![("region", &holdout.region)],
             threshold: STEP_UP,
-            max_rows: 60,
-            query_budget: 400,
-            ..EvasionConfig::default()
+            constraints: Some(constraints),
+            fairness: AuditConfig::default(),
+            background_rows: 200,
         },
     )?;
-    let evasion_rate = evasion.evaded as f64 / evasion.attacked.max(1) as f64;
-    let robustness = RobustnessReport {
-        version: RobustnessReport::VERSION,
-        rows: holdout.x.nrows(),
-        constraints,
-        noise: None,
-        evasion: vec![evasion],
-        poisoning: None,
-        backdoor: None,
-    };
-    let table = Table::from_reader(csv(&training.x).as_bytes(), &Default::default(), "training")?;
-    let profile = ReferenceProfile::fit(&table, &ProfileOptions::default());
-    let background = Background::new(
-        training
-            .x
-            .select(ndarray::Axis(0), &(0..200).collect::<Vec<_>>()),
-        names,
-    )?;
-    for e in [
-        evidence::performance(&metrics)?,
-        evidence::fairness(&fairness)?,
-        evidence::robustness(&robustness)?,
-        evidence::drift_baseline(&profile)?,
-        evidence::explanation_baseline(&background),
-    ] {
-        governor.attach_evidence(&scientist.id, &r, e)?;
-    }
+    let evasion = &assessed.robustness.evasion[0];
     println!(
-        "  {r}: ROC AUC {:.3}, FPR {:.3}, evasion {:.0}% under constraints, fairness {:?} over {} groups ",
-        metrics.roc_auc.value().unwrap_or(f64::NAN),
-        metrics.false_positive_rate.value().unwrap_or(f64::NAN),
-        100.0 * evasion_rate,
-        fairness.verdict,
-        fairness.groups.len()
+        "  {r}: ROC AUC {:.3}, FPR {:.3}, {} of {} detected takeovers evade under constraints, fairness {:?} across regions",
+        assessed.performance.roc_auc.value().unwrap_or(f64::NAN),
+        assessed
+            .performance
+            .false_positive_rate
+            .value()
+            .unwrap_or(f64::NAN),
+        evasion.evaded,
+        evasion.attacked,
+        assessed.fairness.verdict,
     );
     governor.validate(&validator.id, &r)?;
     Ok(r)

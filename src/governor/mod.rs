@@ -15,6 +15,7 @@
 //! ```
 
 mod actors;
+mod assessment;
 mod authz;
 mod builder;
 mod decisions;
@@ -32,6 +33,7 @@ use aigov_policy::PolicyEngine;
 use aigov_registry::Registry;
 use chrono::{DateTime, Utc};
 
+pub use assessment::{Assessment, Holdout};
 pub use builder::GovernorBuilder;
 pub use decisions::{DecisionReceipt, DecisionRequest, InputLogging, explanation_record};
 pub use incidents::IncidentOutcome;

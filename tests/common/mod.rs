@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use aigov::core::{ActorId, Digest, Model, ModelName, ModelRef, Role, SignerKey, VersionId};
 use aigov::drift::{ProfileOptions, ReferenceProfile, Table};
 use aigov::fairness::{AuditConfig, FairnessReport, SensitiveColumn, group_counts};
-use aigov::governor::{ApprovalRequest, Registration};
+use aigov::governor::{ApprovalRequest, Holdout, Registration};
 use aigov::registry::{
     CodeRef, DatasetRef, Decision, Evidence, Lineage, NewModel, NewVersion, RiskClass, Stage,
 };
@@ -269,16 +269,33 @@ pub fn approval(stage: Stage, role: Role) -> ApprovalRequest {
 /// Registers, evidences, validates, approves and promotes a version to production; returns
 /// its reference.
 pub fn to_production(governor: &Governor, actors: &Actors, path: &Path) -> ModelRef {
-    let model_json = std::fs::read_to_string(path.join("model.json")).expect("model");
     let v = governor
         .register(&actors.scientist.id, registration(path, actors))
         .expect("register");
     let r = ModelRef::version(v.name.clone(), v.version);
-    for e in evidence_for(&model_json, false) {
-        governor
-            .attach_evidence(&actors.scientist.id, &r, e)
-            .expect("evidence");
-    }
+    let (x, y, region) = holdout(2000, 0.0);
+    let names: Vec<String> = FEATURES.iter().map(|f| f.to_string()).collect();
+    let constraints = FeatureConstraints::from_data(&names, x.view())
+        .expect("constraints")
+        .immutable(&["new_device", "bad_asn"])
+        .expect("immutable")
+        .integer(&["failed_logins"])
+        .expect("integer");
+    governor
+        .assess(
+            &actors.scientist.id,
+            &r,
+            &Holdout {
+                rows: x.view(),
+                labels: &y,
+                sensitive: vec![("region", &region)],
+                threshold: 0.5,
+                constraints: Some(constraints),
+                fairness: AuditConfig::default(),
+                background_rows: 100,
+            },
+        )
+        .expect("assess");
     governor
         .validate(&actors.validator.id, &r)
         .expect("validate");
