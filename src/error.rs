@@ -57,6 +57,9 @@ pub enum Error {
     /// From drift monitoring.
     #[error(transparent)]
     Drift(#[from] aigov_drift::DriftError),
+    /// From the compliance documents.
+    #[error(transparent)]
+    Compliance(#[from] aigov_compliance::ComplianceError),
     /// From decommissioning.
     #[error(transparent)]
     Decommission(#[from] crate::decommission::DecommissionError),

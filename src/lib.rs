@@ -34,6 +34,7 @@
 #![warn(missing_docs)]
 
 pub use aigov_audit as audit;
+pub use aigov_compliance as compliance;
 pub use aigov_core as core;
 pub use aigov_drift as drift;
 pub use aigov_explain as explain;

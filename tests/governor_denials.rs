@@ -11,21 +11,12 @@ use aigov::governor::{GovernorBuilder, Registration};
 use aigov::incident::{Containment, IncidentKind, IncidentSource, NewIncident, Severity};
 use aigov::registry::{ApprovalPredicate, Decision, Evidence, EvidenceKind, Stage};
 use aigov::{Error, Governor};
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{Duration, Utc};
 use common::{Actors, approval, enrol, evidence_for, model_dir, model_json, registration};
 
 fn governor() -> (Governor, Arc<ManualClock>) {
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0)
-            .single()
-            .expect("time"),
-    ));
-    let governor = GovernorBuilder::in_memory()
-        .expect("builder")
-        .clock(clock.clone())
-        .build()
-        .expect("governor");
-    (governor, clock)
+    let (builder, clock) = common::on_manual_clock();
+    (builder.build().expect("governor"), clock)
 }
 
 /// The last audit entry must be the refusal: a gate record that did not allow, from `gate`,

@@ -55,14 +55,23 @@ impl Governor {
     }
 
     /// Evaluates a gate and audits its decision, allowed or not.
+    /// `subject` names the version decided about (`name@version`), so reports can find
+    /// every gate decision about a version.
     pub(crate) fn gate(
         &self,
         actor: &ActorId,
         gate: Gate,
+        subject: Option<String>,
         input: Value,
     ) -> Result<GateDecision, Error> {
         let decision = self.policy.evaluate(gate, &input)?;
-        self.audit_gate(actor, &decision)?;
+        let mut entry = self.gate_entry(actor, &decision);
+        if let (Some(subject), AuditEvent::Gate(record)) = (subject, &mut entry.event) {
+            if let Value::Object(fields) = &mut record.record {
+                fields.insert("subject".into(), Value::String(subject));
+            }
+        }
+        self.audit.append(&entry)?;
         Ok(decision)
     }
 

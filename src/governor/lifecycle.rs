@@ -108,6 +108,7 @@ impl Governor {
         let decision = self.gate(
             actor,
             Gate::Registration,
+            Some(version.reference()),
             registration_input(&model, &version),
         )?;
         if decision.allow {
@@ -175,6 +176,7 @@ impl Governor {
         let decision = self.gate(
             actor,
             Gate::Validation,
+            Some(v.reference()),
             serde_json::to_value(input).unwrap_or_default(),
         )?;
         let only_missing = decision.deny.iter().all(|f| f.code.starts_with("missing_"));
@@ -386,7 +388,7 @@ impl Governor {
             }
         };
         let input = input.map_err(|e| Error::invalid("gate input", e.to_string()))?;
-        let decision = self.gate(actor, gate, input)?;
+        let decision = self.gate(actor, gate, Some(v.reference()), input)?;
         if !decision.allow {
             return Err(denial(decision));
         }
@@ -496,7 +498,8 @@ impl Governor {
             approved_versions: approved,
         })
         .map_err(|e| Error::invalid("gate input", e.to_string()))?;
-        let decision = self.gate(actor, Gate::Deployment, input)?;
+        let subject = deployed.as_ref().map(ModelVersion::reference);
+        let decision = self.gate(actor, Gate::Deployment, subject, input)?;
         match deployed {
             Some(version) if decision.allow => Ok(VerifiedLoad { version, root }),
             _ => Err(denial(decision)),

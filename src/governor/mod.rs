@@ -156,6 +156,23 @@ impl Governor {
         self.sinks.failures()
     }
 
+    /// Everything the system holds about a version, for the compliance documents
+    /// ([`aigov_compliance::AnnexIv`], [`aigov_compliance::model_card`],
+    /// [`aigov_compliance::ml_bom`]).
+    pub fn dossier(
+        &self,
+        reference: &aigov_core::ModelRef,
+    ) -> Result<aigov_compliance::Dossier, aigov_compliance::ComplianceError> {
+        aigov_compliance::Dossier::collect(
+            &self.registry,
+            &self.audit,
+            self.incidents.as_ref(),
+            &self.directory.trust(),
+            reference,
+            self.now(),
+        )
+    }
+
     fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

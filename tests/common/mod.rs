@@ -247,6 +247,23 @@ pub fn registration(path: &Path, actors: &Actors) -> Registration {
     }
 }
 
+/// An in-memory governor builder on a manual clock that starts at 2026-11-26 09:00 UTC.
+pub fn on_manual_clock() -> (
+    aigov::governor::GovernorBuilder,
+    std::sync::Arc<aigov::core::ManualClock>,
+) {
+    use chrono::TimeZone;
+    let start = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 26, 9, 0, 0)
+        .single()
+        .expect("time");
+    let clock = std::sync::Arc::new(aigov::core::ManualClock::new(start));
+    let builder = aigov::governor::GovernorBuilder::in_memory()
+        .expect("builder")
+        .clock(clock.clone());
+    (builder, clock)
+}
+
 /// `name@version`.
 pub fn version_ref(version: u64) -> ModelRef {
     ModelRef::version(

@@ -83,6 +83,11 @@ enum Command {
     Review(commands::decide::ReviewArgs),
     /// Score current data against a version's drift baseline; alerts may open incidents.
     Monitor(commands::monitor::MonitorArgs),
+    /// Compliance documents of a version: Annex IV, model card, CycloneDX ML-BOM.
+    Report {
+        #[command(subcommand)]
+        command: commands::report::ReportCommand,
+    },
     /// The actor directory: who may act in which roles, with which approval keys.
     Actors {
         #[command(subcommand)]
@@ -116,6 +121,7 @@ fn main() -> ExitCode {
         Command::Review(args) => commands::decide::review(&cli.global, &args),
         Command::Monitor(args) => commands::monitor::run(&cli.global, &args),
         Command::Actors { command } => commands::lifecycle::actors(&cli.global, command),
+        Command::Report { command } => commands::report::run(&cli.global, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

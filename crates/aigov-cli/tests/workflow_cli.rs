@@ -354,6 +354,31 @@ fn the_workflow_from_enrolment_to_a_drift_incident() {
         ],
     );
     refused(&suspended, "serving");
+    // The compliance documents of the suspended version: Annex IV names its gaps (exit 1).
+    let annex = aigov_as(
+        &store,
+        "admin@example.com",
+        &["report", "annex-iv", "login-risk@2", "--format", "json"],
+    );
+    assert_eq!(annex.status.code(), Some(1));
+    let annex: Value = serde_json::from_slice(&annex.stdout).expect("annex json");
+    assert_eq!(annex["sections"].as_array().expect("sections").len(), 9);
+    let card = ok(&aigov_as(
+        &store,
+        "admin@example.com",
+        &["report", "model-card", "login-risk@2"],
+    ));
+    assert!(card.contains("1 human review(s), 1 override(s)"), "{card}");
+    let bom: Value = serde_json::from_str(&ok(&aigov_as(
+        &store,
+        "admin@example.com",
+        &["report", "mlbom", "login-risk@2"],
+    )))
+    .expect("bom");
+    assert_eq!(
+        bom["components"][0]["modelCard"]["modelParameters"]["approach"]["type"],
+        "supervised"
+    );
     // The whole log verifies.
     ok(&aigov_as(
         &store,

@@ -16,6 +16,7 @@ pub mod model_source;
 pub mod monitor;
 pub mod policy;
 pub mod redact;
+pub mod report;
 pub mod robustness;
 pub mod table;
 pub mod validate;

@@ -1,0 +1,26 @@
+//! Compliance documents from the evidence aigov already holds: EU AI Act Annex IV technical
+//! documentation with its gaps, a Hugging Face style model card and a CycloneDX 1.6 ML-BOM.
+//! A [`Dossier`] gathers everything about one version once; each document is a pure
+//! function of it.
+//!
+//! ```
+//! use aigov_compliance::{AnnexIv, Dossier};
+//!
+//! fn gaps(dossier: &Dossier) -> usize {
+//!     AnnexIv::build(dossier).gaps().len()
+//! }
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod annex_iv;
+mod dossier;
+mod error;
+pub mod mlbom;
+mod model_card;
+
+pub use annex_iv::{AnnexIv, ArticleCheck, Item, Reference, Section, Status};
+pub use dossier::{Attached, BaselineSummary, Dossier, GateFact, LogFacts, LoggedFact};
+pub use error::ComplianceError;
+pub use mlbom::{Bom, ml_bom};
+pub use model_card::model_card;

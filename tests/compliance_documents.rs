@@ -1,0 +1,150 @@
+//! Golden tests of the compliance documents for a fixture registry: a version taken to
+//! production through every gate, three decisions and one override. `AIGOV_BLESS=1` rewrites
+//! the golden files; the ML-BOM's schema verdict comes from tests/oracles/
+//! compliance_mlbom_schema.py (CycloneDX 1.6, official schema) and must name the golden
+//! file's exact digest.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use aigov::compliance::{AnnexIv, Status, ml_bom, model_card};
+use aigov::core::{Digest, SignerKey};
+use aigov::governor::DecisionRequest;
+use common::{enrol, model_dir, to_production};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/compliance")
+}
+
+/// Compares with the golden file, or rewrites it under `AIGOV_BLESS=1`.
+fn golden(name: &str, actual: &str) {
+    let path = fixtures().join(name);
+    if std::env::var_os("AIGOV_BLESS").is_some() {
+        std::fs::create_dir_all(fixtures()).expect("fixtures dir");
+        std::fs::write(&path, actual).expect("bless");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with AIGOV_BLESS=1 to create it)",
+            path.display()
+        )
+    });
+    assert_eq!(actual, expected, "{name} differs from its golden file");
+}
+
+fn fixture_documents() -> (AnnexIv, String, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (builder, clock) = common::on_manual_clock();
+    let governor = builder
+        .signer(SignerKey::from_seed("aigov-store", [7; 32]).expect("key"))
+        .build()
+        .expect("governor");
+    let actors = enrol(&governor);
+    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    governor
+        .deploy(&actors.deployer.id, &r, "prod", Some("eu-west-1"))
+        .expect("deploy");
+    let mut indices = Vec::new();
+    for i in 0..3 {
+        clock.advance(chrono::Duration::minutes(5));
+        let receipt = governor
+            .record_decision(
+                &actors.deployer.id,
+                DecisionRequest {
+                    model: r.clone(),
+                    input: serde_json::json!({"failed_logins": i, "new_device": 1, "bad_asn": 1}),
+                    score: 0.9,
+                    confidence: None,
+                    threshold: 0.5,
+                    action: "step-up".into(),
+                    explanation: None,
+                    correlation_id: None,
+                },
+            )
+            .expect("decision");
+        indices.push(receipt.index);
+    }
+    governor
+        .record_review(
+            &actors.security.id,
+            indices[1],
+            "benign",
+            true,
+            "travelling",
+        )
+        .expect("review");
+    governor.audit().checkpoint().expect("checkpoint");
+    let dossier = governor.dossier(&r).expect("dossier");
+    assert_eq!(dossier.log.decisions, 3);
+    assert_eq!(dossier.log.reviews.len(), 1);
+    assert_eq!(dossier.log.overrides, 1);
+    let bom = serde_json::to_string_pretty(&ml_bom(&dossier)).expect("bom") + "\n";
+    (AnnexIv::build(&dossier), model_card(&dossier), bom)
+}
+
+#[test]
+fn annex_iv_lists_exactly_the_open_gaps() {
+    let (annex, _, _) = fixture_documents();
+    let gaps: Vec<(String, String)> = annex.gaps();
+    let expected: Vec<(String, String)> = [
+        ("Annex IV §1", "Instructions for use (Art. 13)"),
+        ("Annex IV §7", "Standards applied"),
+        ("Annex IV §8", "A copy of the declaration"),
+        ("Annex IV §9", "Monitoring results"),
+        ("Art. 15", "Robustness against data poisoning"),
+        ("Art. 72", "Monitoring results"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(gaps, expected);
+    assert_eq!(annex.sections.len(), 9);
+    // Every evidenced requirement outside the fixed statements cites its proof.
+    for section in &annex.sections {
+        for item in &section.items {
+            if item.status == Status::Evidenced && section.number != 1 {
+                assert!(
+                    !item.references.is_empty(),
+                    "§{}: {} cites nothing",
+                    section.number,
+                    item.requirement
+                );
+            }
+        }
+    }
+    golden("annex_iv.md", &annex.to_markdown());
+    golden(
+        "annex_iv.json",
+        &(serde_json::to_string_pretty(&annex).expect("json") + "\n"),
+    );
+}
+
+#[test]
+fn the_model_card_and_ml_bom_match_their_golden_files() {
+    let (_, card, bom) = fixture_documents();
+    assert!(card.starts_with("---\n"));
+    assert!(card.contains("model-index:"));
+    golden("model_card.md", &card);
+    golden("mlbom.json", &bom);
+    let value: serde_json::Value = serde_json::from_str(&bom).expect("json");
+    assert_eq!(value["specVersion"], "1.6");
+    assert_eq!(value["components"][0]["type"], "machine-learning-model");
+}
+
+#[test]
+fn the_golden_ml_bom_passed_the_official_schema() {
+    let bom = std::fs::read(fixtures().join("mlbom.json")).expect("golden BOM");
+    let verdict: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(fixtures().join("mlbom.schema-verdict.json")).expect("verdict"),
+    )
+    .expect("verdict json");
+    let result = &verdict["results"][0];
+    assert_eq!(
+        result["sha256"],
+        Digest::of(&bom).to_hex(),
+        "the verdict is about another BOM: re-run the oracle"
+    );
+    assert_eq!(result["valid"], true, "{}", result["errors"]);
+}
