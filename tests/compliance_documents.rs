@@ -34,7 +34,16 @@ fn golden(name: &str, actual: &str) {
     assert_eq!(actual, expected, "{name} differs from its golden file");
 }
 
-fn fixture_documents() -> (AnnexIv, String, String) {
+struct Documents {
+    annex: AnnexIv,
+    card: String,
+    bom: String,
+    provenance: aigov::core::Envelope,
+    checkpoint_key: aigov::core::VerifierKey,
+    root: Digest,
+}
+
+fn fixture_documents() -> Documents {
     let dir = tempfile::tempdir().expect("tempdir");
     let (builder, clock) = common::on_manual_clock();
     let governor = builder
@@ -81,12 +90,19 @@ fn fixture_documents() -> (AnnexIv, String, String) {
     assert_eq!(dossier.log.reviews.len(), 1);
     assert_eq!(dossier.log.overrides, 1);
     let bom = serde_json::to_string_pretty(&ml_bom(&dossier)).expect("bom") + "\n";
-    (AnnexIv::build(&dossier), model_card(&dossier), bom)
+    Documents {
+        annex: AnnexIv::build(&dossier),
+        card: model_card(&dossier),
+        bom,
+        provenance: governor.provenance(&r).expect("provenance"),
+        checkpoint_key: governor.checkpoint_key(),
+        root: dossier.version.root,
+    }
 }
 
 #[test]
 fn annex_iv_lists_exactly_the_open_gaps() {
-    let (annex, _, _) = fixture_documents();
+    let annex = fixture_documents().annex;
     let gaps: Vec<(String, String)> = annex.gaps();
     let expected: Vec<(String, String)> = [
         ("Annex IV §1", "Instructions for use (Art. 13)"),
@@ -123,7 +139,7 @@ fn annex_iv_lists_exactly_the_open_gaps() {
 
 #[test]
 fn the_model_card_and_ml_bom_match_their_golden_files() {
-    let (_, card, bom) = fixture_documents();
+    let Documents { card, bom, .. } = fixture_documents();
     assert!(card.starts_with("---\n"));
     assert!(card.contains("model-index:"));
     golden("model_card.md", &card);
@@ -147,4 +163,34 @@ fn the_golden_ml_bom_passed_the_official_schema() {
         "the verdict is about another BOM: re-run the oracle"
     );
     assert_eq!(result["valid"], true, "{}", result["errors"]);
+}
+
+#[test]
+fn provenance_is_a_signed_slsa_statement_about_the_root_digest() {
+    let docs = fixture_documents();
+    let verifiers: [&dyn aigov::core::SignatureVerifier; 1] = [&docs.checkpoint_key];
+    docs.provenance
+        .verify(&verifiers)
+        .expect("signed by the store key");
+    let statement = aigov::core::Statement::from_json(&docs.provenance.payload).expect("statement");
+    assert_eq!(statement.predicate_type, "https://slsa.dev/provenance/v1");
+    assert_eq!(
+        statement.subject[0].sha256_digest().expect("digest"),
+        docs.root
+    );
+    let deps = statement.predicate["buildDefinition"]["resolvedDependencies"]
+        .as_array()
+        .expect("dependencies");
+    let names: Vec<&str> = deps.iter().filter_map(|d| d["name"].as_str()).collect();
+    assert_eq!(names, vec!["logins-2026-q3", "training-code"]);
+    // A short commit is not a digest: it stays in the URI and the annotations.
+    assert!(deps[1].get("digest").is_none());
+    assert_eq!(
+        deps[1]["uri"],
+        "git+https://git.example.com/risk/login-risk@3f2a9c1"
+    );
+    golden(
+        "provenance.dsse.json",
+        &(serde_json::to_string_pretty(&docs.provenance).expect("json") + "\n"),
+    );
 }

@@ -173,6 +173,20 @@ impl Governor {
         )
     }
 
+    /// SLSA provenance v1 of the version's training run, as a DSSE envelope signed with the
+    /// governor's key (verify it with [`Governor::checkpoint_key`]).
+    pub fn provenance(
+        &self,
+        reference: &aigov_core::ModelRef,
+    ) -> Result<aigov_core::Envelope, crate::Error> {
+        let statement = aigov_compliance::provenance(&self.dossier(reference)?);
+        Ok(aigov_core::Envelope::sign(
+            aigov_core::IN_TOTO_PAYLOAD_TYPE,
+            statement.to_json(),
+            &self.signer,
+        ))
+    }
+
     fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

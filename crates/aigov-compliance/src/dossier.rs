@@ -113,6 +113,8 @@ pub struct Dossier {
     pub explanation_baseline: Option<EvidenceRef>,
     /// The registered SBOM (CycloneDX JSON), if any.
     pub sbom: Option<Value>,
+    /// The root digest of the base model, when the lineage names one the registry knows.
+    pub parent_root: Option<Digest>,
     /// Every stored approval as verified now against the trust store.
     pub approvals: Vec<ApprovalCheck>,
     /// Incidents whose affected versions include this one.
@@ -194,6 +196,14 @@ impl Dossier {
             Some(digest) => Some(sbom(registry, &digest)?),
             None => None,
         };
+        let parent_root = match &version.lineage.parent {
+            Some(parent) => match registry.resolve(parent) {
+                Ok(p) => Some(p.root),
+                Err(aigov_registry::RegistryError::NotFound(_)) => None,
+                Err(e) => return Err(e.into()),
+            },
+            None => None,
+        };
         let exact = ModelRef::version(version.name.clone(), version.version);
         let incidents: Vec<Incident> = incidents
             .list(None)?
@@ -214,6 +224,7 @@ impl Dossier {
                 .find(|e| e.kind == EvidenceKind::ExplanationBaseline)
                 .cloned(),
             sbom,
+            parent_root,
             approvals: registry.verify_approvals(&version, trust),
             incidents,
             log,

@@ -18,9 +18,11 @@ mod dossier;
 mod error;
 pub mod mlbom;
 mod model_card;
+mod provenance;
 
 pub use annex_iv::{AnnexIv, ArticleCheck, Item, Reference, Section, Status};
 pub use dossier::{Attached, BaselineSummary, Dossier, GateFact, LogFacts, LoggedFact};
 pub use error::ComplianceError;
 pub use mlbom::{Bom, ml_bom};
 pub use model_card::model_card;
+pub use provenance::{SLSA_PROVENANCE_V1, TRAINING_BUILD_TYPE, provenance};

@@ -40,6 +40,15 @@ pub enum ReportCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// SLSA provenance v1 of the training run: a DSSE envelope over an in-toto statement,
+    /// signed with the store's key.
+    Provenance {
+        /// The version.
+        version: String,
+        /// Write here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// A CycloneDX 1.6 ML-BOM (JSON).
     Mlbom {
         /// The version.
@@ -104,6 +113,13 @@ pub fn run(global: &GlobalArgs, command: ReportCommand) -> Result<(), Failure> {
         ReportCommand::ModelCard { version, out } => {
             let card = model_card(&governor.dossier(&reference(&version)?)?);
             write(out.as_ref(), &card)
+        }
+        ReportCommand::Provenance { version, out } => {
+            let envelope = governor.provenance(&reference(&version)?)?;
+            write(
+                out.as_ref(),
+                &(serde_json::to_string_pretty(&envelope)? + "\n"),
+            )
         }
         ReportCommand::Mlbom { version, out } => {
             let bom = ml_bom(&governor.dossier(&reference(&version)?)?);
