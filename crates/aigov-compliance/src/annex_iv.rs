@@ -100,6 +100,8 @@ pub struct AnnexIv {
     pub sections: Vec<Section>,
     /// The Articles.
     pub articles: Vec<ArticleCheck>,
+    /// Coverage against the NIST AI RMF and ISO/IEC 42001 Annex A.
+    pub frameworks: Vec<crate::frameworks::ControlCoverage>,
 }
 
 fn evidenced(requirement: &str, text: String, references: Vec<Reference>) -> Item {
@@ -496,6 +498,7 @@ impl AnnexIv {
                 post_market,
             ],
             articles,
+            frameworks: crate::frameworks::framework_coverage(d),
         }
     }
 
@@ -560,6 +563,8 @@ impl AnnexIv {
             }
             out += "\n";
         }
+        out += "## Framework mapping (NIST AI RMF 1.0, ISO/IEC 42001:2023 Annex A)\n\n";
+        out += &crate::frameworks::coverage_markdown(&self.frameworks);
         out
     }
 }

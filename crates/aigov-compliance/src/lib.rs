@@ -16,6 +16,7 @@
 mod annex_iv;
 mod dossier;
 mod error;
+mod frameworks;
 pub mod mlbom;
 mod model_card;
 mod provenance;
@@ -23,6 +24,7 @@ mod provenance;
 pub use annex_iv::{AnnexIv, ArticleCheck, Item, Reference, Section, Status};
 pub use dossier::{Attached, BaselineSummary, Dossier, GateFact, LogFacts, LoggedFact};
 pub use error::ComplianceError;
+pub use frameworks::{ControlCoverage, coverage_markdown, framework_coverage};
 pub use mlbom::{Bom, ml_bom};
 pub use model_card::model_card;
 pub use provenance::{SLSA_PROVENANCE_V1, TRAINING_BUILD_TYPE, provenance};
