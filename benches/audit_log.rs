@@ -21,6 +21,8 @@ fn payloads(from: usize, n: usize) -> Vec<NewEntry> {
             NewEntry {
                 payload: format!("{head}{pad}{tail}").into_bytes(),
                 time,
+                kind: "custom".into(),
+                subjects: Vec::new(),
             }
         })
         .collect()

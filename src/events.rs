@@ -300,4 +300,16 @@ impl AuditStore for ForwardingStore {
     fn set_cursor(&self, name: &str, position: u64) -> Result<(), AuditError> {
         self.inner.set_cursor(name, position)
     }
+    fn entries_about(
+        &self,
+        subject: &str,
+        kind: Option<&str>,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<u64>, AuditError> {
+        self.inner.entries_about(subject, kind, from, limit)
+    }
+    fn count_about(&self, subject: &str, kind: Option<&str>) -> Result<u64, AuditError> {
+        self.inner.count_about(subject, kind)
+    }
 }

@@ -255,7 +255,7 @@ impl Governor {
             ));
         };
         let entry = AuditEntry::from_bytes(&payload)?;
-        if !matches!(entry.event, AuditEvent::Decision(_)) {
+        let AuditEvent::Decision(decision) = &entry.event else {
             return Err(Error::invalid(
                 "review",
                 format!(
@@ -263,7 +263,7 @@ impl Governor {
                     entry.event.kind()
                 ),
             ));
-        }
+        };
         let review = AuditEntry {
             time: self.now(),
             actor: actor.clone(),
@@ -273,6 +273,7 @@ impl Governor {
                 overridden,
                 reason: reason.to_string(),
                 decision_index,
+                model: Some(decision.model.clone()),
             }),
         };
         Ok(self.audit.append(&review)?)

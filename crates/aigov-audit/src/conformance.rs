@@ -21,6 +21,10 @@ pub const BEHAVIOURS: &[Behaviour] = &[
     ),
     ("proofs_verify_at_every_size", proofs_verify_at_every_size),
     (
+        "subjects_are_indexed_with_the_append",
+        subjects_are_indexed_with_the_append,
+    ),
+    (
         "redaction_keeps_proofs_and_respects_retention_and_holds",
         redaction_keeps_proofs_and_respects_retention_and_holds,
     ),
@@ -47,8 +51,58 @@ pub fn entries(from: usize, n: usize) -> Vec<NewEntry> {
             )
             .into_bytes(),
             time: t0() + Duration::seconds(i as i64),
+            kind: "custom".into(),
+            // Every third entry is about model m@1, every fifth also about incident:x.
+            subjects: match (i % 3 == 0, i % 5 == 0) {
+                (true, true) => vec!["incident:x".into(), "m@1".into()],
+                (true, false) => vec!["m@1".into()],
+                (false, true) => vec!["incident:x".into()],
+                (false, false) => Vec::new(),
+            },
         })
         .collect()
+}
+
+fn subjects_are_indexed_with_the_append(store: Arc<dyn AuditStore>) {
+    let mut batch = entries(0, 60);
+    for e in batch.iter_mut().skip(1).step_by(2) {
+        e.kind = "decision".into();
+    }
+    store.append(&batch[..25]).expect("append");
+    store.append(&batch[25..]).expect("append");
+    let about_m: Vec<u64> = (0..60).filter(|i| i % 3 == 0).collect();
+    assert_eq!(
+        store.entries_about("m@1", None, 0, 1000).expect("about"),
+        about_m
+    );
+    assert_eq!(store.count_about("m@1", None).expect("count"), 20);
+    let decisions: Vec<u64> = about_m.iter().copied().filter(|i| i % 2 == 1).collect();
+    assert_eq!(
+        store
+            .entries_about("m@1", Some("decision"), 0, 1000)
+            .expect("about"),
+        decisions
+    );
+    assert_eq!(
+        store.count_about("m@1", Some("decision")).expect("count"),
+        decisions.len() as u64
+    );
+    // Paging: from an index, at most a limit.
+    assert_eq!(
+        store.entries_about("m@1", None, 10, 3).expect("page"),
+        vec![12, 15, 18]
+    );
+    assert_eq!(
+        store.entries_about("incident:x", None, 0, 2).expect("page"),
+        vec![0, 5]
+    );
+    assert!(
+        store
+            .entries_about("nobody", None, 0, 10)
+            .expect("none")
+            .is_empty()
+    );
+    assert_eq!(store.count_about("nobody", Some("gate")).expect("count"), 0);
 }
 
 fn appends_are_dense_and_hash_as_rfc6962(store: Arc<dyn AuditStore>) {

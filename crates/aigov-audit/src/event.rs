@@ -79,6 +79,9 @@ pub struct HumanReview {
     pub reason: String,
     /// The log index of the decision reviewed.
     pub decision_index: u64,
+    /// The version whose decision it was, so the review is indexed under it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelReference>,
 }
 
 /// A signed approval recorded for a version.
@@ -227,6 +230,26 @@ impl AuditEvent {
     }
 }
 
+impl ModelReference {
+    /// `name@version`, the subject entries about this version are indexed under.
+    pub fn subject(&self) -> String {
+        format!("{}@{}", self.name, self.version)
+    }
+}
+
+/// A version named in free-form JSON: `{"model": "name", "version": N}` (registry events)
+/// or `{"name": ..., "version": N}`.
+fn named_version(map: &Map<String, Value>) -> Option<String> {
+    let name = map
+        .get("model")
+        .or_else(|| map.get("name"))
+        .and_then(Value::as_str)?;
+    Some(match map.get("version").and_then(Value::as_u64) {
+        Some(v) => format!("{name}@{v}"),
+        None => name.to_string(),
+    })
+}
+
 /// One audit log entry: when, who, what.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
@@ -250,6 +273,49 @@ impl AuditEntry {
             ));
         }
         serde_json::to_vec(self).map_err(|e| AuditError::invalid("audit entry", e.to_string()))
+    }
+
+    /// What the entry is about, for the store's subject index: `name@version` for a version,
+    /// `name` for a model-level change, `incident:<id>` for incident actions (plus every
+    /// version the action names).
+    pub fn subjects(&self) -> Vec<String> {
+        let mut out = match &self.event {
+            AuditEvent::Decision(d) => vec![d.model.subject()],
+            AuditEvent::HumanReview(r) => r.model.iter().map(ModelReference::subject).collect(),
+            AuditEvent::Approval(a) => vec![a.model.subject()],
+            AuditEvent::FairnessAudit(f) => vec![f.model.subject()],
+            AuditEvent::Decommission(d) => vec![d.model.subject()],
+            AuditEvent::DriftAlert(d) => d.model.iter().map(ModelReference::subject).collect(),
+            AuditEvent::Registry(map) | AuditEvent::Custom(map) => {
+                named_version(map).into_iter().collect()
+            }
+            AuditEvent::Gate(g) => match g.record.get("subject") {
+                Some(Value::String(s)) => vec![s.clone()],
+                Some(Value::Object(map)) => map
+                    .get("model")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .into_iter()
+                    .collect(),
+                _ => Vec::new(),
+            },
+            AuditEvent::Incident(a) => {
+                let mut subjects = vec![format!("incident:{}", a.incident_id)];
+                if let Some(affected) = a.details.get("affected").and_then(Value::as_array) {
+                    subjects.extend(
+                        affected
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string),
+                    );
+                }
+                subjects
+            }
+        };
+        out.retain(|s| !s.is_empty() && s.len() <= 512);
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// Reads an entry back from its canonical bytes.

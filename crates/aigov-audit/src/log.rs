@@ -125,6 +125,8 @@ impl AuditLog {
             NewEntry {
                 payload,
                 time: entry.time,
+                kind: entry.event.kind().to_string(),
+                subjects: entry.subjects(),
             },
         ));
         loop {
@@ -169,12 +171,7 @@ impl AuditLog {
     pub fn append_batch(&self, entries: &[AuditEntry]) -> Result<AppendReceipt, AuditError> {
         let new = entries
             .iter()
-            .map(|e| {
-                Ok(NewEntry {
-                    payload: e.canonical_bytes()?,
-                    time: e.time,
-                })
-            })
+            .map(NewEntry::of)
             .collect::<Result<Vec<_>, AuditError>>()?;
         self.store.append(&new)
     }

@@ -183,10 +183,7 @@ fn syslog_escapes_structured_data() {
     let store = MemoryAuditStore::new();
     let batch: Vec<_> = e
         .iter()
-        .map(|x| aigov_audit::NewEntry {
-            payload: x.canonical_bytes().unwrap(),
-            time: x.time,
-        })
+        .map(|x| aigov_audit::NewEntry::of(x).unwrap())
         .collect();
     store.append(&batch).unwrap();
     let out = render(&store, ExportFormat::Syslog);

@@ -2,8 +2,6 @@
 //! the typed evidence reports, the approvals as verified now, the incidents that name it, and
 //! the audit entries about it, each kept with its audit index so a document can cite it.
 
-use std::collections::BTreeSet;
-
 use aigov_audit::{AuditEntry, AuditEvent, AuditLog, AuditStoreExt};
 use aigov_core::{ActorId, Digest, ModelRef};
 use aigov_drift::ReferenceProfile;
@@ -150,23 +148,6 @@ fn typed<T: DeserializeOwned>(
     }))
 }
 
-/// Whether an entry's JSON is about `name` at `version`: typed events carry
-/// `{"name", "version"}`, registry events `{"model", "version"}`, gate records a `subject`.
-fn about(value: &Value, name: &str, version: u64, reference: &str) -> bool {
-    match value {
-        Value::Object(map) => {
-            let named = map.get("name").and_then(Value::as_str) == Some(name)
-                || map.get("model").and_then(Value::as_str) == Some(name);
-            let hit = named && map.get("version").and_then(Value::as_u64) == Some(version);
-            let subject = map.get("subject").and_then(Value::as_str) == Some(reference)
-                || map.get("model").and_then(Value::as_str) == Some(reference);
-            hit || subject || map.values().any(|v| about(v, name, version, reference))
-        }
-        Value::Array(items) => items.iter().any(|v| about(v, name, version, reference)),
-        _ => false,
-    }
-}
-
 impl Dossier {
     /// Gathers the dossier of `reference` at `now`, verifying approvals against `trust`.
     pub fn collect(
@@ -246,117 +227,193 @@ fn sbom(registry: &Registry, digest: &Digest) -> Result<Value, ComplianceError> 
         .map_err(|e| ComplianceError::malformed(format!("SBOM {digest}"), e))
 }
 
-/// Reads the log once, keeping what is about the version. Entries whose payload was erased
-/// are skipped (their leaf hashes still verify).
+/// Entry kinds read in full; decisions are only counted (a busy model has millions).
+const READ_KINDS: [&str; 8] = [
+    "gate",
+    "registry",
+    "approval",
+    "human-review",
+    "drift-alert",
+    "fairness-audit",
+    "decommission",
+    "custom",
+];
+/// Indices asked for at a time.
+const PAGE: usize = 4096;
+
+/// Every index about `subject` of `kind`, through the store's subject index.
+fn indices(
+    audit: &AuditLog,
+    subject: &str,
+    kind: Option<&str>,
+) -> Result<Vec<u64>, ComplianceError> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    loop {
+        let page = audit.store().entries_about(subject, kind, from, PAGE)?;
+        let Some(&last) = page.last() else {
+            return Ok(out);
+        };
+        let full = page.len() == PAGE;
+        out.extend(page);
+        if !full {
+            return Ok(out);
+        }
+        from = last + 1;
+    }
+}
+
+/// The newest index about `subject` of `kind`, by bisection over the index (no scan).
+fn last_index(
+    audit: &AuditLog,
+    subject: &str,
+    kind: &str,
+    first: u64,
+    size: u64,
+) -> Result<u64, ComplianceError> {
+    let (mut lo, mut hi) = (first, size);
+    // Invariant: an entry exists at or after `lo`; none at or after `hi`.
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if audit
+            .store()
+            .entries_about(subject, Some(kind), mid, 1)?
+            .is_empty()
+        {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Ok(audit
+        .store()
+        .entries_about(subject, Some(kind), lo, 1)?
+        .first()
+        .copied()
+        .unwrap_or(first))
+}
+
+/// The stored entries at `wanted` (ascending), read in contiguous runs.
+fn read(
+    audit: &AuditLog,
+    wanted: &[u64],
+) -> Result<Vec<aigov_audit::StoredEntry>, ComplianceError> {
+    let mut out = Vec::with_capacity(wanted.len());
+    let mut k = 0;
+    while k < wanted.len() {
+        let start = wanted[k];
+        let mut end = start + 1;
+        while k + 1 < wanted.len() && wanted[k + 1] == end && end - start < PAGE as u64 {
+            end += 1;
+            k += 1;
+        }
+        out.extend(audit.store().entries(start, end)?);
+        k += 1;
+    }
+    Ok(out)
+}
+
+/// What the log says about the version, read through the store's subject index: decisions
+/// are counted, everything else is read. Entries whose payload was erased are skipped (their
+/// leaf hashes still verify).
 fn log_facts(
     audit: &AuditLog,
     version: &ModelVersion,
     incidents: &[Incident],
 ) -> Result<LogFacts, ComplianceError> {
-    const PAGE: u64 = 4096;
-    let name = version.name.to_string();
-    let number = version.version.get();
-    let reference = version.reference();
-    let incident_ids: BTreeSet<&str> = incidents.iter().map(|i| i.id.as_str()).collect();
+    let subject = version.reference();
     let mut facts = LogFacts {
         size: audit.size()?,
         checkpoint_size: audit.store().latest_checkpoint()?.map(|c| c.0),
         ..LogFacts::default()
     };
-    let mut decisions = BTreeSet::new();
-    let mut from = 0;
-    while from < facts.size {
-        let to = (from + PAGE).min(facts.size);
-        for stored in audit.store().entries(from, to)? {
-            facts.span = Some(match facts.span {
-                None => (stored.time, stored.time),
-                Some((a, b)) => (a.min(stored.time), b.max(stored.time)),
-            });
-            let Some(payload) = &stored.payload else {
-                continue;
-            };
-            // Cheap test first: most entries of a busy log are about other models.
-            if !contains(payload, name.as_bytes()) && !contains(payload, b"human-review") {
-                continue;
+    if facts.size > 0 {
+        let first = audit.store().entries(0, 1)?;
+        let last = audit.store().entries(facts.size - 1, facts.size)?;
+        if let (Some(a), Some(b)) = (first.first(), last.first()) {
+            facts.span = Some((a.time, b.time));
+        }
+    }
+    facts.decisions = audit.store().count_about(&subject, Some("decision"))?;
+    if let Some(&first) = audit
+        .store()
+        .entries_about(&subject, Some("decision"), 0, 1)?
+        .first()
+    {
+        facts.decision_range = Some((
+            first,
+            last_index(audit, &subject, "decision", first, facts.size)?,
+        ));
+    }
+    let mut wanted = Vec::new();
+    for kind in READ_KINDS {
+        wanted.extend(indices(audit, &subject, Some(kind))?);
+    }
+    for incident in incidents {
+        wanted.extend(indices(
+            audit,
+            &format!("incident:{}", incident.id),
+            Some("incident"),
+        )?);
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    for stored in read(audit, &wanted)? {
+        let Some(payload) = &stored.payload else {
+            continue;
+        };
+        let entry = AuditEntry::from_bytes(payload)?;
+        let index = stored.index;
+        let fact = |summary: String| LoggedFact {
+            index,
+            time: entry.time,
+            actor: entry.actor.clone(),
+            summary,
+        };
+        match &entry.event {
+            AuditEvent::HumanReview(r) => {
+                if r.overridden {
+                    facts.overrides += 1;
+                }
+                facts.reviews.push(fact(format!(
+                    "review of decision {}: {}{}",
+                    r.decision_index,
+                    r.verdict,
+                    if r.overridden { " (override)" } else { "" }
+                )));
             }
-            let entry = AuditEntry::from_bytes(payload)?;
-            let index = stored.index;
-            let fact = |summary: String| LoggedFact {
+            AuditEvent::Incident(a) => facts
+                .incident_actions
+                .push(fact(format!("incident {}: {}", a.incident_id, a.action))),
+            AuditEvent::Gate(g) => facts.gates.push(GateFact {
                 index,
                 time: entry.time,
                 actor: entry.actor.clone(),
-                summary,
-            };
-            match &entry.event {
-                AuditEvent::HumanReview(r) => {
-                    if decisions.contains(&r.decision_index) {
-                        if r.overridden {
-                            facts.overrides += 1;
-                        }
-                        facts.reviews.push(fact(format!(
-                            "review of decision {}: {}{}",
-                            r.decision_index,
-                            r.verdict,
-                            if r.overridden { " (override)" } else { "" }
-                        )));
-                    }
-                }
-                AuditEvent::Incident(a) => {
-                    if incident_ids.contains(a.incident_id.as_str()) {
-                        facts
-                            .incident_actions
-                            .push(fact(format!("incident {}: {}", a.incident_id, a.action)));
-                    }
-                }
-                event => {
-                    let value = serde_json::to_value(event).map_err(|e| {
-                        ComplianceError::malformed(format!("audit entry {index}"), e)
-                    })?;
-                    if !about(&value, &name, number, &reference) {
-                        continue;
-                    }
-                    match event {
-                        AuditEvent::Decision(_) => {
-                            facts.decisions += 1;
-                            decisions.insert(index);
-                            facts.decision_range = Some(match facts.decision_range {
-                                None => (index, index),
-                                Some((a, _)) => (a, index),
-                            });
-                        }
-                        AuditEvent::Gate(g) => facts.gates.push(GateFact {
-                            index,
-                            time: entry.time,
-                            actor: entry.actor.clone(),
-                            gate: g.gate.clone(),
-                            allow: g.allow,
-                            codes: codes(&g.record),
-                        }),
-                        AuditEvent::Approval(a) => facts.approvals.push(fact(format!(
-                            "{} {} for {} as {}",
-                            a.approver, a.decision, a.stage, a.role
-                        ))),
-                        AuditEvent::Registry(map) => facts.registry.push(fact(
-                            map.get("event")
-                                .and_then(Value::as_str)
-                                .unwrap_or("registry change")
-                                .to_string(),
-                        )),
-                        AuditEvent::DriftAlert(d) => facts
-                            .alerts
-                            .push(fact(format!("{} alert ({})", d.monitor, d.severity))),
-                        AuditEvent::FairnessAudit(f) => facts
-                            .fairness_audits
-                            .push(fact(format!("verdict {}", f.verdict))),
-                        AuditEvent::Decommission(d) => {
-                            facts.decommission = Some(fact(format!("decommissioned ({})", d.mode)))
-                        }
-                        _ => {}
-                    }
-                }
+                gate: g.gate.clone(),
+                allow: g.allow,
+                codes: codes(&g.record),
+            }),
+            AuditEvent::Approval(a) => facts.approvals.push(fact(format!(
+                "{} {} for {} as {}",
+                a.approver, a.decision, a.stage, a.role
+            ))),
+            AuditEvent::Registry(map) => facts.registry.push(fact(
+                map.get("event")
+                    .and_then(Value::as_str)
+                    .unwrap_or("registry change")
+                    .to_string(),
+            )),
+            AuditEvent::DriftAlert(d) => facts
+                .alerts
+                .push(fact(format!("{} alert ({})", d.monitor, d.severity))),
+            AuditEvent::FairnessAudit(f) => facts
+                .fairness_audits
+                .push(fact(format!("verdict {}", f.verdict))),
+            AuditEvent::Decommission(d) => {
+                facts.decommission = Some(fact(format!("decommissioned ({})", d.mode)))
             }
+            AuditEvent::Decision(_) | AuditEvent::Custom(_) => {}
         }
-        from = to;
     }
     Ok(facts)
 }
@@ -374,8 +431,4 @@ fn codes(record: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
 }

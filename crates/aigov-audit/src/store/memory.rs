@@ -21,6 +21,8 @@ struct Inner {
     checkpoints: BTreeMap<u64, String>,
     holds: Vec<LegalHold>,
     cursors: BTreeMap<String, u64>,
+    /// subject -> (index, kind), in index order.
+    subjects: BTreeMap<String, Vec<(u64, String)>>,
 }
 
 /// An [`AuditStore`] in memory; it keeps every interior node, so proofs are pure lookups.
@@ -79,6 +81,15 @@ impl AuditStore for MemoryAuditStore {
             let snapshot = &*inner;
             new_nodes(start, &leaves, &mut |l, i| snapshot.perfect(l, i))?
         };
+        for (i, entry) in entries.iter().enumerate() {
+            for subject in &entry.subjects {
+                inner
+                    .subjects
+                    .entry(subject.clone())
+                    .or_default()
+                    .push((start + i as u64, entry.kind.clone()));
+            }
+        }
         for (i, (entry, leaf)) in entries.iter().zip(&leaves).enumerate() {
             inner.entries.push(StoredEntry {
                 index: start + i as u64,
@@ -201,5 +212,34 @@ impl AuditStore for MemoryAuditStore {
     fn set_cursor(&self, name: &str, position: u64) -> Result<(), AuditError> {
         self.write().cursors.insert(name.to_string(), position);
         Ok(())
+    }
+
+    fn entries_about(
+        &self,
+        subject: &str,
+        kind: Option<&str>,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<u64>, AuditError> {
+        let inner = self.read();
+        let Some(rows) = inner.subjects.get(subject) else {
+            return Ok(Vec::new());
+        };
+        let start = rows.partition_point(|(i, _)| *i < from);
+        Ok(rows[start..]
+            .iter()
+            .filter(|(_, k)| kind.is_none_or(|want| want == k))
+            .map(|(i, _)| *i)
+            .take(limit)
+            .collect())
+    }
+
+    fn count_about(&self, subject: &str, kind: Option<&str>) -> Result<u64, AuditError> {
+        let inner = self.read();
+        Ok(inner.subjects.get(subject).map_or(0, |rows| {
+            rows.iter()
+                .filter(|(_, k)| kind.is_none_or(|want| want == k))
+                .count() as u64
+        }))
     }
 }

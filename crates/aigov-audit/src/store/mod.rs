@@ -29,6 +29,22 @@ pub struct NewEntry {
     pub payload: Vec<u8>,
     /// When the event happened.
     pub time: DateTime<Utc>,
+    /// The entry's kind (`decision`, `gate`, ...), kept in the subject index.
+    pub kind: String,
+    /// What it is about ([`crate::AuditEntry::subjects`]), indexed in the same transaction.
+    pub subjects: Vec<String>,
+}
+
+impl NewEntry {
+    /// The entry to append for `entry`: its canonical bytes, time, kind and subjects.
+    pub fn of(entry: &crate::AuditEntry) -> Result<NewEntry, AuditError> {
+        Ok(NewEntry {
+            payload: entry.canonical_bytes()?,
+            time: entry.time,
+            kind: entry.event.kind().to_string(),
+            subjects: entry.subjects(),
+        })
+    }
 }
 
 /// Where an appended batch landed.
@@ -130,6 +146,17 @@ pub trait AuditStore: Send + Sync + Debug {
     fn cursor(&self, name: &str) -> Result<u64, AuditError>;
     /// Records how far a named exporter has got.
     fn set_cursor(&self, name: &str, position: u64) -> Result<(), AuditError>;
+    /// Indices of entries about `subject` (of `kind` when given), ascending, from index
+    /// `from`, at most `limit` of them: reports read the log through this, not by scanning.
+    fn entries_about(
+        &self,
+        subject: &str,
+        kind: Option<&str>,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<u64>, AuditError>;
+    /// How many entries are about `subject` (of `kind` when given).
+    fn count_about(&self, subject: &str, kind: Option<&str>) -> Result<u64, AuditError>;
 }
 
 /// Conveniences over any [`AuditStore`].

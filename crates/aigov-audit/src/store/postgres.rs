@@ -167,6 +167,27 @@ impl AuditStore for PostgresAuditStore {
             )
             .map_err(db_error)?;
         }
+        let subjects: Vec<(String, String, i64)> = entries
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| {
+                e.subjects
+                    .iter()
+                    .map(move |s| (s.clone(), e.kind.clone(), (start + i as u64) as i64))
+            })
+            .collect();
+        if !subjects.is_empty() {
+            let insert_subject = tx
+                .prepare(
+                    "INSERT INTO audit_subjects (subject, kind, idx) VALUES ($1, $2, $3) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .map_err(db_error)?;
+            for (subject, kind, idx) in &subjects {
+                tx.execute(&insert_subject, &[subject, kind, idx])
+                    .map_err(db_error)?;
+            }
+        }
         for (level, index, hash) in nodes.iter().filter(|(l, _, _)| l % NODE_STRIDE == 0) {
             tx.execute(
                 "INSERT INTO audit_nodes (level, idx, hash) VALUES ($1, $2, $3)",
@@ -365,5 +386,37 @@ impl AuditStore for PostgresAuditStore {
             )
             .map_err(db_error)?;
         Ok(())
+    }
+
+    fn entries_about(
+        &self,
+        subject: &str,
+        kind: Option<&str>,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<u64>, AuditError> {
+        let limit = limit.min(i64::MAX as usize) as i64;
+        let rows = self
+            .client()?
+            .query(
+                "SELECT idx FROM audit_subjects WHERE subject = $1 \
+                 AND ($2::TEXT IS NULL OR kind = $2) AND idx >= $3 ORDER BY idx LIMIT $4",
+                &[&subject, &kind, &(from.min(i64::MAX as u64) as i64), &limit],
+            )
+            .map_err(db_error)?;
+        Ok(rows.iter().map(|r| r.get::<_, i64>(0) as u64).collect())
+    }
+
+    fn count_about(&self, subject: &str, kind: Option<&str>) -> Result<u64, AuditError> {
+        let n: i64 = self
+            .client()?
+            .query_one(
+                "SELECT count(*) FROM audit_subjects WHERE subject = $1 \
+                 AND ($2::TEXT IS NULL OR kind = $2)",
+                &[&subject, &kind],
+            )
+            .map_err(db_error)?
+            .get(0);
+        Ok(n as u64)
     }
 }

@@ -192,6 +192,18 @@ impl AuditStore for SqliteAuditStore {
             let mut insert_node = tx
                 .prepare_cached("INSERT INTO audit_nodes (level, idx, hash) VALUES (?1, ?2, ?3)")
                 .map_err(db_error)?;
+            let mut insert_subject = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO audit_subjects (subject, kind, idx) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(db_error)?;
+            for (i, entry) in entries.iter().enumerate() {
+                for subject in &entry.subjects {
+                    insert_subject
+                        .execute(params![subject, entry.kind, (start + i as u64) as i64])
+                        .map_err(db_error)?;
+                }
+            }
             for (level, index, hash) in nodes.iter().filter(|(l, _, _)| l % NODE_STRIDE == 0) {
                 insert_node
                     .execute(params![level, *index as i64, hash.as_bytes().as_slice()])
@@ -390,5 +402,42 @@ impl AuditStore for SqliteAuditStore {
             )
             .map_err(db_error)?;
         Ok(())
+    }
+
+    fn entries_about(
+        &self,
+        subject: &str,
+        kind: Option<&str>,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<u64>, AuditError> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT idx FROM audit_subjects WHERE subject = ?1 \
+                 AND (?2 IS NULL OR kind = ?2) AND idx >= ?3 ORDER BY idx LIMIT ?4",
+            )
+            .map_err(db_error)?;
+        let limit = limit.min(i64::MAX as usize) as i64;
+        stmt.query_map(
+            params![subject, kind, from.min(i64::MAX as u64) as i64, limit],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(db_error)?
+        .map(|r| r.map(|i| i as u64).map_err(db_error))
+        .collect()
+    }
+
+    fn count_about(&self, subject: &str, kind: Option<&str>) -> Result<u64, AuditError> {
+        let n: i64 = self
+            .lock()
+            .prepare_cached(
+                "SELECT count(*) FROM audit_subjects WHERE subject = ?1 \
+                 AND (?2 IS NULL OR kind = ?2)",
+            )
+            .map_err(db_error)?
+            .query_row(params![subject, kind], |r| r.get(0))
+            .map_err(db_error)?;
+        Ok(n as u64)
     }
 }
