@@ -35,6 +35,7 @@ fn golden(name: &str, actual: &str) {
 }
 
 struct Documents {
+    lineage: Vec<serde_json::Value>,
     annex: AnnexIv,
     card: String,
     bom: String,
@@ -91,6 +92,7 @@ fn fixture_documents() -> Documents {
     assert_eq!(dossier.log.overrides, 1);
     let bom = serde_json::to_string_pretty(&ml_bom(&dossier)).expect("bom") + "\n";
     Documents {
+        lineage: aigov::compliance::registration_events(&dossier),
         annex: AnnexIv::build(&dossier),
         card: model_card(&dossier),
         bom,
@@ -201,4 +203,41 @@ fn provenance_is_a_signed_slsa_statement_about_the_root_digest() {
         "provenance.dsse.json",
         &(serde_json::to_string_pretty(&docs.provenance).expect("json") + "\n"),
     );
+    // The oracle's verdict on the golden envelope (in-toto v1, SLSA provenance v1, DSSE).
+    let verdict: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(fixtures().join("lineage.schema-verdict.json")).expect("verdict"),
+    )
+    .expect("verdict json");
+    let golden_bytes = std::fs::read(fixtures().join("provenance.dsse.json")).expect("golden");
+    let result = &verdict["results"][1];
+    assert_eq!(result["kind"], "dsse");
+    assert_eq!(result["sha256"], Digest::of(&golden_bytes).to_hex(), "re-run the oracle");
+    assert_eq!(result["valid"], true, "{}", result["errors"]);
+}
+
+#[test]
+fn registration_lineage_is_a_start_and_complete_pair() {
+    let events = fixture_documents().lineage;
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0]["eventType"], "START");
+    assert_eq!(events[1]["eventType"], "COMPLETE");
+    assert_eq!(events[0]["run"]["runId"], events[1]["run"]["runId"]);
+    assert_eq!(events[1]["outputs"][0]["name"], "login-risk@1");
+    assert_eq!(events[0]["inputs"][0]["namespace"], "s3://datasets");
+    golden(
+        "openlineage.json",
+        &(serde_json::to_string_pretty(&events).expect("json") + "\n"),
+    );
+    let verdict: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(fixtures().join("lineage.schema-verdict.json")).expect("verdict"),
+    )
+    .expect("verdict json");
+    let golden_bytes = std::fs::read(fixtures().join("openlineage.json")).expect("golden");
+    let result = &verdict["results"][0];
+    assert_eq!(
+        result["sha256"],
+        Digest::of(&golden_bytes).to_hex(),
+        "re-run the oracle"
+    );
+    assert_eq!(result["valid"], true, "{}", result["errors"]);
 }

@@ -1,5 +1,7 @@
 //! Compliance documents from the evidence aigov already holds: EU AI Act Annex IV technical
-//! documentation with its gaps, a Hugging Face style model card and a CycloneDX 1.6 ML-BOM.
+//! documentation with its gaps and a NIST AI RMF / ISO/IEC 42001 mapping, a Hugging Face
+//! style model card, a CycloneDX 1.6 ML-BOM, SLSA provenance of the training run and
+//! OpenLineage events of the registration.
 //! A [`Dossier`] gathers everything about one version once; each document is a pure
 //! function of it.
 //!
@@ -17,6 +19,7 @@ mod annex_iv;
 mod dossier;
 mod error;
 mod frameworks;
+mod lineage;
 pub mod mlbom;
 mod model_card;
 mod provenance;
@@ -25,6 +28,7 @@ pub use annex_iv::{AnnexIv, ArticleCheck, Item, Reference, Section, Status};
 pub use dossier::{Attached, BaselineSummary, Dossier, GateFact, LogFacts, LoggedFact};
 pub use error::ComplianceError;
 pub use frameworks::{ControlCoverage, coverage_markdown, framework_coverage};
+pub use lineage::{RUN_EVENT_SCHEMA, registration_events};
 pub use mlbom::{Bom, ml_bom};
 pub use model_card::model_card;
 pub use provenance::{SLSA_PROVENANCE_V1, TRAINING_BUILD_TYPE, provenance};

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use aigov::compliance::{AnnexIv, ComplianceError, ml_bom, model_card};
+use aigov::compliance::{AnnexIv, ComplianceError, ml_bom, model_card, registration_events};
 use aigov_core::ModelRef;
 use clap::{Subcommand, ValueEnum};
 
@@ -16,6 +16,13 @@ pub enum AnnexFormat {
     Md,
     /// JSON.
     Json,
+}
+
+/// How lineage is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LineageFormat {
+    /// OpenLineage 2-0-2 RunEvents.
+    Openlineage,
 }
 
 /// `aigov report` subcommands.
@@ -45,6 +52,17 @@ pub enum ReportCommand {
     Provenance {
         /// The version.
         version: String,
+        /// Write here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The registration's lineage: OpenLineage RunEvents (START, COMPLETE or FAIL) as JSON.
+    Lineage {
+        /// The version.
+        version: String,
+        /// Only `openlineage`.
+        #[arg(long, value_enum, default_value_t = LineageFormat::Openlineage)]
+        format: LineageFormat,
         /// Write here instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -119,6 +137,17 @@ pub fn run(global: &GlobalArgs, command: ReportCommand) -> Result<(), Failure> {
             write(
                 out.as_ref(),
                 &(serde_json::to_string_pretty(&envelope)? + "\n"),
+            )
+        }
+        ReportCommand::Lineage {
+            version,
+            format: LineageFormat::Openlineage,
+            out,
+        } => {
+            let events = registration_events(&governor.dossier(&reference(&version)?)?);
+            write(
+                out.as_ref(),
+                &(serde_json::to_string_pretty(&events)? + "\n"),
             )
         }
         ReportCommand::Mlbom { version, out } => {
