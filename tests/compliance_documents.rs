@@ -211,7 +211,11 @@ fn provenance_is_a_signed_slsa_statement_about_the_root_digest() {
     let golden_bytes = std::fs::read(fixtures().join("provenance.dsse.json")).expect("golden");
     let result = &verdict["results"][1];
     assert_eq!(result["kind"], "dsse");
-    assert_eq!(result["sha256"], Digest::of(&golden_bytes).to_hex(), "re-run the oracle");
+    assert_eq!(
+        result["sha256"],
+        Digest::of(&golden_bytes).to_hex(),
+        "re-run the oracle"
+    );
     assert_eq!(result["valid"], true, "{}", result["errors"]);
 }
 

@@ -162,6 +162,28 @@ fn lifecycle(governor: &Governor, models: &std::path::Path) {
     );
     assert_eq!(refused.expect_err("suspended").denied_by(), Some("serving"));
 
+    // The HTML report of the drifted version: one file, charts inline, nothing fetched.
+    let html = aigov::compliance::html_report(&governor.dossier(&v2).expect("dossier"));
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        html.matches("<svg").count() >= 4,
+        "curves and group rates drawn"
+    );
+    assert!(
+        html.contains("reference vs current"),
+        "a drifted feature's distributions"
+    );
+    assert!(html.contains(&report.incidents[0]), "the incident timeline");
+    assert!(html.contains("security-approver"), "the approval chain");
+    for lower in ["src=", "href=", "url(", "@import"] {
+        assert!(!html.contains(lower), "{lower} in the report");
+    }
+    // Text may mention a URL; no attribute may point at one, but SVG's namespace.
+    for (at, _) in html.match_indices("=\"http") {
+        let before = &html[at.saturating_sub(5)..at];
+        assert_eq!(before, "xmlns", "only SVG namespaces may name a URL");
+    }
+
     // The whole log verifies against the governor's checkpoint key, and holds every step.
     governor.audit().checkpoint().expect("checkpoint");
     let key = governor.checkpoint_key();

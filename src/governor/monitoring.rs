@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use aigov_audit::{AuditEntry, AuditEvent, DriftAlert, ModelReference};
 use aigov_core::{ActorId, ModelRef};
 use aigov_drift::{
-    Alert, DriftMonitor, Feedback, KpiLimits, KpiWindow, MonitorConfig, ReferenceProfile,
-    Severity as AlertSeverity, Table, WindowOutcome, alert_kpis,
+    Alert, ColumnSummary, ColumnValues, DriftMonitor, Feedback, KpiLimits, KpiWindow,
+    MonitorConfig, ReferenceProfile, Severity as AlertSeverity, Table, WindowOutcome, alert_kpis,
 };
 use aigov_incident::{IncidentKind, IncidentSource, NewIncident, Severity};
 use aigov_registry::{EvidenceKind, ModelVersion};
@@ -65,6 +65,7 @@ pub struct MonitorReport {
 
 pub(crate) struct ModelMonitor {
     monitor: DriftMonitor,
+    profile: ReferenceProfile,
     raised: Arc<Mutex<Vec<Alert>>>,
     settings: MonitorSettings,
     version: ModelVersion,
@@ -72,6 +73,66 @@ pub(crate) struct ModelMonitor {
 
 fn key(v: &ModelVersion) -> String {
     v.reference()
+}
+
+/// A column's reference distribution (from the profile's bins or categories) beside the
+/// batch's, for reports: `{column, labels, reference, current}`.
+fn histogram(profile: &ReferenceProfile, batch: &Table, column: &str) -> Option<Value> {
+    let reference = profile.column(column)?;
+    let current = batch.column(column)?;
+    let (labels, reference_counts, current_counts) = match (&reference.summary, &current.values) {
+        (ColumnSummary::Numeric(numeric), ColumnValues::Numeric { values, .. }) => {
+            let bins = &numeric.bins;
+            let edges = &bins.edges;
+            let n = bins.bin_count();
+            let label = |i: usize| -> String {
+                match (i, edges.first(), edges.last()) {
+                    (0, Some(first), _) => format!("< {first}"),
+                    (i, _, Some(last)) if i == n - 1 => format!("> {last}"),
+                    (i, _, _) => match (edges.get(i - 1), edges.get(i)) {
+                        (Some(a), Some(b)) => format!("{a} to {b}"),
+                        (Some(a), None) => format!("{a}"),
+                        _ => String::new(),
+                    },
+                }
+            };
+            let mut counts = vec![0u64; n];
+            for v in values.iter().filter(|v| v.is_finite()) {
+                counts[bins.bin_of(*v).min(n - 1)] += 1;
+            }
+            (
+                (0..n).map(label).collect::<Vec<_>>(),
+                bins.counts.clone(),
+                counts,
+            )
+        }
+        (ColumnSummary::Categorical(categorical), ColumnValues::Categorical(values)) => {
+            let mut labels: Vec<String> = categorical.counts.keys().cloned().collect();
+            let mut current: std::collections::BTreeMap<&str, u64> = Default::default();
+            for v in values.iter().flatten() {
+                *current.entry(v.as_str()).or_default() += 1;
+            }
+            labels.extend(
+                current
+                    .keys()
+                    .filter(|k| !categorical.counts.contains_key(**k))
+                    .map(|k| k.to_string()),
+            );
+            let reference_counts = labels
+                .iter()
+                .map(|l| categorical.counts.get(l).copied().unwrap_or(0))
+                .collect();
+            let current_counts = labels
+                .iter()
+                .map(|l| current.get(l.as_str()).copied().unwrap_or(0))
+                .collect();
+            (labels, reference_counts, current_counts)
+        }
+        _ => return None,
+    };
+    Some(
+        json!({"column": column, "labels": labels, "reference": reference_counts, "current": current_counts}),
+    )
 }
 
 impl Governor {
@@ -98,13 +159,18 @@ impl Governor {
         let profile = ReferenceProfile::from_json(&content.to_string())?;
         let raised = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&raised);
-        let monitor = DriftMonitor::new(profile, settings.config.clone(), move |alert: &Alert| {
-            if let Ok(mut alerts) = sink.lock() {
-                alerts.push(alert.clone());
-            }
-        })?;
+        let monitor = DriftMonitor::new(
+            profile.clone(),
+            settings.config.clone(),
+            move |alert: &Alert| {
+                if let Ok(mut alerts) = sink.lock() {
+                    alerts.push(alert.clone());
+                }
+            },
+        )?;
         let entry = ModelMonitor {
             monitor,
+            profile,
             raised,
             settings,
             version: v.clone(),
@@ -165,7 +231,10 @@ impl Governor {
         let mut guard = shared
             .lock()
             .map_err(|_| Error::invalid("monitor", "the monitor's lock is poisoned"))?;
+        // Kept to draw the drifted columns' current distribution next to the reference.
+        let seen = batch.clone();
         let windows = guard.monitor.observe(batch, at)?;
+        let profile = guard.profile.clone();
         let alerts: Vec<Alert> = guard
             .raised
             .lock()
@@ -185,7 +254,12 @@ impl Governor {
             } else {
                 &settings.on_warning
             };
-            let details = serde_json::to_value(&alert).unwrap_or(Value::Null);
+            let mut details = serde_json::to_value(&alert).unwrap_or(Value::Null);
+            if let (Some(column), Value::Object(fields)) = (&alert.column, &mut details) {
+                if let Some(histogram) = histogram(&profile, &seen, column) {
+                    fields.insert("histogram".into(), histogram);
+                }
+            }
             let id = format!("{}#{}", alert.fingerprint, alert.window);
             self.respond(
                 actor,

@@ -363,6 +363,26 @@ fn the_workflow_from_enrolment_to_a_drift_incident() {
     assert_eq!(annex.status.code(), Some(1));
     let annex: Value = serde_json::from_slice(&annex.stdout).expect("annex json");
     assert_eq!(annex["sections"].as_array().expect("sections").len(), 9);
+    let html_path = tmp.path().join("report.html");
+    let html = aigov_as(
+        &store,
+        "admin@example.com",
+        &[
+            "report",
+            "annex-iv",
+            "login-risk@2",
+            "--format",
+            "html",
+            "--out",
+            html_path.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(html.status.code(), Some(1), "gaps remain");
+    let html = std::fs::read_to_string(&html_path).expect("html written");
+    assert!(
+        html.contains("<svg") && html.contains("reference vs current"),
+        "charts drawn"
+    );
     let card = ok(&aigov_as(
         &store,
         "admin@example.com",

@@ -57,6 +57,21 @@ pub struct LoggedFact {
     pub summary: String,
 }
 
+/// A drifted column's distributions, from a drift alert.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlertHistogram {
+    /// The alert's audit index.
+    pub index: u64,
+    /// The column.
+    pub column: String,
+    /// Bin or category labels.
+    pub labels: Vec<String>,
+    /// Reference counts per label.
+    pub reference: Vec<u64>,
+    /// Current counts per label.
+    pub current: Vec<u64>,
+}
+
 /// What the audit log says about the version.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LogFacts {
@@ -82,6 +97,9 @@ pub struct LogFacts {
     pub overrides: u64,
     /// Drift and KPI alerts.
     pub alerts: Vec<LoggedFact>,
+    /// Reference and current distributions of columns that drifted, as their alerts recorded
+    /// them.
+    pub histograms: Vec<AlertHistogram>,
     /// Fairness audits recorded.
     pub fairness_audits: Vec<LoggedFact>,
     /// Incident actions of incidents that name the version.
@@ -403,9 +421,22 @@ fn log_facts(
                     .unwrap_or("registry change")
                     .to_string(),
             )),
-            AuditEvent::DriftAlert(d) => facts
-                .alerts
-                .push(fact(format!("{} alert ({})", d.monitor, d.severity))),
+            AuditEvent::DriftAlert(d) => {
+                facts
+                    .alerts
+                    .push(fact(format!("{} alert ({})", d.monitor, d.severity)));
+                if let Some(h) = d.details.get("histogram") {
+                    let mut h = h.clone();
+                    h["index"] = Value::from(index);
+                    if let Ok(histogram) = serde_json::from_value::<AlertHistogram>(h) {
+                        let consistent = histogram.labels.len() == histogram.reference.len()
+                            && histogram.labels.len() == histogram.current.len();
+                        if consistent {
+                            facts.histograms.push(histogram);
+                        }
+                    }
+                }
+            }
             AuditEvent::FairnessAudit(f) => facts
                 .fairness_audits
                 .push(fact(format!("verdict {}", f.verdict))),

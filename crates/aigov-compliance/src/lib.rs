@@ -19,15 +19,19 @@ mod annex_iv;
 mod dossier;
 mod error;
 mod frameworks;
+mod html;
 mod lineage;
 pub mod mlbom;
 mod model_card;
 mod provenance;
 
 pub use annex_iv::{AnnexIv, ArticleCheck, Item, Reference, Section, Status};
-pub use dossier::{Attached, BaselineSummary, Dossier, GateFact, LogFacts, LoggedFact};
+pub use dossier::{
+    AlertHistogram, Attached, BaselineSummary, Dossier, GateFact, LogFacts, LoggedFact,
+};
 pub use error::ComplianceError;
 pub use frameworks::{ControlCoverage, coverage_markdown, framework_coverage};
+pub use html::html_report;
 pub use lineage::{RUN_EVENT_SCHEMA, registration_events};
 pub use mlbom::{Bom, ml_bom};
 pub use model_card::model_card;

@@ -64,6 +64,22 @@ pub struct HoldoutReport {
     pub fpr_at_tpr: Result<OperatingPoint, String>,
     /// Detection within the alert budget.
     pub detection_at_budget: Result<BudgetDetection, String>,
+    /// ROC and precision-recall curves, thinned to at most [`CURVE_POINTS`] points each, for
+    /// reports (absent when a class is missing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curves: Option<Curves>,
+}
+
+/// Most points kept of each curve.
+pub const CURVE_POINTS: usize = 200;
+
+/// Curves for drawing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Curves {
+    /// (false-positive rate, true-positive rate), from (0, 0).
+    pub roc: Vec<[f64; 2]>,
+    /// (recall, precision), from full recall down to (0, 1).
+    pub precision_recall: Vec<[f64; 2]>,
 }
 
 /// Computes every metric; only malformed input (lengths, NaN, bad weights) is an error.
@@ -92,6 +108,17 @@ pub fn holdout_metrics(
         confusion,
         fpr_at_tpr: fpr_at_tpr(y_true, scores, weights, options.target_tpr).map_err(text),
         detection_at_budget: detection_rate_at_budget(y_true, scores, options.budget).map_err(text),
+        curves: curves(y_true, scores, weights),
+    })
+}
+
+fn curves(y_true: &[bool], scores: &[f64], weights: Option<&[f64]>) -> Option<Curves> {
+    let (fpr, tpr) = crate::roc_curve(y_true, scores, weights).ok()?;
+    let (precision, recall) =
+        crate::ranking::precision_recall_curve(y_true, scores, weights).ok()?;
+    Some(Curves {
+        roc: crate::ranking::thin_curve(&fpr, &tpr, CURVE_POINTS),
+        precision_recall: crate::ranking::thin_curve(&recall, &precision, CURVE_POINTS),
     })
 }
 

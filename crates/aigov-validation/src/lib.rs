@@ -27,11 +27,13 @@ mod threshold;
 
 pub use aigov_core::{Model, ModelError};
 pub use error::ValidationError;
-pub use holdout::{HoldoutOptions, HoldoutReport, holdout_metrics};
+pub use holdout::{CURVE_POINTS, Curves, HoldoutOptions, HoldoutReport, holdout_metrics};
 pub use linear_model::{LinearModel, Link};
 #[cfg(feature = "onnx")]
 pub use onnx_model::{FEATURE_NAMES_KEY, OnnxModel};
-pub use ranking::{average_precision, partial_roc_auc, roc_auc, roc_curve};
+pub use ranking::{
+    average_precision, partial_roc_auc, precision_recall_curve, roc_auc, roc_curve, thin_curve,
+};
 pub use robustness::constraints::{Bounds, FeatureConstraints};
 pub use robustness::evasion::{Attack, AttackReport, EvasionConfig, evasion_test};
 pub use robustness::noise::{NoiseConfig, NoiseFlipReport, noise_flip_rate};

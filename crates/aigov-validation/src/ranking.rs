@@ -104,6 +104,51 @@ pub fn roc_curve(
     Ok((fpr, tpr))
 }
 
+/// scikit-learn's `precision_recall_curve` (`drop_intermediate=False`): (precision, recall)
+/// at every distinct threshold from the lowest score up, then (1, 0). Without positives
+/// recall is 1 everywhere, as scikit-learn has it.
+pub fn precision_recall_curve(
+    y_true: &[bool],
+    scores: &[f64],
+    weights: Option<&[f64]>,
+) -> Result<(Vec<f64>, Vec<f64>), ValidationError> {
+    check(y_true, scores, weights)?;
+    let (fps, tps, _) = clf_curve(y_true, scores, weights);
+    let tp_total = tps[tps.len() - 1];
+    let mut precision: Vec<f64> = tps
+        .iter()
+        .zip(&fps)
+        .map(|(tp, fp)| if tp + fp != 0.0 { tp / (tp + fp) } else { 0.0 })
+        .collect();
+    let mut recall: Vec<f64> = tps
+        .iter()
+        .map(|tp| if tp_total == 0.0 { 1.0 } else { tp / tp_total })
+        .collect();
+    precision.reverse();
+    recall.reverse();
+    precision.push(1.0);
+    recall.push(0.0);
+    Ok((precision, recall))
+}
+
+/// At most `max` points of a curve, evenly spaced along it, first and last kept: for
+/// drawing, not for computing.
+pub fn thin_curve(x: &[f64], y: &[f64], max: usize) -> Vec<[f64; 2]> {
+    let n = x.len().min(y.len());
+    if n <= max.max(2) {
+        return (0..n).map(|i| [x[i], y[i]]).collect();
+    }
+    let steps = max.max(2) - 1;
+    let mut out: Vec<[f64; 2]> = (0..=steps)
+        .map(|k| {
+            let i = k * (n - 1) / steps;
+            [x[i], y[i]]
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
 fn trapezoid(x: &[f64], y: &[f64]) -> f64 {
     x.windows(2)
         .zip(y.windows(2))

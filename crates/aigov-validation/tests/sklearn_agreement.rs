@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use aigov_validation::{
-    Confusion, average_precision, brier_score, log_loss, partial_roc_auc, roc_auc, roc_curve,
+    Confusion, average_precision, brier_score, log_loss, partial_roc_auc, precision_recall_curve,
+    roc_auc, roc_curve,
 };
 use serde_json::Value;
 
@@ -33,6 +34,7 @@ fn floats(v: &Value) -> Vec<f64> {
 fn metrics_match_scikit_learn() {
     let fixture = fixture();
     let mut checked = 0;
+    let mut pr_curves = 0;
     for case in fixture["cases"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         let y: Vec<bool> = case["inputs"]["y_true"]
@@ -124,8 +126,28 @@ fn metrics_match_scikit_learn() {
                 close(&format!("{name} roc point"), *a, b);
             }
         }
+        if let Some(curve) = sk["precision_recall_curve"].as_object() {
+            let (precision, recall) = precision_recall_curve(&y, &s, w).unwrap();
+            assert_eq!(
+                precision.len(),
+                curve["precision"].as_array().unwrap().len(),
+                "{name} precision-recall points"
+            );
+            for (a, b) in precision
+                .iter()
+                .zip(floats(&curve["precision"]))
+                .chain(recall.iter().zip(floats(&curve["recall"])))
+            {
+                close(&format!("{name} precision-recall point"), *a, b);
+            }
+            pr_curves += 1;
+        }
         checked += 4;
     }
-    eprintln!("{checked} values agree with scikit-learn");
+    eprintln!("{checked} values and {pr_curves} precision-recall curves agree with scikit-learn");
     assert!(checked >= 200);
+    assert!(
+        pr_curves >= 5,
+        "only {pr_curves} precision-recall curves compared"
+    );
 }

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use aigov::compliance::{AnnexIv, ComplianceError, ml_bom, model_card, registration_events};
+use aigov::compliance::{
+    AnnexIv, ComplianceError, html_report, ml_bom, model_card, registration_events,
+};
 use aigov_core::ModelRef;
 use clap::{Subcommand, ValueEnum};
 
@@ -16,6 +18,8 @@ pub enum AnnexFormat {
     Md,
     /// JSON.
     Json,
+    /// One self-contained HTML file with charts.
+    Html,
 }
 
 /// How lineage is written.
@@ -112,10 +116,12 @@ pub fn run(global: &GlobalArgs, command: ReportCommand) -> Result<(), Failure> {
             format,
             out,
         } => {
-            let annex = AnnexIv::build(&governor.dossier(&reference(&version)?)?);
+            let dossier = governor.dossier(&reference(&version)?)?;
+            let annex = AnnexIv::build(&dossier);
             let text = match format {
                 AnnexFormat::Md => annex.to_markdown(),
                 AnnexFormat::Json => serde_json::to_string_pretty(&annex)? + "\n",
+                AnnexFormat::Html => html_report(&dossier),
             };
             write(out.as_ref(), &text)?;
             let gaps = annex.gaps();
