@@ -75,23 +75,58 @@ fn key(v: &ModelVersion) -> String {
     v.reference()
 }
 
+/// Numeric columns with at most this many distinct reference values are drawn per value.
+const DISCRETE_VALUES: usize = 20;
+
+/// A bin edge in a few characters.
+fn short(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 1.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
 /// A column's reference distribution (from the profile's bins or categories) beside the
 /// batch's, for reports: `{column, labels, reference, current}`.
 fn histogram(profile: &ReferenceProfile, batch: &Table, column: &str) -> Option<Value> {
     let reference = profile.column(column)?;
     let current = batch.column(column)?;
     let (labels, reference_counts, current_counts) = match (&reference.summary, &current.values) {
+        (ColumnSummary::Numeric(numeric), ColumnValues::Numeric { values, .. })
+            if numeric.distribution.is_exact()
+                && numeric.distribution.values.len() <= DISCRETE_VALUES =>
+        {
+            // Few distinct values (flags, small counts): one bar per value, the rest "other".
+            let known = &numeric.distribution.values;
+            let mut current = vec![0u64; known.len() + 1];
+            for v in values.iter().filter(|v| v.is_finite()) {
+                match known.iter().position(|k| k == v) {
+                    Some(i) => current[i] += 1,
+                    None => current[known.len()] += 1,
+                }
+            }
+            let mut labels: Vec<String> = known.iter().map(|v| short(*v)).collect();
+            labels.push("other".into());
+            let mut reference = numeric.distribution.counts.clone();
+            reference.push(0);
+            (labels, reference, current)
+        }
         (ColumnSummary::Numeric(numeric), ColumnValues::Numeric { values, .. }) => {
             let bins = &numeric.bins;
             let edges = &bins.edges;
             let n = bins.bin_count();
             let label = |i: usize| -> String {
                 match (i, edges.first(), edges.last()) {
-                    (0, Some(first), _) => format!("< {first}"),
-                    (i, _, Some(last)) if i == n - 1 => format!("> {last}"),
+                    (0, Some(first), _) => format!("< {}", short(*first)),
+                    (i, _, Some(last)) if i == n - 1 => format!("> {}", short(*last)),
                     (i, _, _) => match (edges.get(i - 1), edges.get(i)) {
-                        (Some(a), Some(b)) => format!("{a} to {b}"),
-                        (Some(a), None) => format!("{a}"),
+                        (Some(a), Some(b)) => format!("{}-{}", short(*a), short(*b)),
+                        (Some(a), None) => short(*a),
                         _ => String::new(),
                     },
                 }

@@ -160,7 +160,7 @@ fn histogram(h: &crate::AlertHistogram) -> String {
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_labels(labels.len().min(12))
+            .x_labels(labels.len().min(10) + 1)
             .x_label_formatter(&|x| labels.get(x.floor() as usize).cloned().unwrap_or_default())
             .y_desc("share of rows")
             .draw()?;
