@@ -80,9 +80,7 @@ const DISCRETE_VALUES: usize = 20;
 
 /// A bin edge in a few characters.
 fn short(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else if x.abs() >= 100.0 {
+    if (x.fract() == 0.0 && x.abs() < 1e15) || x.abs() >= 100.0 {
         format!("{x:.0}")
     } else if x.abs() >= 1.0 {
         format!("{x:.1}")
