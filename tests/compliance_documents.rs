@@ -245,3 +245,73 @@ fn registration_lineage_is_a_start_and_complete_pair() {
     );
     assert_eq!(result["valid"], true, "{}", result["errors"]);
 }
+
+/// A Chromium-family browser on PATH, if the machine has one.
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "headless_shell",
+    ]
+    .iter()
+    .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+    .find(|candidate| candidate.is_file())
+}
+
+#[test]
+fn the_html_report_renders_in_headless_chromium() {
+    let Some(browser) = chromium() else {
+        eprintln!(
+            "skipping the rendering check: no Chromium on PATH (the structure is checked elsewhere)"
+        );
+        return;
+    };
+    let (builder, _) = common::on_manual_clock();
+    let governor = builder.build().expect("governor");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let actors = enrol(&governor);
+    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let html = aigov::compliance::html_report(&governor.dossier(&r).expect("dossier"));
+    let page = dir.path().join("report.html");
+    std::fs::write(&page, &html).expect("write");
+    let shot = dir.path().join("report.png");
+    let url = format!("file://{}", page.display());
+    let common_args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--hide-scrollbars",
+    ];
+    let status = std::process::Command::new(&browser)
+        .args(common_args)
+        .arg("--window-size=1200,1600")
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&url)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("run chromium");
+    assert!(status.success(), "chromium failed: {status}");
+    let png = std::fs::read(&shot).expect("screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+    assert!(
+        png.len() > 20_000,
+        "a blank page is smaller: {} bytes",
+        png.len()
+    );
+    // The DOM Chromium built holds the charts as SVG elements, not as text.
+    let dom = std::process::Command::new(&browser)
+        .args(common_args)
+        .arg("--dump-dom")
+        .arg(&url)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .expect("dump dom");
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.matches("<svg").count() >= 4,
+        "charts missing from the rendered DOM"
+    );
+    assert!(dom.contains("Approval chain"));
+}
