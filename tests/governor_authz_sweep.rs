@@ -1,0 +1,268 @@
+//! The authorization sweep: every governor operation tried by an actor holding each role (and
+//! by one holding none). Exactly the roles `policy.yaml` permits get past the `authz` gate;
+//! every other attempt is refused by it and the refusal is the newest audit entry.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use aigov::audit::{AuditEntry, AuditEvent, AuditStoreExt};
+use aigov::core::{ActorId, ModelName, Role, SignerKey};
+use aigov::decommission::DecommissionMode;
+use aigov::drift::{DriftOptions, MonitorConfig, QualityThresholds, Rule, Window};
+use aigov::governor::{AlertResponse, DecisionRequest, MonitorSettings};
+use aigov::incident::{Containment, IncidentKind, IncidentSource, NewIncident, Severity};
+use aigov::policy::PolicyConfig;
+use aigov::registry::Stage;
+use aigov::{Error, Governor};
+use common::{approval, enrol, model_dir, registration, to_production};
+
+const ACTIONS: [&str; 15] = [
+    "manage-actors",
+    "register",
+    "attach-evidence",
+    "validate",
+    "approve",
+    "promote",
+    "deploy",
+    "rollback",
+    "verify-load",
+    "record-decision",
+    "record-review",
+    "monitor",
+    "open-incident",
+    "contain",
+    "decommission",
+];
+
+/// Tries `action` as `actor` (who signs with `key`); returns the outcome as a unit result.
+fn attempt(
+    governor: &Governor,
+    action: &str,
+    actor: &ActorId,
+    key: &SignerKey,
+    role: Option<&Role>,
+    dir: &std::path::Path,
+    n: usize,
+) -> Result<(), Error> {
+    let actors_for_registration = || common::Actors {
+        admin: person(actor, key),
+        scientist: person(actor, key),
+        validator: person(actor, key),
+        security: person(actor, key),
+        legal: person(actor, key),
+        owner: person(actor, key),
+        deployer: person(actor, key),
+        responder: person(actor, key),
+        auditor: person(actor, key),
+    };
+    let r = common::version_ref(1);
+    let name = ModelName::new("login-risk").expect("name");
+    match action {
+        "manage-actors" => governor.add_actor(
+            actor,
+            ActorId::new(format!("new{n}@example.com")).expect("id"),
+            SignerKey::generate("new").expect("key").verifier(),
+            [Role::Auditor],
+        ),
+        "register" => governor
+            .register(
+                actor,
+                registration(
+                    &model_dir(dir, &format!("sweep{n}"), 0.1),
+                    &actors_for_registration(),
+                ),
+            )
+            .map(drop),
+        "attach-evidence" => governor
+            .attach_evidence(
+                actor,
+                &r,
+                aigov::evidence::explanation_baseline(
+                    &aigov::explain::Background::new(
+                        ndarray::Array2::zeros((1, 3)),
+                        common::FEATURES.iter().map(|f| f.to_string()).collect(),
+                    )
+                    .expect("background"),
+                ),
+            )
+            .map(drop),
+        "validate" => governor.validate(actor, &r).map(drop),
+        "approve" => governor
+            .approve(
+                actor,
+                &r,
+                approval(Stage::Production, role.cloned().unwrap_or(Role::Auditor)),
+                key,
+            )
+            .map(drop),
+        "promote" => governor
+            .promote(actor, &r, Stage::Production, Some("eu-west-1"))
+            .map(drop),
+        "deploy" => governor.deploy(actor, &r, "sweep", None).map(drop),
+        "rollback" => governor.rollback(actor, &name, "prod", "sweep").map(drop),
+        "verify-load" => governor
+            .verify_load(actor, &name, "prod", &dir.join("v1"))
+            .map(drop),
+        "record-decision" => governor
+            .record_decision(
+                actor,
+                DecisionRequest {
+                    model: r.clone(),
+                    input: serde_json::json!({"failed_logins": n}),
+                    score: 0.2,
+                    confidence: None,
+                    threshold: 0.5,
+                    action: "allow".into(),
+                    explanation: None,
+                    correlation_id: None,
+                },
+            )
+            .map(drop),
+        "record-review" => governor
+            .record_review(actor, 0, "benign", false, "sweep")
+            .map(drop),
+        "monitor" => governor.start_monitor(
+            actor,
+            &r,
+            MonitorSettings {
+                config: MonitorConfig {
+                    window: Window::Rows(100),
+                    drift: DriftOptions::default(),
+                    quality: QualityThresholds::default(),
+                    rules: vec![Rule::DatasetDrift],
+                    cooldown: chrono::Duration::hours(1),
+                },
+                on_warning: AlertResponse::Record,
+                on_critical: AlertResponse::Record,
+            },
+        ),
+        "open-incident" => governor
+            .open_incident(
+                actor,
+                NewIncident {
+                    id: format!("sweep-{n}"),
+                    title: "sweep".into(),
+                    kind: IncidentKind::Other,
+                    severity: Severity::Low,
+                    affected: vec![r.clone()],
+                    source: IncidentSource::Person {
+                        actor: actor.to_string(),
+                    },
+                    owner: actor.clone(),
+                },
+            )
+            .map(drop),
+        "contain" => governor
+            .contain(
+                actor,
+                "sweep-base",
+                &Containment::LegalHold { audit_range: None },
+            )
+            .map(drop),
+        "decommission" => governor
+            .decommission(actor, &r, DecommissionMode::Archive)
+            .map(drop),
+        other => panic!("no attempt for {other}"),
+    }
+}
+
+fn person(actor: &ActorId, key: &SignerKey) -> common::Person {
+    common::Person {
+        id: actor.clone(),
+        key: key.clone(),
+    }
+}
+
+#[test]
+fn only_permitted_roles_pass_authz_and_every_refusal_is_audited() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let governor = Governor::in_memory().expect("governor");
+    let actors = enrol(&governor);
+    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    governor
+        .deploy(&actors.deployer.id, &r, "prod", Some("eu-west-1"))
+        .expect("deploy");
+    governor
+        .open_incident(
+            &actors.responder.id,
+            NewIncident {
+                id: "sweep-base".into(),
+                title: "base".into(),
+                kind: IncidentKind::Other,
+                severity: Severity::Low,
+                affected: vec![r.clone()],
+                source: IncidentSource::Person {
+                    actor: actors.responder.id.to_string(),
+                },
+                owner: actors.responder.id.clone(),
+            },
+        )
+        .expect("incident");
+    let permissions = PolicyConfig::default().permissions;
+    let mut roles: Vec<Option<Role>> = Role::BUILT_IN.iter().cloned().map(Some).collect();
+    roles.push(None);
+    let (mut passed, mut refused, mut n) = (0, 0, 0);
+    for role in &roles {
+        for action in ACTIONS {
+            n += 1;
+            let actor = ActorId::new(format!("sweep{n}@example.com")).expect("id");
+            let key = SignerKey::generate(&format!("sweep{n}")).expect("key");
+            if let Some(role) = role {
+                governor
+                    .add_actor(
+                        &actors.admin.id,
+                        actor.clone(),
+                        key.verifier(),
+                        [role.clone()],
+                    )
+                    .expect("enrol");
+            }
+            let permitted: BTreeSet<&str> = permissions
+                .get(action)
+                .map(|p| p.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            let allowed = role
+                .as_ref()
+                .is_some_and(|r| permitted.contains(r.as_str()));
+            let outcome = attempt(
+                &governor,
+                action,
+                &actor,
+                &key,
+                role.as_ref(),
+                dir.path(),
+                n,
+            );
+            let by_authz = matches!(&outcome, Err(e) if e.denied_by() == Some("authz"));
+            let label = format!("{action} as {:?}", role.as_ref().map(Role::as_str));
+            if allowed {
+                assert!(!by_authz, "{label} was refused by authz: {outcome:?}");
+                passed += 1;
+            } else {
+                assert!(by_authz, "{label} got past authz: {outcome:?}");
+                let size = governor.audit().size().expect("size");
+                let last = governor.audit().store().entry(size - 1).expect("entry");
+                let entry = AuditEntry::from_bytes(&last.payload.expect("payload")).expect("parse");
+                let AuditEvent::Gate(gate) = entry.event else {
+                    panic!("{label}: the refusal is not the newest entry");
+                };
+                assert_eq!(
+                    (gate.gate.as_str(), gate.allow),
+                    ("authz", false),
+                    "{label}"
+                );
+                assert_eq!(entry.actor, actor, "{label}");
+                refused += 1;
+            }
+        }
+    }
+    eprintln!(
+        "authorization sweep: {} cases ({} roles incl. none x {} actions): {passed} permitted, {refused} refused and audited",
+        roles.len() * ACTIONS.len(),
+        roles.len(),
+        ACTIONS.len()
+    );
+    assert_eq!(passed + refused, roles.len() * ACTIONS.len());
+    assert!(passed >= 25 && refused >= 100, "{passed} / {refused}");
+}
