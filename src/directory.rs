@@ -67,18 +67,19 @@ impl ActorDirectory {
             .unwrap_or(false)
     }
 
-    /// Adds or replaces an actor and persists the directory. A replaced key stays valid for
-    /// nothing: approvals signed with it no longer verify, so rotate by adding the new key
-    /// under a new actor id or re-approving.
+    /// Adds an actor, or gives one new roles and perhaps a new key, and persists the
+    /// directory. A replaced key is retired at `at` (rotation): approvals it signed and that
+    /// were stored before still verify; nothing new signed with it is accepted.
     pub(crate) fn insert(
         &self,
         actor: ActorId,
         key: VerifierKey,
         roles: BTreeSet<Role>,
+        at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), Error> {
         let mut trust = self.trust.write().map_err(|_| poisoned())?;
         let mut next = trust.clone();
-        next.insert(actor, key, roles);
+        next.rotate(actor, key, roles, at);
         if let Some(path) = &self.path {
             write(path, &next)?;
         }

@@ -479,3 +479,52 @@ fn another_replica_sees_a_suspension_on_the_decision_path() {
     let refused = second.record_decision(&actors.deployer.id, request);
     assert_eq!(refused.expect_err("suspended").denied_by(), Some("serving"));
 }
+
+#[test]
+fn rotated_keys_keep_old_approvals_and_refuse_new_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (governor, clock) = governor();
+    let actors = enrol(&governor);
+    let r = validated(&governor, &actors, dir.path());
+    governor
+        .approve(
+            &actors.validator.id,
+            &r,
+            approval(Stage::Staging, Role::Validator),
+            &actors.validator.key,
+        )
+        .expect("approved with the first key");
+    clock.advance(Duration::minutes(10));
+    let new_key = aigov::core::SignerKey::generate("validator-2026").expect("key");
+    governor
+        .add_actor(
+            &actors.admin.id,
+            actors.validator.id.clone(),
+            new_key.verifier(),
+            [Role::Validator],
+        )
+        .expect("rotate");
+    let trust = governor.directory().trust();
+    assert_eq!(trust.approvers[&actors.validator.id].retired.len(), 1);
+    // The approval stored before the rotation still counts.
+    governor
+        .promote(&actors.deployer.id, &r, Stage::Staging, None)
+        .expect("the old approval still verifies");
+    // Anything new signed with the retired key is refused, whatever date it claims.
+    clock.advance(Duration::minutes(10));
+    let result = governor.approve(
+        &actors.validator.id,
+        &r,
+        approval(Stage::Production, Role::Validator),
+        &actors.validator.key,
+    );
+    assert_refused(&governor, result, "approval", "retired_key");
+    governor
+        .approve(
+            &actors.validator.id,
+            &r,
+            approval(Stage::Production, Role::Validator),
+            &new_key,
+        )
+        .expect("the new key signs");
+}

@@ -32,7 +32,7 @@ impl Governor {
             self.authorize(by, "manage-actors")?;
         }
         self.directory
-            .insert(actor.clone(), key.clone(), roles.clone())?;
+            .insert(actor.clone(), key.clone(), roles.clone(), self.now())?;
         self.forget_authorizations();
         let Value::Object(fields) = json!({
             "type": "actor-enrolled",

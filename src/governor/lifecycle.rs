@@ -12,7 +12,7 @@ use aigov_policy::{
 };
 use aigov_registry::{
     ApprovalPredicate, ApprovalProblem, Decision, DeploymentRecord, Evidence, EvidenceKind,
-    ModelVersion, NewModel, NewVersion, RegisteredModel, Stage, verify_approval,
+    ModelVersion, NewModel, NewVersion, RegisteredModel, Stage, verify_new_approval,
 };
 use chrono::Duration;
 use serde_json::json;
@@ -270,7 +270,7 @@ impl Governor {
         envelope: Envelope,
     ) -> Result<Envelope, Error> {
         let trust = self.directory.trust();
-        let check = verify_approval(&envelope, v, &trust, self.now());
+        let check = verify_new_approval(&envelope, v, &trust, self.now());
         let subject = json!({"model": v.reference(), "root": v.root.to_string()});
         let predicate = match (check.problem, check.predicate) {
             (None, Some(p)) => p,

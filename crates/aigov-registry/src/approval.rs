@@ -89,6 +89,20 @@ pub struct Approver {
     pub key: VerifierKey,
     /// The roles the approver holds.
     pub roles: BTreeSet<Role>,
+    /// Keys the approver used before, each with when it was retired: approvals signed with
+    /// one before that moment still verify, later ones do not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<RetiredKey>,
+}
+
+/// A key an approver no longer signs with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetiredKey {
+    /// The old public key.
+    #[serde(with = "verifier_key_string")]
+    pub key: VerifierKey,
+    /// From then on, approvals signed with it are refused.
+    pub retired_at: DateTime<Utc>,
 }
 
 mod verifier_key_string {
@@ -125,6 +139,38 @@ impl TrustStore {
             Approver {
                 key,
                 roles: roles.into_iter().collect(),
+                retired: Vec::new(),
+            },
+        );
+    }
+
+    /// Gives `actor` a new key and roles; a different current key is retired at `at`, so
+    /// what it signed before stays verifiable (rotation), while anything it signs from `at`
+    /// on is refused.
+    pub fn rotate(
+        &mut self,
+        actor: ActorId,
+        key: VerifierKey,
+        roles: impl IntoIterator<Item = Role>,
+        at: DateTime<Utc>,
+    ) {
+        let mut retired = Vec::new();
+        if let Some(old) = self.approvers.remove(&actor) {
+            retired = old.retired;
+            if old.key != key {
+                retired.push(RetiredKey {
+                    key: old.key,
+                    retired_at: at,
+                });
+            }
+        }
+        retired.retain(|r| r.key != key);
+        self.approvers.insert(
+            actor,
+            Approver {
+                key,
+                roles: roles.into_iter().collect(),
+                retired,
             },
         );
     }
@@ -168,6 +214,11 @@ pub enum ApprovalProblem {
     },
     /// The version's registrant or trainer approved it (separation of duties).
     SelfApproval,
+    /// Signed with a key its holder had already retired.
+    RetiredKey {
+        /// When the key was retired.
+        retired_at: DateTime<Utc>,
+    },
 }
 
 impl std::fmt::Display for ApprovalProblem {
@@ -197,6 +248,11 @@ impl std::fmt::Display for ApprovalProblem {
             ApprovalProblem::SelfApproval => {
                 f.write_str("the version's registrant or trainer cannot approve it")
             }
+            ApprovalProblem::RetiredKey { retired_at } => write!(
+                f,
+                "signed with a key retired at {}",
+                retired_at.to_rfc3339()
+            ),
         }
     }
 }
@@ -235,6 +291,34 @@ impl ApprovalCheck {
     }
 }
 
+/// Verifies an approval being submitted now: as [`verify_approval`], and it must be signed
+/// with the approver's current key. A retired key's word is trusted only for approvals
+/// stored before it was retired; a new one could carry any backdated `issued_at`.
+pub fn verify_new_approval(
+    envelope: &Envelope,
+    version: &ModelVersion,
+    trust: &TrustStore,
+    now: DateTime<Utc>,
+) -> ApprovalCheck {
+    let check = verify_approval(envelope, version, trust, now);
+    if check.problem.is_some() {
+        return check;
+    }
+    let retired = trust.approvers.values().flat_map(|a| &a.retired).find(|r| {
+        let one: [&dyn SignatureVerifier; 1] = [&r.key];
+        envelope.verify(&one).is_ok()
+    });
+    match retired {
+        Some(r) => ApprovalCheck::fail(
+            check.predicate,
+            ApprovalProblem::RetiredKey {
+                retired_at: r.retired_at,
+            },
+        ),
+        None => check,
+    }
+}
+
 /// Verifies one approval envelope for `version` against `trust` at time `now`.
 pub fn verify_approval(
     envelope: &Envelope,
@@ -242,14 +326,23 @@ pub fn verify_approval(
     trust: &TrustStore,
     now: DateTime<Utc>,
 ) -> ApprovalCheck {
-    let keys: Vec<(&ActorId, &VerifierKey)> =
-        trust.approvers.iter().map(|(a, ap)| (a, &ap.key)).collect();
+    // Current keys first, then retired ones with the moment they stopped counting.
+    let keys: Vec<(&ActorId, &VerifierKey, Option<DateTime<Utc>>)> = trust
+        .approvers
+        .iter()
+        .map(|(a, ap)| (a, &ap.key, None))
+        .chain(trust.approvers.iter().flat_map(|(a, ap)| {
+            ap.retired
+                .iter()
+                .map(move |r| (a, &r.key, Some(r.retired_at)))
+        }))
+        .collect();
     // Find which trusted key signed; the envelope's keyid hint is never trusted on its own.
-    let signer = keys.iter().find(|(_, key)| {
+    let signer = keys.iter().find(|(_, key, _)| {
         let one: [&dyn SignatureVerifier; 1] = [*key];
         envelope.verify(&one).is_ok()
     });
-    let Some((signer, _)) = signer else {
+    let Some((signer, _, retired_at)) = signer else {
         return ApprovalCheck::fail(None, ApprovalProblem::UntrustedSignature);
     };
     if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
@@ -275,6 +368,12 @@ pub fn verify_approval(
         }
     };
     let p = Some(predicate.clone());
+    if let Some(retired_at) = *retired_at {
+        // A retired key proves only what it signed before retirement.
+        if predicate.issued_at >= retired_at {
+            return ApprovalCheck::fail(p, ApprovalProblem::RetiredKey { retired_at });
+        }
+    }
     if &predicate.approver != *signer {
         let signer = (*signer).clone();
         return ApprovalCheck::fail(p, ApprovalProblem::SignerMismatch { signer });

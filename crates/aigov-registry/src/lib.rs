@@ -45,7 +45,7 @@ mod version;
 
 pub use approval::{
     APPROVAL_PREDICATE_TYPE, ApprovalCheck, ApprovalPredicate, ApprovalProblem, Approver, Decision,
-    TrustStore, verify_approval,
+    RetiredKey, TrustStore, verify_approval, verify_new_approval,
 };
 #[cfg(feature = "postgres")]
 pub use artifact::PostgresArtifactStore;

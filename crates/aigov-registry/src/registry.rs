@@ -517,7 +517,7 @@ impl Registry {
             ));
         }
         let current = self.version(name, version)?;
-        let check = verify_approval(&envelope, &current, trust, self.now());
+        let check = crate::approval::verify_new_approval(&envelope, &current, trust, self.now());
         let predicate = match (check.problem, check.predicate) {
             (None, Some(p)) => p,
             (Some(problem), _) => {
