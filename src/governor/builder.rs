@@ -82,13 +82,14 @@ impl GovernorBuilder {
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let db = dir.join(DATABASE_FILE);
         let artifacts = FsArtifactStore::open(dir.join("artifacts"))?.verify_on_read(true);
+        let audit = SqliteAuditStore::open(&db)?;
         Ok(GovernorBuilder {
             records: Arc::new(SqliteRegistryStore::open(&db)?),
             artifacts: Arc::new(artifacts),
-            audit: Arc::new(SqliteAuditStore::open(&db)?),
+            signer: store_key(dir, &audit)?,
+            audit: Arc::new(audit),
             incidents: Arc::new(SqliteIncidentStore::open(&db)?),
             directory: ActorDirectory::open(&dir.join(TRUST_FILE))?,
-            signer: store_key(dir)?,
             clock: Arc::new(SystemClock),
             bundle: PolicyBundle::builtin(),
             config: policy_config(dir)?,
@@ -104,13 +105,14 @@ impl GovernorBuilder {
         std::fs::create_dir_all(home).map_err(|e| io(home, e))?;
         let records = PostgresRegistryStore::connect(url)?;
         let artifacts = PostgresArtifactStore::new(&records);
+        let audit = PostgresAuditStore::connect(url)?;
         Ok(GovernorBuilder {
             records: Arc::new(records),
             artifacts: Arc::new(artifacts),
-            audit: Arc::new(PostgresAuditStore::connect(url)?),
+            signer: store_key(home, &audit)?,
+            audit: Arc::new(audit),
             incidents: Arc::new(PostgresIncidentStore::connect(url)?),
             directory: ActorDirectory::open(&home.join(TRUST_FILE))?,
-            signer: store_key(home)?,
             clock: Arc::new(SystemClock),
             bundle: PolicyBundle::builtin(),
             config: policy_config(home)?,
@@ -202,12 +204,25 @@ fn io(path: &Path, e: std::io::Error) -> Error {
     }
 }
 
-/// The store's key under `dir/keys/`, created on first use as `aigov init` does.
-fn store_key(dir: &Path) -> Result<SignerKey, Error> {
+/// The store's key under `dir/keys/`, created on first use as `aigov init` does. A log that
+/// already holds signed checkpoints never gets a fresh key silently: its history was signed
+/// with the missing one, so opening fails until that key is restored.
+fn store_key(dir: &Path, audit: &dyn AuditStore) -> Result<SignerKey, Error> {
     let keys = dir.join("keys");
     let path = keys.join(format!("{STORE_KEY_NAME}.key"));
     if path.exists() {
-        return Ok(SignerKey::load(&path)?);
+        return SignerKey::load(&path).map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            reason: format!("the checkpoint signing key is unreadable: {e}"),
+        });
+    }
+    if !audit.checkpoints()?.is_empty() {
+        return Err(Error::Io {
+            path: path.display().to_string(),
+            reason: "the checkpoint signing key is missing, and the log holds checkpoints \
+                     signed with it; restore the key (a new one would not continue that history)"
+                .into(),
+        });
     }
     let key = SignerKey::generate(STORE_KEY_NAME)?;
     match key.save(&keys) {

@@ -1,0 +1,180 @@
+//! Faults, each with nothing acknowledged lost and the store still verifying afterwards: a
+//! missing or unreadable checkpoint key, a corrupted artifact, PostgreSQL connections
+//! terminated while decisions are being recorded.
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use aigov::audit::AuditStoreExt;
+use aigov::governor::DecisionRequest;
+use aigov::{Error, Governor};
+use aigov_testkit::PgSchema;
+use common::{enrol, model_dir, to_production};
+
+fn decision(model: &aigov::core::ModelRef, i: u64) -> DecisionRequest {
+    DecisionRequest {
+        model: model.clone(),
+        input: serde_json::json!({"failed_logins": i % 7}),
+        score: 0.4,
+        confidence: None,
+        threshold: 0.5,
+        action: "allow".into(),
+        explanation: None,
+        correlation_id: Some(format!("login-{i}")),
+    }
+}
+
+#[test]
+fn a_missing_or_unreadable_checkpoint_key_fails_closed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    {
+        let governor = Governor::open(&store).expect("governor");
+        enrol(&governor);
+        governor.audit().checkpoint().expect("checkpoint");
+    }
+    let key = store.join("keys").join("aigov-store.key");
+    let saved = std::fs::read(&key).expect("key");
+    // Unreadable: garbage in the key file.
+    std::fs::write(&key, b"not a key").expect("corrupt");
+    let error = Governor::open(&store).expect_err("unreadable key");
+    assert!(matches!(error, Error::Io { .. }), "{error}");
+    assert!(error.to_string().contains("unreadable"), "{error}");
+    // Missing: the log holds checkpoints signed with it, so no new key is made silently.
+    std::fs::remove_file(&key).expect("remove");
+    let error = Governor::open(&store).expect_err("missing key");
+    assert!(error.to_string().contains("missing"), "{error}");
+    assert!(!key.exists(), "no replacement key was written");
+    // Restored, everything verifies as before.
+    std::fs::write(&key, saved).expect("restore");
+    let governor = Governor::open(&store).expect("reopen");
+    let report = governor
+        .audit()
+        .verify(&[&governor.checkpoint_key()])
+        .expect("verify");
+    assert!(
+        report.is_ok() && report.checkpoints_checked == 1,
+        "{report:?}"
+    );
+}
+
+#[test]
+fn a_corrupted_artifact_is_an_integrity_error_and_the_log_still_verifies() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let governor = Governor::open(&store).expect("governor");
+    let actors = enrol(&governor);
+    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let v = governor.registry().resolve(&r).expect("version");
+    // Flip bytes of the stored model file behind the store's back.
+    let hex = v.files[0].digest.to_hex();
+    let blob = store
+        .join("artifacts")
+        .join("sha256")
+        .join(&hex[..2])
+        .join(&hex);
+    assert!(blob.exists(), "{} not where expected", blob.display());
+    std::fs::write(&blob, b"{\"features\": []}").expect("corrupt");
+    let error = match governor.load_model(&r) {
+        Ok(_) => panic!("a corrupted model loaded"),
+        Err(e) => e,
+    };
+    assert!(
+        matches!(
+            error,
+            Error::Registry(aigov::registry::RegistryError::Integrity(_))
+        ),
+        "{error}"
+    );
+    let integrity = governor
+        .registry()
+        .verify(&v, &governor.directory().trust())
+        .expect("integrity report");
+    assert!(!integrity.is_intact(), "the registry's own check finds it");
+    let report = governor
+        .audit()
+        .verify(&[&governor.checkpoint_key()])
+        .expect("verify");
+    assert!(report.is_ok(), "{:?}", report.problems);
+}
+
+#[test]
+fn postgres_connections_terminated_mid_load_lose_nothing_acknowledged() {
+    let Some(pg) = PgSchema::create("gov_fault") else {
+        return;
+    };
+    let application = format!("aigov_fault_{}", std::process::id());
+    let url = format!("{}&application_name={application}", pg.url());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let governor = Governor::postgres(&url, dir.path().join("home")).expect("governor");
+    let actors = enrol(&governor);
+    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let start = governor.audit().size().expect("size");
+    let acknowledged = AtomicU64::new(0);
+    let failed = AtomicU64::new(0);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for t in 0..4u64 {
+            let (governor, acknowledged, failed, stop, r) =
+                (&governor, &acknowledged, &failed, &stop, &r);
+            let deployer = actors.deployer.id.clone();
+            s.spawn(move || {
+                let mut i = t * 1_000_000;
+                while !stop.load(Ordering::Relaxed) {
+                    i += 1;
+                    match governor.record_decision(&deployer, decision(r, i)) {
+                        Ok(_) => {
+                            acknowledged.fetch_add(1, Ordering::Relaxed);
+                        }
+                        // A terminated connection is a storage error, never a panic.
+                        Err(Error::Audit(_) | Error::Registry(_)) => {
+                            failed.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Err(other) => panic!("unexpected error: {other}"),
+                    }
+                }
+            });
+        }
+        let mut client =
+            postgres::Client::connect(&pg.url(), postgres::NoTls).expect("admin connection");
+        for _ in 0..5 {
+            std::thread::sleep(std::time::Duration::from_millis(150));
+            client
+                .execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                     WHERE application_name = $1 AND pid <> pg_backend_pid()",
+                    &[&application],
+                )
+                .expect("terminate");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        stop.store(true, Ordering::Relaxed);
+    });
+    let acknowledged = acknowledged.load(Ordering::Relaxed);
+    assert!(acknowledged > 0, "nothing was recorded");
+    // Every acknowledged decision is in the log, and nothing unacknowledged slipped in twice:
+    // a failed append either committed nothing or its commit was lost with the connection.
+    let size = governor.audit().size().expect("size");
+    let stored = size - start;
+    assert!(
+        stored >= acknowledged && stored <= acknowledged + failed.load(Ordering::Relaxed),
+        "{stored} stored, {acknowledged} acknowledged, {} failed",
+        failed.load(Ordering::Relaxed)
+    );
+    let report = governor
+        .audit()
+        .verify(&[&governor.checkpoint_key()])
+        .expect("verify");
+    assert!(report.is_ok(), "{:?}", report.problems);
+    let last = governor
+        .audit()
+        .store()
+        .entry(size - 1)
+        .expect("last entry");
+    assert!(last.payload.is_some());
+    eprintln!(
+        "PostgreSQL fault: 5 terminations, {acknowledged} decisions acknowledged and stored, {} refused with a storage error, log of {size} verifies",
+        failed.load(Ordering::Relaxed)
+    );
+}
