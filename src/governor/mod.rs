@@ -6,12 +6,13 @@
 //! use aigov::Governor;
 //! use aigov::core::{ActorId, Role, SignerKey};
 //!
-//! let governor = Governor::in_memory().unwrap();
-//! let admin = ActorId::new("admin@example.com").unwrap();
-//! let key = SignerKey::generate("admin").unwrap();
+//! let governor = Governor::in_memory()?;
+//! let admin = ActorId::new("admin@example.com")?;
+//! let key = SignerKey::generate("admin")?;
 //! // The first actor may enrol themselves, as an admin only.
-//! governor.add_actor(&admin, admin.clone(), key.verifier(), [Role::Admin]).unwrap();
-//! assert_eq!(governor.audit().size().unwrap(), 1);
+//! governor.add_actor(&admin, admin.clone(), key.verifier(), [Role::Admin])?;
+//! assert_eq!(governor.audit().size()?, 1);
+//! # Ok::<(), aigov::Error>(())
 //! ```
 
 mod actors;

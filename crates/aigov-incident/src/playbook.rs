@@ -247,7 +247,9 @@ impl Playbook {
 /// "30m", "4h", "2d" (or "0m") as seconds.
 fn parse_duration(text: &str) -> Option<i64> {
     let t = text.trim();
-    let (number, unit) = t.split_at(t.len().checked_sub(1)?);
+    // The unit is the last character, which need not be one byte (found by fuzzing).
+    let unit = t.chars().next_back()?;
+    let (number, unit) = t.split_at(t.len() - unit.len_utf8());
     let n: i64 = number
         .parse()
         .ok()

@@ -138,3 +138,15 @@ fn invalid_playbooks_name_the_line_and_the_reason() {
     assert!(Playbook::from_yaml("", "empty.yaml").is_err());
     assert!(Playbook::from_yaml(": : :", "garbage.yaml").is_err());
 }
+
+/// Found by fuzzing: a deadline whose last character is several bytes long panicked.
+#[test]
+fn a_multibyte_deadline_is_a_line_numbered_error_not_a_panic() {
+    let text = String::from_utf8_lossy(include_bytes!("regressions/multibyte_deadline.yaml"));
+    assert!(Playbook::from_yaml(&text, "fuzz").is_err());
+    let minimal = "name: p\nkinds: [other]\ndescription: d\nsteps:\n  - id: s\n    action: review\n    role: validator\n    deadline: \"1\u{2db}\"\n    description: d\n";
+    match Playbook::from_yaml(minimal, "minimal") {
+        Err(aigov_incident::IncidentError::Playbook { line, .. }) => assert!(line > 0),
+        other => panic!("expected a playbook error, got {other:?}"),
+    }
+}

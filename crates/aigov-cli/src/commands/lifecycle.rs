@@ -118,7 +118,9 @@ pub fn parse_duration(text: &str) -> Result<chrono::Duration, Failure> {
             "duration {text:?}: a number and a unit m, h, d or w (like 12h)"
         ))
     };
-    let (number, unit) = text.split_at(text.len().saturating_sub(1));
+    // The unit is the last character, which need not be one byte.
+    let last = text.chars().next_back().ok_or_else(bad)?;
+    let (number, unit) = text.split_at(text.len() - last.len_utf8());
     let n: i64 = number.parse().map_err(|_| bad())?;
     if n <= 0 || n > 3650 * 24 * 60 {
         return Err(bad());
@@ -283,4 +285,30 @@ pub fn actors(global: &GlobalArgs, command: ActorsCommand) -> Result<(), Failure
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations_parse_and_hostile_ones_are_errors() {
+        assert_eq!(
+            parse_duration("12h").ok(),
+            Some(chrono::Duration::hours(12))
+        );
+        assert_eq!(parse_duration("2w").ok(), Some(chrono::Duration::weeks(2)));
+        for bad in [
+            "",
+            "h",
+            "0d",
+            "-1d",
+            "1\u{2db}",
+            "\u{2db}",
+            "7x",
+            "99999999999d",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+    }
 }
