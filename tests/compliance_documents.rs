@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 use aigov::compliance::{AnnexIv, Status, ml_bom, model_card};
 use aigov::core::{Digest, SignerKey};
-use aigov::governor::DecisionRequest;
 use common::{enrol, model_dir, to_production};
 
 fn fixtures() -> PathBuf {
@@ -62,16 +61,11 @@ fn fixture_documents() -> Documents {
         let receipt = governor
             .record_decision(
                 &actors.deployer.id,
-                DecisionRequest {
-                    model: r.clone(),
-                    input: serde_json::json!({"failed_logins": i, "new_device": 1, "bad_asn": 1}),
-                    score: 0.9,
-                    confidence: None,
-                    threshold: 0.5,
-                    action: "step-up".into(),
-                    explanation: None,
-                    correlation_id: None,
-                },
+                common::decision(
+                    &r,
+                    serde_json::json!({"failed_logins": i, "new_device": 1, "bad_asn": 1}),
+                    0.9,
+                ),
             )
             .expect("decision");
         indices.push(receipt.index);

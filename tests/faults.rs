@@ -7,22 +7,12 @@ mod common;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use aigov::audit::AuditStoreExt;
-use aigov::governor::DecisionRequest;
 use aigov::{Error, Governor};
 use aigov_testkit::PgSchema;
 use common::{enrol, model_dir, to_production};
 
-fn decision(model: &aigov::core::ModelRef, i: u64) -> DecisionRequest {
-    DecisionRequest {
-        model: model.clone(),
-        input: serde_json::json!({"failed_logins": i % 7}),
-        score: 0.4,
-        confidence: None,
-        threshold: 0.5,
-        action: "allow".into(),
-        explanation: None,
-        correlation_id: Some(format!("login-{i}")),
-    }
+fn decision(model: &aigov::core::ModelRef, i: u64) -> aigov::governor::DecisionRequest {
+    common::decision(model, serde_json::json!({"failed_logins": i % 7}), 0.4)
 }
 
 #[test]

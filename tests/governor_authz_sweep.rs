@@ -10,7 +10,7 @@ use aigov::audit::{AuditEntry, AuditEvent, AuditStoreExt};
 use aigov::core::{ActorId, ModelName, Role, SignerKey};
 use aigov::decommission::DecommissionMode;
 use aigov::drift::{DriftOptions, MonitorConfig, QualityThresholds, Rule, Window};
-use aigov::governor::{AlertResponse, DecisionRequest, MonitorSettings};
+use aigov::governor::{AlertResponse, MonitorSettings};
 use aigov::incident::{Containment, IncidentKind, IncidentSource, NewIncident, Severity};
 use aigov::policy::PolicyConfig;
 use aigov::registry::Stage;
@@ -107,16 +107,7 @@ fn attempt(
         "record-decision" => governor
             .record_decision(
                 actor,
-                DecisionRequest {
-                    model: r.clone(),
-                    input: serde_json::json!({"failed_logins": n}),
-                    score: 0.2,
-                    confidence: None,
-                    threshold: 0.5,
-                    action: "allow".into(),
-                    explanation: None,
-                    correlation_id: None,
-                },
+                common::decision(&r, serde_json::json!({"failed_logins": n}), 0.2),
             )
             .map(drop),
         "record-review" => governor

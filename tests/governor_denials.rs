@@ -411,16 +411,7 @@ fn a_role_taken_away_stops_a_remembered_authorization() {
     let decide = || {
         governor.record_decision(
             &actors.deployer.id,
-            aigov::governor::DecisionRequest {
-                model: r.clone(),
-                input: serde_json::json!({"failed_logins": 3}),
-                score: 0.7,
-                confidence: None,
-                threshold: 0.5,
-                action: "step-up".into(),
-                explanation: None,
-                correlation_id: None,
-            },
+            common::decision(&r, serde_json::json!({"failed_logins": 3}), 0.7),
         )
     };
     decide().expect("a deployer records decisions");
@@ -447,16 +438,7 @@ fn another_replica_sees_a_suspension_on_the_decision_path() {
         .serving_cache(std::time::Duration::ZERO)
         .build()
         .expect("second");
-    let request = aigov::governor::DecisionRequest {
-        model: r.clone(),
-        input: serde_json::json!({"failed_logins": 3}),
-        score: 0.7,
-        confidence: None,
-        threshold: 0.5,
-        action: "step-up".into(),
-        explanation: None,
-        correlation_id: None,
-    };
+    let request = common::decision(&r, serde_json::json!({"failed_logins": 3}), 0.7);
     second
         .record_decision(&actors.deployer.id, request.clone())
         .expect("serving");

@@ -8,7 +8,7 @@ mod common;
 use aigov::audit::{AuditEvent, AuditStoreExt};
 use aigov::core::ModelName;
 use aigov::drift::{DriftOptions, MonitorConfig, QualityThresholds, Rule, Window};
-use aigov::governor::{AlertResponse, DecisionRequest, MonitorSettings};
+use aigov::governor::{AlertResponse, MonitorSettings};
 use aigov::incident::{IncidentKind, IncidentStatus, Severity};
 use aigov::registry::Stage;
 use aigov::{Governor, MemorySink};
@@ -45,17 +45,12 @@ fn lifecycle(governor: &Governor, models: &std::path::Path) {
         let receipt = governor
             .record_decision(
                 &actors.deployer.id,
-                DecisionRequest {
-                    model: v2.clone(),
-                    input: serde_json::json!({"failed_logins": i, "new_device": 1, "bad_asn": 1,
+                common::decision(
+                    &v2,
+                    serde_json::json!({"failed_logins": i, "new_device": 1, "bad_asn": 1,
                         "user": "alice@example.com"}),
-                    score: 0.9,
-                    confidence: None,
-                    threshold: 0.5,
-                    action: "step-up".into(),
-                    explanation: None,
-                    correlation_id: Some(format!("login-{i}")),
-                },
+                    0.9,
+                ),
             )
             .expect("decision");
         receipts.push(receipt);
@@ -149,16 +144,7 @@ fn lifecycle(governor: &Governor, models: &std::path::Path) {
     // A suspended version neither decides nor loads.
     let refused = governor.record_decision(
         &actors.deployer.id,
-        DecisionRequest {
-            model: v2.clone(),
-            input: serde_json::json!({}),
-            score: 0.1,
-            confidence: None,
-            threshold: 0.5,
-            action: "allow".into(),
-            explanation: None,
-            correlation_id: None,
-        },
+        common::decision(&v2, serde_json::json!({}), 0.1),
     );
     assert_eq!(refused.expect_err("suspended").denied_by(), Some("serving"));
 

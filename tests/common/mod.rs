@@ -247,6 +247,24 @@ pub fn registration(path: &Path, actors: &Actors) -> Registration {
     }
 }
 
+/// A decision of `model` on `input` at the usual 0.5 threshold, without explanation.
+pub fn decision(
+    model: &ModelRef,
+    input: serde_json::Value,
+    score: f64,
+) -> aigov::governor::DecisionRequest {
+    aigov::governor::DecisionRequest {
+        model: model.clone(),
+        input,
+        score,
+        confidence: None,
+        threshold: 0.5,
+        action: if score >= 0.5 { "step-up" } else { "allow" }.into(),
+        explanation: None,
+        correlation_id: None,
+    }
+}
+
 /// An in-memory governor builder on a manual clock that starts at 2026-11-26 09:00 UTC.
 pub fn on_manual_clock() -> (
     aigov::governor::GovernorBuilder,
