@@ -129,6 +129,34 @@ fn missing_lineage_rejects_at_registration() {
 }
 
 #[test]
+fn files_changed_after_signature_verification_reject_the_version() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (governor, _) = governor();
+    let actors = enrol(&governor);
+    let mut reg: Registration = registration(&model_dir(dir.path(), "m", 0.3), &actors);
+    reg.signed_root = Some(aigov::core::Digest::of(b"the files that were signed"));
+    let result = governor.register(&actors.scientist.id, reg);
+    assert_refused(&governor, result, "signature", "root_mismatch");
+    let v = governor
+        .registry()
+        .resolve(&common::version_ref(1))
+        .expect("version");
+    assert_eq!(
+        v.stage,
+        Stage::Rejected,
+        "stored, then rejected on the spot"
+    );
+
+    // The same files with their own root as the signed one register and pass the gate.
+    let mut reg: Registration = registration(&model_dir(dir.path(), "m", 0.3), &actors);
+    reg.signed_root = Some(v.root);
+    let v2 = governor
+        .register(&actors.scientist.id, reg)
+        .expect("register");
+    assert_eq!(v2.stage, Stage::Registered);
+}
+
+#[test]
 fn missing_fairness_evidence_keeps_the_version_registered() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (governor, _) = governor();

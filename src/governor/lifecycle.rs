@@ -31,6 +31,9 @@ pub struct Registration {
     pub version: NewVersion,
     /// A software bill of materials (CycloneDX JSON), stored and recorded in the lineage.
     pub sbom: Option<serde_json::Value>,
+    /// The root digest a verified model signature covers: files that changed between that
+    /// verification and the copy into the store reject the version on the spot.
+    pub signed_root: Option<Digest>,
 }
 
 /// What an approver signs.
@@ -105,6 +108,20 @@ impl Governor {
             || format!("{} registered", version.reference()),
             vec![Self::registry_entry(&event)],
         )?;
+        if let Some(signed) = registration.signed_root.filter(|r| *r != version.root) {
+            let reason = format!(
+                "the stored files hash to {}, not to the signed root {signed}",
+                version.root
+            );
+            self.reject(actor, &version, &reason)?;
+            return Err(self.refuse(
+                actor,
+                "signature",
+                "root_mismatch",
+                reason,
+                serde_json::json!(version.reference()),
+            ));
+        }
         let decision = self.gate(
             actor,
             Gate::Registration,
@@ -114,18 +131,24 @@ impl Governor {
         if decision.allow {
             return Ok(version);
         }
+        self.reject(actor, &version, "refused by the registration gate")?;
+        Err(denial(decision))
+    }
+
+    /// Moves a version just registered to Rejected, audited.
+    fn reject(&self, actor: &ActorId, version: &ModelVersion, reason: &str) -> Result<(), Error> {
         let (_, event) = self.registry.transition(
             actor,
-            &name,
+            &version.name,
             version.version,
             Stage::Rejected,
-            "refused by the registration gate",
+            reason,
         )?;
         self.record(
             || format!("{} rejected", version.reference()),
             vec![Self::registry_entry(&event)],
         )?;
-        Err(denial(decision))
+        Ok(())
     }
 
     /// Attaches an evidence report; reports of known kinds must be the reports their crates

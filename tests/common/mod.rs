@@ -244,6 +244,7 @@ pub fn registration(path: &Path, actors: &Actors) -> Registration {
             serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.6",
             "components": [{"type": "library", "name": "ndarray", "version": "0.16.1"}]}),
         ),
+        signed_root: None,
     }
 }
 

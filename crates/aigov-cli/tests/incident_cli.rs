@@ -4,11 +4,33 @@ mod common;
 
 use std::path::Path;
 
-use common::{aigov_as, ok};
+use common::{aigov_as, enrol, lineage_args, ok};
 use serde_json::Value;
 
 fn run(store: &Path, args: &[&str]) -> std::process::Output {
     aigov_as(store, "responder@example.com", args)
+}
+
+/// Registers `model` as `edr-triage` the governed way: an enrolled data scientist, with the
+/// lineage the registration gate asks for.
+fn register_edr_triage(store: &Path, dir: &Path, model: &Path) {
+    enrol(
+        |actor, args| aigov_as(store, actor, args),
+        &dir.join("keys"),
+        &[
+            ("ds@example.com", "data-scientist"),
+            ("responder@example.com", "incident-responder"),
+        ],
+    );
+    let mut args = vec![
+        "model".to_string(),
+        "register".into(),
+        "edr-triage".into(),
+        model.display().to_string(),
+    ];
+    args.extend(lineage_args(dir));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    ok(&aigov_as(store, "ds@example.com", &args));
 }
 
 #[test]
@@ -19,10 +41,7 @@ fn an_incident_from_opening_to_closing() {
     let model = tmp.path().join("model");
     std::fs::create_dir_all(&model).unwrap();
     std::fs::write(model.join("weights.bin"), vec![1u8; 100]).unwrap();
-    ok(&run(
-        &store,
-        &["model", "register", "edr-triage", model.to_str().unwrap()],
-    ));
+    register_edr_triage(&store, tmp.path(), &model);
     let opened: Value = serde_json::from_str(&ok(&run(
         &store,
         &[
@@ -240,10 +259,7 @@ fn decommission_a_registered_version() {
     let model = tmp.path().join("model");
     std::fs::create_dir_all(&model).unwrap();
     std::fs::write(model.join("weights.bin"), vec![7u8; 500]).unwrap();
-    ok(&run(
-        &store,
-        &["model", "register", "edr-triage", model.to_str().unwrap()],
-    ));
+    register_edr_triage(&store, tmp.path(), &model);
     let cert = tmp.path().join("cert.json");
     let out: Value = serde_json::from_str(&ok(&run(
         &store,

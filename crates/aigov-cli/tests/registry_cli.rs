@@ -7,10 +7,26 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 mod common;
-use common::{aigov_as, ok};
+use common::{aigov_as, enrol, lineage_args, ok};
 
 fn aigov(store: &Path, args: &[&str]) -> Output {
     aigov_as(store, "ds@example.com", args)
+}
+
+/// Enrols the data scientist (and the bootstrap admin) in a new store's directory.
+fn enrol_scientist(store: &Path, keys: &Path, who: &str) {
+    enrol(
+        |actor, args| aigov_as(store, actor, args),
+        keys,
+        &[(who, "data-scientist")],
+    );
+}
+
+/// `model register NAME PATH` with the lineage the registration gate asks for.
+fn register_args<'a>(name: &'a str, path: &'a str, lineage: &'a [String]) -> Vec<&'a str> {
+    let mut args = vec!["model", "register", name, path];
+    args.extend(lineage.iter().map(String::as_str));
+    args
 }
 
 fn code(out: &Output) -> Option<i32> {
@@ -35,8 +51,13 @@ fn register_list_show_verify_and_history() {
     let init = ok(&aigov(&store, &["init"]));
     assert!(init.contains("signing key: aigov-store+"), "{init}");
     assert!(ok(&aigov(&store, &["init"])).contains("already initialized"));
-
     let path = model(&tmp.path().join("m"), b"weights v1");
+    // Nobody enrolled may register: the authz gate refuses, and nothing is stored.
+    let out = aigov(&store, &["model", "register", "login-risk", &path]);
+    assert_eq!(code(&out), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("denied by authz"));
+    enrol_scientist(&store, &tmp.path().join("keys"), "ds@example.com");
+
     let sbom = tmp.path().join("sbom.json");
     fs::write(
         &sbom,
@@ -84,11 +105,28 @@ fn register_list_show_verify_and_history() {
     );
 
     let path2 = model(&tmp.path().join("m2"), b"weights v2");
-    let human = ok(&aigov(&store, &["model", "register", "login-risk", &path2]));
+    let lineage = lineage_args(tmp.path());
+    let human = ok(&aigov(
+        &store,
+        &register_args("login-risk", &path2, &lineage),
+    ));
     assert!(
         human.starts_with("registered login-risk@2 sha256:"),
         "{human}"
     );
+    // Without lineage the registration gate refuses, naming what is missing, and the
+    // version it refused is rejected.
+    let path3 = model(&tmp.path().join("m3"), b"weights v3");
+    let out = aigov(&store, &["model", "register", "login-risk", &path3]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(code(&out), Some(1), "{stderr}");
+    assert!(stderr.contains("denied by registration"), "{stderr}");
+    assert!(stderr.contains("missing_dataset"), "{stderr}");
+    assert!(
+        ok(&aigov(&store, &["model", "show", "login-risk@3"])).contains("stage:      rejected")
+    );
+    let audit = ok(&aigov(&store, &["audit", "verify"]));
+    assert!(audit.contains("verified "), "{audit}");
 
     let list: Value =
         serde_json::from_str(&ok(&aigov(&store, &["model", "list", "--json"]))).unwrap();
@@ -98,7 +136,7 @@ fn register_list_show_verify_and_history() {
         &["model", "show", "login-risk", "--json"],
     )))
     .unwrap();
-    assert_eq!(shown["versions"].as_array().unwrap().len(), 2);
+    assert_eq!(shown["versions"].as_array().unwrap().len(), 3);
     let v2: Value = serde_json::from_str(&ok(&aigov(
         &store,
         &["model", "show", "login-risk@2", "--json"],
@@ -165,6 +203,8 @@ fn register_rejects_bad_input_and_unverified_signatures() {
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("store");
     ok(&aigov(&store, &["init"]));
+    enrol_scientist(&store, &tmp.path().join("keys"), "ds@example.com");
+    let lineage = lineage_args(tmp.path());
     let path = model(&tmp.path().join("m"), b"w");
     for (args, mentions) in [
         (vec!["model", "register", "Bad Name", &path], "model name"),
@@ -224,17 +264,14 @@ fn register_rejects_bad_input_and_unverified_signatures() {
     let bundle = fixtures.join("model.sig");
     let key = fixtures.join("signing_key.pub");
     let signed_path = signed.to_str().unwrap();
-    let args = [
-        "model",
-        "register",
-        "signed",
-        signed_path,
+    let mut args = register_args("signed", signed_path, &lineage);
+    args.extend([
         "--bundle",
         bundle.to_str().unwrap(),
         "--key",
         key.to_str().unwrap(),
         "--json",
-    ];
+    ]);
     let v: Value = serde_json::from_str(&ok(&aigov(&store, &args))).unwrap();
     assert_eq!(
         v["root"],
@@ -266,14 +303,21 @@ fn two_processes_registering_at_once_get_distinct_numbers() {
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("store");
     ok(&aigov(&store, &["init"]));
+    enrol_scientist(&store, &tmp.path().join("keys"), "ci@example.com");
     let path = model(&tmp.path().join("m"), b"w");
-    ok(&aigov(&store, &["model", "register", "shared", &path]));
+    let lineage = lineage_args(tmp.path());
+    ok(&aigov_as(
+        &store,
+        "ci@example.com",
+        &register_args("shared", &path, &lineage),
+    ));
+    let lineage = lineage.join(" ");
     let script = |n: usize| {
         let mut cmd = Command::new("sh");
         let bin = env!("CARGO_BIN_EXE_aigov");
         cmd.arg("-c")
             .arg(format!(
-                "for i in $(seq {n}); do {bin} model register shared {path} --json || exit 1; done"
+                "for i in $(seq {n}); do {bin} model register shared {path} {lineage} --json || exit 1; done"
             ))
             .env("AIGOV_STORE", &store)
             .env("AIGOV_ACTOR", "ci@example.com");
@@ -315,9 +359,24 @@ fn a_postgres_store_works_the_same() {
             .unwrap()
     };
     ok(&run(&["init"]));
+    let keys = tmp.path().join("keys");
+    enrol(
+        |actor, args| {
+            Command::new(env!("CARGO_BIN_EXE_aigov"))
+                .args(args)
+                .env("AIGOV_STORE", &store_url)
+                .env("AIGOV_ARTIFACTS", tmp.path().join("home"))
+                .env("AIGOV_ACTOR", actor)
+                .output()
+                .unwrap()
+        },
+        &keys,
+        &[("ds@example.com", "data-scientist")],
+    );
     let path = model(&tmp.path().join("m"), b"pg weights");
-    ok(&run(&["model", "register", "pg-model", &path]));
-    ok(&run(&["model", "register", "pg-model", &path]));
+    let lineage = lineage_args(tmp.path());
+    ok(&run(&register_args("pg-model", &path, &lineage)));
+    ok(&run(&register_args("pg-model", &path, &lineage)));
     let shown: Value =
         serde_json::from_str(&ok(&run(&["model", "show", "pg-model", "--json"]))).unwrap();
     assert_eq!(shown["versions"].as_array().unwrap().len(), 2);

@@ -37,8 +37,8 @@ fn refused(out: &std::process::Output, gate: &str) -> String {
     stderr
 }
 
-/// Registers, evidences and validates a version with the library (the CLI's `model
-/// register` predates the governor), as the enrolled data scientist and validator.
+/// Registers, evidences and validates a version with the library (the CLI has no command
+/// that computes the evidence), as the enrolled data scientist and validator.
 fn validated_version(store: &Path, models: &Path, name: &str, weight: f64) -> ModelRef {
     let governor = Governor::open(store).expect("governor");
     let ds = aigov::core::ActorId::new("ds@example.com").expect("id");

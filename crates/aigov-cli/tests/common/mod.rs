@@ -32,3 +32,41 @@ pub fn aigov(args: &[&str]) -> Output {
         .output()
         .expect("run aigov")
 }
+
+/// Enrols `people` (id, role) in a store's actor directory through `run(actor, args)`:
+/// `admin@example.com` enrols themselves first (the bootstrap), then everyone else.
+/// Their keys are written to `keys`.
+pub fn enrol(run: impl Fn(&str, &[&str]) -> Output, keys: &Path, people: &[(&str, &str)]) {
+    let admin = "admin@example.com";
+    let everyone = std::iter::once((admin, "admin")).chain(people.iter().copied());
+    for (who, role) in everyone {
+        let name = who.split('@').next().expect("name");
+        let key = aigov::core::SignerKey::generate(name).expect("key");
+        key.save(keys).expect("save key");
+        let public = keys.join(format!("{}.pub", key.name()));
+        let public = public.to_str().expect("path");
+        ok(&run(
+            admin,
+            &["actors", "add", who, "--role", role, "--key", public],
+        ));
+    }
+}
+
+/// The lineage the registration gate asks for (a dataset, the code's commit, an SBOM
+/// written into `dir`), as `model register` arguments.
+pub fn lineage_args(dir: &Path) -> Vec<String> {
+    let sbom = dir.join("sbom.json");
+    std::fs::write(
+        &sbom,
+        br#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[]}"#,
+    )
+    .expect("write sbom");
+    vec![
+        "--dataset".into(),
+        format!("logins=sha256:{}@s3://data/logins", "ab".repeat(32)),
+        "--commit".into(),
+        "0123abc".into(),
+        "--sbom".into(),
+        sbom.display().to_string(),
+    ]
+}

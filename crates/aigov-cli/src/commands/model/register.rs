@@ -3,14 +3,14 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use aigov::governor::Registration;
 use aigov_core::manifest::ManifestDiff;
 use aigov_core::{
-    Digest, EcdsaP256PublicKey, HashMethod, ModelHasher, ModelName, SigstoreBundle,
+    Digest, EcdsaP256PublicKey, HashMethod, ModelHasher, ModelName, ModelRef, SigstoreBundle,
     verify_model_signature,
 };
 use aigov_registry::{
-    CodeRef, DatasetRef, Evidence, EvidenceKind, Lineage, NewModel, NewVersion, RegistryError,
-    RiskClass,
+    CodeRef, DatasetRef, Evidence, EvidenceKind, Lineage, NewModel, NewVersion, RiskClass,
 };
 use clap::Args;
 
@@ -144,11 +144,19 @@ pub fn run(global: &GlobalArgs, args: &RegisterArgs) -> Result<(), Failure> {
         _ => None,
     };
 
-    let store = global.open(false)?;
-    let registry = &store.registry;
-    match registry.create_model(
-        &actor,
-        NewModel {
+    // Through the governor: the actor must hold a role that may register, the registration
+    // gate judges the lineage, and every step is audited.
+    let governor = global.governor()?;
+    let lineage = Lineage {
+        datasets,
+        code: args.commit.as_ref().map(|commit| CodeRef {
+            repository: args.repository.clone(),
+            commit: commit.clone(),
+        }),
+        ..Default::default()
+    };
+    let registration = Registration {
+        model: NewModel {
             name: name.clone(),
             description: args.description.clone(),
             owner: actor.clone(),
@@ -156,27 +164,8 @@ pub fn run(global: &GlobalArgs, args: &RegisterArgs) -> Result<(), Failure> {
             intended_purpose: args.purpose.clone(),
             risk_class: args.risk_class,
         },
-    ) {
-        Ok(_) | Err(RegistryError::Conflict(_)) => {}
-        Err(e) => return Err(e.into()),
-    }
-    let sbom_digest = sbom
-        .map(|bytes| registry.artifacts().put(&bytes))
-        .transpose()?;
-    let lineage = Lineage {
-        datasets,
-        code: args.commit.as_ref().map(|commit| CodeRef {
-            repository: args.repository.clone(),
-            commit: commit.clone(),
-        }),
-        sbom: sbom_digest,
-        ..Default::default()
-    };
-    let (mut version, _event) = registry.register_version(
-        &actor,
-        &name,
-        &args.path,
-        NewVersion {
+        path: args.path.clone(),
+        version: NewVersion {
             source: None,
             run_id: None,
             tags,
@@ -184,39 +173,25 @@ pub fn run(global: &GlobalArgs, args: &RegisterArgs) -> Result<(), Failure> {
             method,
             allow_symlinks,
         },
-    )?;
+        sbom,
+        signed_root: signature
+            .as_ref()
+            .map(|(_, verified)| verified.manifest.root()),
+    };
+    let mut version = governor.register(&actor, registration)?;
     if let Some((bundle, verified)) = signature {
-        // The files may have changed between verification and copying: the stored version
-        // must be the one that was verified, or it is rejected on the spot.
-        if version.root != verified.manifest.root() {
-            registry.transition(
-                &actor,
-                &name,
-                version.version,
-                aigov_registry::Stage::Rejected,
-                "the files changed between signature verification and registration",
-            )?;
-            return Err(Failure::Negative(format!(
-                "{} changed after its signature was verified; version {} rejected",
-                args.path.display(),
-                version.reference()
-            )));
-        }
         let signed_root = verified.root;
         let content = serde_json::from_slice(&bundle)
             .map_err(|e| Failure::BadInput(format!("bundle: {e}")))?;
-        version = registry
-            .attach_evidence(
-                &actor,
-                &name,
-                version.version,
-                Evidence {
-                    kind: EvidenceKind::Custom("model-signature".into()),
-                    producer: format!("openssf-model-signing (signed root {signed_root})"),
-                    content,
-                },
-            )?
-            .0;
+        version = governor.attach_evidence(
+            &actor,
+            &ModelRef::version(name.clone(), version.version),
+            Evidence {
+                kind: EvidenceKind::Custom("model-signature".into()),
+                producer: format!("openssf-model-signing (signed root {signed_root})"),
+                content,
+            },
+        )?;
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&version)?);
@@ -232,7 +207,7 @@ pub fn run(global: &GlobalArgs, args: &RegisterArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn read_sbom(path: &PathBuf) -> Result<Vec<u8>, Failure> {
+fn read_sbom(path: &PathBuf) -> Result<serde_json::Value, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::BadInput(format!("--sbom {}: {e}", path.display())))?;
     let doc: serde_json::Value = serde_json::from_slice(&bytes)
@@ -243,5 +218,5 @@ fn read_sbom(path: &PathBuf) -> Result<Vec<u8>, Failure> {
             path.display()
         )));
     }
-    Ok(bytes)
+    Ok(doc)
 }
