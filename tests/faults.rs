@@ -1,12 +1,13 @@
 //! Faults, each with nothing acknowledged lost and the store still verifying afterwards: a
-//! missing or unreadable checkpoint key, a corrupted artifact, PostgreSQL connections
-//! terminated while decisions are being recorded.
+//! missing or unreadable checkpoint key, a corrupted artifact, a full SQLite database,
+//! PostgreSQL connections terminated while decisions are being recorded.
 
 mod common;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use aigov::audit::AuditStoreExt;
+use aigov::governor::GovernorBuilder;
 use aigov::{Error, Governor};
 use aigov_testkit::PgSchema;
 use common::{enrol, model_dir, to_production};
@@ -87,6 +88,84 @@ fn a_corrupted_artifact_is_an_integrity_error_and_the_log_still_verifies() {
         .verify(&[&governor.checkpoint_key()])
         .expect("verify");
     assert!(report.is_ok(), "{:?}", report.problems);
+}
+
+#[test]
+fn a_full_sqlite_database_refuses_writes_and_loses_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let (actors, r) = {
+        let governor = Governor::open(&store).expect("governor");
+        let actors = enrol(&governor);
+        let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+        (actors, r)
+    };
+    // Room for a few hundred more decisions, then full.
+    let used = std::fs::metadata(store.join("aigov.db")).expect("db").len();
+    let governor = GovernorBuilder::open_with_size_limit(&store, Some(used + (256 << 10)))
+        .expect("builder")
+        .build()
+        .expect("capped governor");
+    let mut receipts = Vec::new();
+    let error = loop {
+        match governor.record_decision(&actors.deployer.id, decision(&r, receipts.len() as u64)) {
+            Ok(receipt) => receipts.push(receipt),
+            Err(e) => break e,
+        }
+        assert!(receipts.len() < 100_000, "the size limit never took effect");
+    };
+    assert!(matches!(error, Error::Audit(_)), "{error}");
+    assert!(error.to_string().contains("database is full"), "{error}");
+    assert!(receipts.len() > 10, "only {} decisions fit", receipts.len());
+    // A registry write is refused whole too: no second version appears.
+    let refused = governor.register(
+        &actors.scientist.id,
+        common::registration(&model_dir(dir.path(), "v2", 0.4), &actors),
+    );
+    let refused = refused.expect_err("a write into a full database was accepted");
+    assert!(
+        refused.to_string().contains("database is full"),
+        "{refused}"
+    );
+    assert!(
+        governor
+            .registry()
+            .resolve(&common::version_ref(2))
+            .is_err()
+    );
+    // Everything acknowledged is there and provable; the log verifies.
+    let size = governor.audit().size().expect("size");
+    for receipt in [&receipts[0], &receipts[receipts.len() - 1]] {
+        assert!(receipt.index < size);
+        let proof = governor
+            .audit()
+            .prove(receipt.index, Some(size))
+            .expect("prove");
+        assert_eq!(proof.leaf_hash, receipt.leaf_hash);
+        assert_eq!(proof.root, governor.audit().root(size).expect("root"));
+        proof.verify().expect("the proof verifies");
+    }
+    let report = governor
+        .audit()
+        .verify(&[&governor.checkpoint_key()])
+        .expect("verify");
+    assert!(report.is_ok(), "{:?}", report.problems);
+    drop(governor);
+    // With room again, writing resumes where it stopped.
+    let governor = Governor::open(&store).expect("reopen");
+    governor
+        .record_decision(&actors.deployer.id, decision(&r, u64::MAX))
+        .expect("recorded once there is room");
+    assert_eq!(governor.audit().size().expect("size"), size + 1);
+    let report = governor
+        .audit()
+        .verify(&[&governor.checkpoint_key()])
+        .expect("verify");
+    assert!(report.is_ok(), "{:?}", report.problems);
+    eprintln!(
+        "SQLite full: {} decisions fit in 256 KiB, then every write refused; log of {size} verifies",
+        receipts.len()
+    );
 }
 
 #[test]

@@ -79,16 +79,30 @@ impl GovernorBuilder {
     /// The embedded default under `dir`: SQLite, file artifacts, keys, `trust.json` and an
     /// optional `policy.yaml`.
     pub fn open(dir: &Path) -> Result<Self, Error> {
+        Self::open_with_size_limit(dir, None)
+    }
+
+    /// [`GovernorBuilder::open`], with the database file capped at about `max_bytes` when
+    /// given: once it is full every write is refused with a storage error and nothing
+    /// stored before is lost, so a runaway decision log cannot fill the disk.
+    pub fn open_with_size_limit(dir: &Path, max_bytes: Option<u64>) -> Result<Self, Error> {
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let db = dir.join(DATABASE_FILE);
         let artifacts = FsArtifactStore::open(dir.join("artifacts"))?.verify_on_read(true);
         let audit = SqliteAuditStore::open(&db)?;
+        let records = SqliteRegistryStore::open(&db)?;
+        let incidents = SqliteIncidentStore::open(&db)?;
+        if let Some(max) = max_bytes {
+            audit.limit_size(max)?;
+            records.limit_size(max)?;
+            incidents.limit_size(max)?;
+        }
         Ok(GovernorBuilder {
-            records: Arc::new(SqliteRegistryStore::open(&db)?),
+            records: Arc::new(records),
             artifacts: Arc::new(artifacts),
             signer: store_key(dir, &audit)?,
             audit: Arc::new(audit),
-            incidents: Arc::new(SqliteIncidentStore::open(&db)?),
+            incidents: Arc::new(incidents),
             directory: ActorDirectory::open(&dir.join(TRUST_FILE))?,
             clock: Arc::new(SystemClock),
             bundle: PolicyBundle::builtin(),

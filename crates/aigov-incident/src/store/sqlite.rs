@@ -16,7 +16,15 @@ mod embedded {
 }
 
 fn db_error(e: rusqlite::Error) -> IncidentError {
-    IncidentError::storage(BACKEND, e)
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull => {
+            IncidentError::storage(
+                BACKEND,
+                format!("the database is full (its size limit or the disk): {e}"),
+            )
+        }
+        _ => IncidentError::storage(BACKEND, e),
+    }
 }
 
 /// An [`IncidentStore`] in a SQLite database file.
@@ -60,6 +68,20 @@ impl SqliteIncidentStore {
         Ok(SqliteIncidentStore {
             conn: Mutex::new(conn),
         })
+    }
+
+    /// Caps the database file at about `max_bytes` for this store's writes (SQLite's
+    /// `max_page_count`, never below the pages already used): once it is full, a write fails
+    /// whole with a storage error saying so, and nothing stored before is touched. Returns
+    /// the cap in pages.
+    pub fn limit_size(&self, max_bytes: u64) -> Result<u64, IncidentError> {
+        let conn = self.lock();
+        let page_size: u64 = conn
+            .pragma_query_value(None, "page_size", |r| r.get(0))
+            .map_err(db_error)?;
+        let pages = (max_bytes / page_size.max(1)).max(1);
+        conn.pragma_update_and_check(None, "max_page_count", pages, |r| r.get(0))
+            .map_err(db_error)
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {

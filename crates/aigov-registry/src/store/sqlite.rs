@@ -23,6 +23,12 @@ fn db_error(e: rusqlite::Error) -> RegistryError {
         rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::ConstraintViolation => {
             RegistryError::Conflict(e.to_string())
         }
+        rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::DiskFull => {
+            RegistryError::storage(
+                BACKEND,
+                format!("the database is full (its size limit or the disk): {e}"),
+            )
+        }
         _ => RegistryError::storage(BACKEND, e),
     }
 }
@@ -81,6 +87,20 @@ impl SqliteRegistryStore {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Caps the database file at about `max_bytes` for this store's writes (SQLite's
+    /// `max_page_count`, never below the pages already used): once it is full, a write fails
+    /// whole with a storage error saying so, and nothing stored before is touched. Returns
+    /// the cap in pages.
+    pub fn limit_size(&self, max_bytes: u64) -> Result<u64, RegistryError> {
+        let conn = self.lock();
+        let page_size: u64 = conn
+            .pragma_query_value(None, "page_size", |r| r.get(0))
+            .map_err(db_error)?;
+        let pages = (max_bytes / page_size.max(1)).max(1);
+        conn.pragma_update_and_check(None, "max_page_count", pages, |r| r.get(0))
+            .map_err(db_error)
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
