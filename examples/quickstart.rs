@@ -425,7 +425,7 @@ fn main() -> Result<(), Error> {
     );
 
     let checkpoint = governor.audit().checkpoint()?;
-    let verified = governor.audit().verify(&[&governor.checkpoint_key()])?;
+    let verified = governor.verify_audit()?;
     let proof = governor.audit().prove(overridden.index, None)?;
     proof.verify()?;
     println!(

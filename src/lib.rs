@@ -44,6 +44,7 @@ pub use aigov_policy as policy;
 pub use aigov_registry as registry;
 pub use aigov_validation as validation;
 
+pub mod checkpoint_keys;
 pub mod containment;
 pub mod decommission;
 pub mod directory;

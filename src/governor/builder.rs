@@ -4,7 +4,10 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use aigov_audit::{AuditLog, AuditStore, MemoryAuditStore, PostgresAuditStore, SqliteAuditStore};
+use aigov_audit::{
+    AuditLog, AuditStore, MemoryAuditStore, PostgresAuditStore, RetiredCheckpointKey,
+    SqliteAuditStore,
+};
 use aigov_core::{ActorId, Clock, SignerKey, SystemClock};
 use aigov_incident::{
     IncidentStore, MemoryIncidentStore, Playbook, PostgresIncidentStore, SqliteIncidentStore,
@@ -17,6 +20,7 @@ use aigov_registry::{
 
 use super::{CONTROL_PLANE_ACTOR, Governor, InputLogging};
 use crate::Error;
+use crate::checkpoint_keys;
 use crate::directory::ActorDirectory;
 use crate::events::{ForwardingStore, SinkSet};
 
@@ -40,6 +44,8 @@ pub struct GovernorBuilder {
     incidents: Arc<dyn IncidentStore>,
     directory: ActorDirectory,
     signer: SignerKey,
+    retired: Vec<RetiredCheckpointKey>,
+    keys_dir: Option<std::path::PathBuf>,
     clock: Arc<dyn Clock>,
     bundle: PolicyBundle,
     config: PolicyConfig,
@@ -67,6 +73,8 @@ impl GovernorBuilder {
             incidents: Arc::new(MemoryIncidentStore::new()),
             directory: ActorDirectory::in_memory(),
             signer: SignerKey::generate(STORE_KEY_NAME)?,
+            retired: Vec::new(),
+            keys_dir: None,
             clock: Arc::new(SystemClock),
             bundle: PolicyBundle::builtin(),
             config: PolicyConfig::default(),
@@ -101,6 +109,8 @@ impl GovernorBuilder {
             records: Arc::new(records),
             artifacts: Arc::new(artifacts),
             signer: store_key(dir, &audit)?,
+            retired: checkpoint_keys::retired_keys(&dir.join("keys"))?,
+            keys_dir: Some(dir.join("keys")),
             audit: Arc::new(audit),
             incidents: Arc::new(incidents),
             directory: ActorDirectory::open(&dir.join(TRUST_FILE))?,
@@ -124,6 +134,8 @@ impl GovernorBuilder {
             records: Arc::new(records),
             artifacts: Arc::new(artifacts),
             signer: store_key(home, &audit)?,
+            retired: checkpoint_keys::retired_keys(&home.join("keys"))?,
+            keys_dir: Some(home.join("keys")),
             audit: Arc::new(audit),
             incidents: Arc::new(PostgresIncidentStore::connect(url)?),
             directory: ActorDirectory::open(&home.join(TRUST_FILE))?,
@@ -180,7 +192,7 @@ impl GovernorBuilder {
         let sinks = Arc::new(SinkSet::default());
         let forwarding: Arc<dyn AuditStore> =
             Arc::new(ForwardingStore::new(self.audit, Arc::clone(&sinks)));
-        let origin = format!("{}/audit", self.signer.verifier().hint());
+        let origin = checkpoint_keys::log_origin(&self.signer.verifier(), &self.retired);
         let audit = AuditLog::new(forwarding)
             .with_clock(Arc::clone(&self.clock))
             .with_signer(self.signer.clone(), origin)
@@ -199,7 +211,9 @@ impl GovernorBuilder {
             directory: self.directory,
             incidents: self.incidents,
             playbooks,
-            signer: self.signer,
+            signer: std::sync::RwLock::new(self.signer),
+            retired: std::sync::RwLock::new(self.retired),
+            keys_dir: self.keys_dir,
             clock: self.clock,
             sinks,
             monitors: Mutex::new(HashMap::new()),
@@ -225,10 +239,11 @@ fn store_key(dir: &Path, audit: &dyn AuditStore) -> Result<SignerKey, Error> {
     let keys = dir.join("keys");
     let path = keys.join(format!("{STORE_KEY_NAME}.key"));
     if path.exists() {
-        return SignerKey::load(&path).map_err(|e| Error::Io {
+        let loaded = SignerKey::load(&path).map_err(|e| Error::Io {
             path: path.display().to_string(),
             reason: format!("the checkpoint signing key is unreadable: {e}"),
-        });
+        })?;
+        return checkpoint_keys::current_key(&keys, STORE_KEY_NAME, loaded);
     }
     if !audit.checkpoints()?.is_empty() {
         return Err(Error::Io {

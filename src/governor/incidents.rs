@@ -197,7 +197,7 @@ impl Governor {
         let result = crate::decommission::decommission(
             &self.registry,
             &self.audit,
-            &self.signer,
+            &self.signing_key(),
             actor,
             reference,
             mode,

@@ -19,6 +19,7 @@ mod actors;
 mod assessment;
 mod authz;
 mod builder;
+mod checkpoint_key;
 mod decisions;
 mod incidents;
 mod lifecycle;
@@ -55,7 +56,9 @@ pub struct Governor {
     directory: ActorDirectory,
     incidents: Arc<dyn IncidentStore>,
     playbooks: Vec<Playbook>,
-    signer: SignerKey,
+    signer: std::sync::RwLock<SignerKey>,
+    retired: std::sync::RwLock<Vec<aigov_audit::RetiredCheckpointKey>>,
+    keys_dir: Option<std::path::PathBuf>,
     clock: Arc<dyn Clock>,
     sinks: Arc<SinkSet>,
     monitors: Mutex<HashMap<String, Arc<Mutex<monitoring::ModelMonitor>>>>,
@@ -144,7 +147,7 @@ impl Governor {
 
     /// The key that verifies this governor's checkpoints and certificates.
     pub fn checkpoint_key(&self) -> VerifierKey {
-        self.signer.verifier()
+        self.signing_key().verifier()
     }
 
     /// Forwards every entry the audit log makes durable from now on to `sink`.
@@ -184,8 +187,16 @@ impl Governor {
         Ok(aigov_core::Envelope::sign(
             aigov_core::IN_TOTO_PAYLOAD_TYPE,
             statement.to_json(),
-            &self.signer,
+            &self.signing_key(),
         ))
+    }
+
+    /// The checkpoint and certificate key in use now.
+    fn signing_key(&self) -> SignerKey {
+        match self.signer.read() {
+            Ok(key) => key.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
     }
 
     fn now(&self) -> DateTime<Utc> {

@@ -52,4 +52,4 @@ pub use store::{
     AppendReceipt, AuditStore, AuditStoreExt, LegalHold, MemoryAuditStore, NewEntry, Redaction,
     StoredEntry,
 };
-pub use verify::{VerifyProblem, VerifyReport};
+pub use verify::{RetiredCheckpointKey, VerifyProblem, VerifyReport};

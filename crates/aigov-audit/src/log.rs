@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::merkle::{consistency_proof, inclusion_proof, root_at};
 use crate::note::{Checkpoint, SignedCheckpoint};
 use crate::store::{AppendReceipt, AuditStore, LegalHold, NewEntry, Redaction, StoreTree};
+use crate::verify::RetiredCheckpointKey;
 use crate::{AuditEntry, AuditError, ConsistencyProof, InclusionProof, VerifyReport};
 
 /// The shortest retention the EU AI Act allows for automatically generated logs (Art. 19:
@@ -40,7 +41,7 @@ struct GroupState {
 pub struct AuditLog {
     store: Arc<dyn AuditStore>,
     clock: Arc<dyn Clock>,
-    signer: Option<SignerKey>,
+    signer: std::sync::RwLock<Option<SignerKey>>,
     origin: String,
     retention_days: u32,
     group: Mutex<GroupState>,
@@ -63,7 +64,7 @@ impl AuditLog {
         AuditLog {
             store,
             clock: Arc::new(SystemClock),
-            signer: None,
+            signer: std::sync::RwLock::new(None),
             origin: "aigov/audit".into(),
             retention_days: MIN_RETENTION_DAYS,
             group: Mutex::new(GroupState::default()),
@@ -79,7 +80,7 @@ impl AuditLog {
 
     /// Signs checkpoints with `key` under the log's `origin`.
     pub fn with_signer(mut self, key: SignerKey, origin: impl Into<String>) -> Self {
-        self.signer = Some(key);
+        self.signer = std::sync::RwLock::new(Some(key));
         self.origin = origin.into();
         self
     }
@@ -249,8 +250,8 @@ impl AuditLog {
                 return SignedCheckpoint::parse(&note);
             }
         }
-        let key = self
-            .signer
+        let signer = self.signer.read().unwrap_or_else(|p| p.into_inner());
+        let key = signer
             .as_ref()
             .ok_or_else(|| AuditError::Denied("no checkpoint signing key is configured".into()))?;
         let signed = Checkpoint {
@@ -314,6 +315,45 @@ impl AuditLog {
     /// Recomputes the whole tree from the stored entries and checks every stored hash and
     /// checkpoint against it.
     pub fn verify(&self, keys: &[&VerifierKey]) -> Result<VerifyReport, AuditError> {
-        crate::verify::verify_store(self.store.as_ref(), &self.origin, keys)
+        crate::verify::verify_store(self.store.as_ref(), &self.origin, keys, &[])
+    }
+
+    /// [`AuditLog::verify`], also accepting checkpoints signed by `retired` keys up to the
+    /// size each one sealed.
+    pub fn verify_with_retired(
+        &self,
+        keys: &[&VerifierKey],
+        retired: &[RetiredCheckpointKey],
+    ) -> Result<VerifyReport, AuditError> {
+        crate::verify::verify_store(self.store.as_ref(), &self.origin, keys, retired)
+    }
+
+    /// Rotates the checkpoint key: seals the log with a checkpoint signed by the current key,
+    /// then signs with `next` from then on. Returns the retired key with the size it sealed.
+    pub fn rotate_signer(&self, next: SignerKey) -> Result<RetiredCheckpointKey, AuditError> {
+        // Held for writing throughout, so no checkpoint is signed between the seal and the swap.
+        let mut signer = self.signer.write().unwrap_or_else(|p| p.into_inner());
+        let current = signer
+            .clone()
+            .ok_or_else(|| AuditError::Denied("no checkpoint signing key is configured".into()))?;
+        let size = self.store.size()?;
+        let sealed = match self.store.checkpoints()?.pop() {
+            Some((last, note)) if last == size => SignedCheckpoint::parse(&note)?,
+            _ => {
+                let signed = Checkpoint {
+                    origin: self.origin.clone(),
+                    size,
+                    root: root_at(&StoreTree(self.store.as_ref()), size)?,
+                }
+                .sign(&current)?;
+                self.store.put_checkpoint(size, &signed.to_string())?;
+                signed
+            }
+        };
+        *signer = Some(next);
+        Ok(RetiredCheckpointKey {
+            key: current.verifier(),
+            last_size: sealed.checkpoint.size,
+        })
     }
 }

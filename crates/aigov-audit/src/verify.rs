@@ -81,10 +81,21 @@ impl TreeReader for Recomputed {
     }
 }
 
+/// A checkpoint key taken out of use by rotation: it still verifies the checkpoints it
+/// signed, up to the log size it sealed, and nothing after.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetiredCheckpointKey {
+    /// The retired public key, in C2SP note form.
+    pub key: VerifierKey,
+    /// The largest log size a checkpoint signed with it may have.
+    pub last_size: u64,
+}
+
 pub(crate) fn verify_store(
     store: &dyn AuditStore,
     origin: &str,
     keys: &[&VerifierKey],
+    retired: &[RetiredCheckpointKey],
 ) -> Result<VerifyReport, AuditError> {
     let size = store.size()?;
     let mut problems = Vec::new();
@@ -187,8 +198,15 @@ pub(crate) fn verify_store(
             }
         };
         if let Err(e) = signed.verify(origin, keys) {
-            problems.push(bad(format!("checkpoint at size {stored_size}: {e}")));
-            continue;
+            // A retired key counts only for the sizes it sealed: a checkpoint it signed later
+            // was signed after the rotation, by whoever still holds it.
+            let by_retired = retired.iter().any(|r| {
+                signed.checkpoint.size <= r.last_size && signed.verify(origin, &[&r.key]).is_ok()
+            });
+            if !by_retired {
+                problems.push(bad(format!("checkpoint at size {stored_size}: {e}")));
+                continue;
+            }
         }
         if signed.checkpoint.size != stored_size || stored_size > size {
             problems.push(bad(format!(

@@ -100,7 +100,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Hash(args) => commands::hash::run(&args),
         Command::VerifyModel(args) => commands::verify_model::run(&args),
-        Command::Keys { command } => commands::keys::run(command),
+        Command::Keys { command } => commands::keys::run(&cli.global, command),
         Command::Init => commands::init::run(&cli.global),
         Command::Redact(args) => commands::redact::run(&args),
         Command::Policy { command } => commands::policy::run(command),

@@ -1,5 +1,6 @@
 //! Where the CLI keeps its state: `./.aigov/` (SQLite, artifacts, keys) or PostgreSQL.
 
+use aigov_core::SignerKey;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -130,9 +131,25 @@ impl GlobalArgs {
         if !key_path.exists() {
             return Ok(log);
         }
-        let key = aigov_core::SignerKey::load(&key_path)?;
-        let origin = format!("{}/audit", key.verifier().hint());
+        let keys = home.join("keys");
+        // A key a rotation retired never signs again (an interrupted rotation completes).
+        let key = aigov::checkpoint_keys::current_key(
+            &keys,
+            STORE_KEY_NAME,
+            SignerKey::load(&key_path)?,
+        )?;
+        let retired = aigov::checkpoint_keys::retired_keys(&keys)?;
+        let origin = aigov::checkpoint_keys::log_origin(&key.verifier(), &retired);
         Ok(log.with_signer(key, origin))
+    }
+
+    /// The checkpoint keys rotation retired, each with the log size it sealed.
+    pub fn retired_checkpoint_keys(
+        &self,
+    ) -> Result<Vec<aigov_audit::RetiredCheckpointKey>, Failure> {
+        Ok(aigov::checkpoint_keys::retired_keys(
+            &self.home().join("keys"),
+        )?)
     }
 
     /// The store's public key, for verifying its checkpoints.

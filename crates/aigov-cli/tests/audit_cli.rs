@@ -262,3 +262,60 @@ fn two_processes_appending_at_once_keep_indices_dense() {
     assert_eq!(report["entries_checked"], 400);
     assert_eq!(report["problems"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn rotating_the_store_key_keeps_the_log_verifiable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    ok(&aigov(&store, &["init"]));
+    common::enrol(
+        |actor, args| aigov_as(&store, actor, args),
+        &tmp.path().join("keys"),
+        &[("auditor@example.com", "auditor")],
+    );
+    let payload = tmp.path().join("p.json");
+    let append = |i: u64| {
+        fs::write(&payload, format!("{{\"i\":{i}}}")).unwrap();
+        ok(&aigov(
+            &store,
+            &[
+                "audit",
+                "append",
+                "--kind",
+                "custom",
+                "--json-file",
+                payload.to_str().unwrap(),
+            ],
+        ))
+    };
+    append(1);
+    ok(&aigov(&store, &["audit", "checkpoint"]));
+    let old_pub = fs::read_to_string(store.join("keys/aigov-store.pub")).unwrap();
+
+    // Only an admin rotates.
+    let refused = aigov_as(&store, "auditor@example.com", &["keys", "rotate-store"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("denied by authz"));
+    let out = ok(&aigov_as(
+        &store,
+        "admin@example.com",
+        &["keys", "rotate-store"],
+    ));
+    assert!(out.contains("sealed the log at size"), "{out}");
+    let new_pub = fs::read_to_string(store.join("keys/aigov-store.pub")).unwrap();
+    assert_ne!(old_pub, new_pub);
+
+    // The CLI signs with the new key under the same origin; old and new checkpoints verify.
+    append(2);
+    let note = ok(&aigov(&store, &["audit", "checkpoint"]));
+    let signed = SignedCheckpoint::parse(&note).unwrap();
+    assert!(signed.checkpoint.origin.ends_with("/audit"));
+    let verified = ok(&aigov(&store, &["audit", "verify"]));
+    assert!(verified.contains("verified "), "{verified}");
+    let report: Value =
+        serde_json::from_str(&ok(&aigov(&store, &["audit", "verify", "--json"]))).unwrap();
+    assert!(
+        report["checkpoints_checked"].as_u64().unwrap() >= 3,
+        "{report}"
+    );
+}

@@ -235,7 +235,7 @@ pub fn run(global: &GlobalArgs, command: AuditCommand) -> Result<(), Failure> {
         AuditCommand::Consistency { from, to, .. } => print_json(&log.consistency(from, to)?)?,
         AuditCommand::Verify { json } => {
             let key = global.store_public_key()?;
-            let report = log.verify(&[&key])?;
+            let report = log.verify_with_retired(&[&key], &global.retired_checkpoint_keys()?)?;
             if json {
                 print_json(&report)?;
             } else {

@@ -6,6 +6,7 @@ use aigov_core::SignerKey;
 use clap::Subcommand;
 
 use crate::failure::Failure;
+use crate::store::GlobalArgs;
 
 /// `aigov keys ...`.
 #[derive(Subcommand, Debug)]
@@ -19,12 +20,27 @@ pub enum KeysCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Rotate the store's checkpoint key (admins): the old key seals the log at its current
+    /// size and is retired; a new key signs from then on. Restart other processes after.
+    RotateStore,
 }
 
 /// Runs a keys subcommand.
-pub fn run(command: KeysCommand) -> Result<(), Failure> {
+pub fn run(global: &GlobalArgs, command: KeysCommand) -> Result<(), Failure> {
     match command {
         KeysCommand::Generate { name, out } => generate(&name, &out),
+        KeysCommand::RotateStore => {
+            let governor = global.governor()?;
+            let new = governor.rotate_checkpoint_key(&global.actor()?)?;
+            let sealed = governor
+                .retired_checkpoint_keys()
+                .last()
+                .map(|r| r.last_size)
+                .unwrap_or_default();
+            println!("checkpoint key rotated: the old key sealed the log at size {sealed}");
+            println!("new public key: {new}");
+            Ok(())
+        }
     }
 }
 
