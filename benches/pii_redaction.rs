@@ -23,7 +23,7 @@ fn dataset(mib: usize) -> String {
             i % 97,
             i.wrapping_mul(0x9E37_79B9_7F4A_7C15)
         );
-        if i % 10 == 0 {
+        if i.is_multiple_of(10) {
             let _ = writeln!(
                 csv,
                 "2026-11-26T11:00:00Z,svc,2001:db8::{:x},payment,\"card 4111 1111 1111 1111 iban DE89 3704 0044 0532 0130 00 phone +44 20 7946 0958\"",

@@ -1,75 +1,130 @@
 //! The actor directory: who may act, in which roles, and with which key their approvals are
-//! signed. It is the registry's [`TrustStore`], kept in memory or in a `trust.json` file
-//! (the file the `aigov` CLI reads).
+//! signed. It is the registry's [`TrustStore`], kept in a [`DirectoryStore`]: memory, a
+//! `trust.json` file (the embedded default and the `aigov` CLI), or PostgreSQL (shared by
+//! every replica). A replica picks up another one's changes within the refresh interval.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::sync::RwLock;
+use std::path::Path;
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use aigov_core::{ActorId, Role, VerifierKey};
-use aigov_registry::TrustStore;
+use aigov_registry::{
+    DirectoryStore, FileDirectoryStore, MemoryDirectoryStore, RegistryError, TrustStore,
+    VersionedTrust,
+};
 
 use crate::Error;
 
-/// Actors, their roles and keys; persisted after every change when backed by a file.
+/// How long a directory trusts its copy before asking the store whether it changed.
+pub const DEFAULT_DIRECTORY_REFRESH: Duration = Duration::from_secs(1);
+
+/// Saves lost to concurrent enrolments before giving up.
+const SAVE_ATTEMPTS: usize = 50;
+
+/// Actors, their roles and keys, read through a [`DirectoryStore`] and cached.
 #[derive(Debug)]
 pub struct ActorDirectory {
-    trust: RwLock<TrustStore>,
-    path: Option<PathBuf>,
+    store: Box<dyn DirectoryStore>,
+    cache: RwLock<VersionedTrust>,
+    checked: Mutex<Instant>,
+    refresh: Duration,
 }
 
 impl ActorDirectory {
     /// An empty directory kept in memory.
     pub fn in_memory() -> Self {
         ActorDirectory {
-            trust: RwLock::new(TrustStore::default()),
-            path: None,
+            store: Box::new(MemoryDirectoryStore::new()),
+            cache: RwLock::new(VersionedTrust::default()),
+            checked: Mutex::new(Instant::now()),
+            refresh: DEFAULT_DIRECTORY_REFRESH,
         }
     }
 
     /// The directory stored at `path` (empty if the file does not exist yet).
     pub fn open(path: &Path) -> Result<Self, Error> {
-        let trust = read(path)?;
+        Self::with_store(Box::new(FileDirectoryStore::new(path)))
+    }
+
+    /// The directory in `store`, read now.
+    pub fn with_store(store: Box<dyn DirectoryStore>) -> Result<Self, Error> {
+        let current = store.load()?;
         Ok(ActorDirectory {
-            trust: RwLock::new(trust),
-            path: Some(path.to_path_buf()),
+            store,
+            cache: RwLock::new(current),
+            checked: Mutex::new(Instant::now()),
+            refresh: DEFAULT_DIRECTORY_REFRESH,
         })
     }
 
-    /// Reads the file again, picking up changes another process made.
+    /// Asks the store for changes at most this often (zero: on every check).
+    pub fn refresh_every(mut self, interval: Duration) -> Self {
+        self.refresh = interval;
+        self
+    }
+
+    /// Reads the directory again, picking up changes another process made.
     pub(crate) fn reload(&self) -> Result<(), Error> {
-        if let Some(path) = &self.path {
-            let fresh = read(path)?;
-            *self.trust.write().map_err(|_| poisoned())? = fresh;
-        }
+        let fresh = self.store.load()?;
+        *self.cache.write().map_err(|_| poisoned())? = fresh;
+        self.touch();
         Ok(())
+    }
+
+    /// Once the refresh interval has passed, compares generations and reloads on a change;
+    /// true when the directory changed (remembered permissions must then be dropped).
+    pub(crate) fn refresh_if_due(&self) -> Result<bool, Error> {
+        {
+            let checked = self.checked.lock().unwrap_or_else(|p| p.into_inner());
+            if checked.elapsed() < self.refresh {
+                return Ok(false);
+            }
+        }
+        let generation = self.store.generation()?;
+        let cached = self.cache.read().map_err(|_| poisoned())?.generation;
+        if generation == cached {
+            self.touch();
+            return Ok(false);
+        }
+        self.reload()?;
+        Ok(true)
+    }
+
+    fn touch(&self) {
+        *self.checked.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
     }
 
     /// A copy of the trust store, for verifying approvals.
     pub fn trust(&self) -> TrustStore {
-        self.trust.read().map(|t| t.clone()).unwrap_or_default()
+        self.cache
+            .read()
+            .map(|t| t.trust.clone())
+            .unwrap_or_default()
     }
 
     /// The roles an actor holds (none for an unknown actor).
     pub fn roles(&self, actor: &ActorId) -> BTreeSet<Role> {
-        self.trust
+        self.cache
             .read()
             .ok()
-            .and_then(|t| t.approvers.get(actor).map(|a| a.roles.clone()))
+            .and_then(|t| t.trust.approvers.get(actor).map(|a| a.roles.clone()))
             .unwrap_or_default()
     }
 
-    /// True when nobody is registered yet.
+    /// True when nobody is registered yet, as the store says now.
     pub fn is_empty(&self) -> bool {
-        self.trust
-            .read()
-            .map(|t| t.approvers.is_empty())
-            .unwrap_or(false)
+        match self.store.load() {
+            Ok(current) => current.trust.approvers.is_empty(),
+            // Unreadable: not known to be empty, so no bootstrap.
+            Err(_) => false,
+        }
     }
 
-    /// Adds an actor, or gives one new roles and perhaps a new key, and persists the
-    /// directory. A replaced key is retired at `at` (rotation): approvals it signed and that
-    /// were stored before still verify; nothing new signed with it is accepted.
+    /// Adds an actor, or gives one new roles and perhaps a new key, and saves the directory
+    /// on top of whatever another process saved meanwhile. A replaced key is retired at `at`
+    /// (rotation): approvals it signed and that were stored before still verify; nothing new
+    /// signed with it is accepted.
     pub(crate) fn insert(
         &self,
         actor: ActorId,
@@ -77,50 +132,30 @@ impl ActorDirectory {
         roles: BTreeSet<Role>,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), Error> {
-        let mut trust = self.trust.write().map_err(|_| poisoned())?;
-        let mut next = trust.clone();
-        next.rotate(actor, key, roles, at);
-        if let Some(path) = &self.path {
-            write(path, &next)?;
+        for _ in 0..SAVE_ATTEMPTS {
+            let current = self.store.load()?;
+            let mut next = current.trust;
+            next.rotate(actor.clone(), key.clone(), roles.clone(), at);
+            match self.store.save(&next, current.generation) {
+                Ok(generation) => {
+                    *self.cache.write().map_err(|_| poisoned())? = VersionedTrust {
+                        trust: next,
+                        generation,
+                    };
+                    self.touch();
+                    return Ok(());
+                }
+                Err(RegistryError::Conflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
         }
-        *trust = next;
-        Ok(())
+        Err(Error::invalid(
+            "actor directory",
+            format!("{SAVE_ATTEMPTS} saves lost to concurrent changes; try again"),
+        ))
     }
 }
 
 fn poisoned() -> Error {
     Error::invalid("actor directory", "its lock is poisoned")
-}
-
-fn read(path: &Path) -> Result<TrustStore, Error> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::Io {
-            path: path.display().to_string(),
-            reason: format!("not a trust store: {e}"),
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TrustStore::default()),
-        Err(e) => Err(Error::Io {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        }),
-    }
-}
-
-/// Writes a temporary file and renames it over the old one, so a crash leaves either the old
-/// directory or the new one, never half of one.
-fn write(path: &Path, trust: &TrustStore) -> Result<(), Error> {
-    let io = |e: std::io::Error| Error::Io {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    };
-    let text = serde_json::to_vec_pretty(trust).map_err(|e| Error::Io {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    })?;
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::File::open(&tmp)
-        .and_then(|f| f.sync_all())
-        .map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
 }

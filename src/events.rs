@@ -214,10 +214,10 @@ impl SinkSet {
                     };
                     let mut first_error = Ok(());
                     for sink in sinks.iter() {
-                        if let Err(e) = sink.on_event(&event) {
-                            if first_error.is_ok() {
-                                first_error = Err(e);
-                            }
+                        if let Err(e) = sink.on_event(&event)
+                            && first_error.is_ok()
+                        {
+                            first_error = Err(e);
                         }
                     }
                     first_error

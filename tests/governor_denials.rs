@@ -538,3 +538,72 @@ fn rotated_keys_keep_old_approvals_and_refuse_new_ones() {
         )
         .expect("the new key signs");
 }
+
+/// Two replicas on one PostgreSQL database, each with its own home: an enrolment or a
+/// demotion on one reaches the other's authorization within its directory refresh.
+#[test]
+fn replicas_share_the_actor_directory_in_postgres() {
+    let Some(pg) = aigov_testkit::PgSchema::create("gov_directory") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = Governor::postgres(&pg.url(), dir.path().join("home-a")).expect("first");
+    let actors = enrol(&first);
+    let r = common::to_production(&first, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let second = GovernorBuilder::postgres(&pg.url(), &dir.path().join("home-b"))
+        .expect("second")
+        .directory_refresh(std::time::Duration::ZERO)
+        .build()
+        .expect("second");
+    let decide = || {
+        second.record_decision(
+            &actors.deployer.id,
+            common::decision(&r, serde_json::json!({"failed_logins": 3}), 0.7),
+        )
+    };
+    decide().expect("the deployer enrolled on the first replica may decide on the second");
+    assert!(
+        !dir.path().join("home-b/trust.json").exists(),
+        "no per-replica copy of the directory"
+    );
+    first
+        .add_actor(
+            &actors.admin.id,
+            actors.deployer.id.clone(),
+            actors.deployer.key.verifier(),
+            [Role::Auditor],
+        )
+        .expect("demote on the first replica");
+    assert_refused(&second, decide(), "authz", "not_permitted");
+}
+
+/// A directory an earlier version kept in the replica's `trust.json` moves into the
+/// database the first time the replica opens it.
+#[test]
+fn a_replicas_trust_file_is_imported_into_postgres_once() {
+    let Some(pg) = aigov_testkit::PgSchema::create("gov_directory_import") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path().join("home");
+    // Written the way the file-backed directory writes it.
+    let actors = {
+        let governor = Governor::open(dir.path().join("sqlite")).expect("sqlite governor");
+        enrol(&governor)
+    };
+    std::fs::create_dir_all(&home).expect("home");
+    std::fs::copy(
+        dir.path().join("sqlite/trust.json"),
+        home.join("trust.json"),
+    )
+    .expect("copy");
+    let governor = Governor::postgres(&pg.url(), &home).expect("replica");
+    assert!(!home.join("trust.json").exists());
+    assert!(home.join("trust.json.imported").exists());
+    assert!(
+        governor
+            .directory()
+            .roles(&actors.admin.id)
+            .contains(&Role::Admin)
+    );
+}

@@ -16,6 +16,10 @@ impl Governor {
     /// The gate is a pure function of the actor's roles, the action and the policies, so an
     /// allowed pair is remembered until the directory or the policies change.
     pub(crate) fn authorize(&self, actor: &ActorId, action: &str) -> Result<(), Error> {
+        // Another replica may have enrolled or demoted someone.
+        if self.directory.refresh_if_due()? {
+            self.forget_authorizations();
+        }
         let key = (actor.clone(), action.to_string());
         let generation = match self.allowed.read() {
             Ok(a) if a.1.contains(&key) => return Ok(()),
@@ -32,10 +36,10 @@ impl Governor {
         let decision = self.policy.evaluate(Gate::Authz, &input)?;
         if decision.allow {
             // Remember it only if no role or policy changed while it was being decided.
-            if let Ok(mut allowed) = self.allowed.write() {
-                if allowed.0 == generation {
-                    allowed.1.insert(key);
-                }
+            if let Ok(mut allowed) = self.allowed.write()
+                && allowed.0 == generation
+            {
+                allowed.1.insert(key);
             }
             return Ok(());
         }
@@ -66,10 +70,10 @@ impl Governor {
     ) -> Result<GateDecision, Error> {
         let decision = self.policy.evaluate(gate, &input)?;
         let mut entry = self.gate_entry(actor, &decision);
-        if let (Some(subject), AuditEvent::Gate(record)) = (subject, &mut entry.event) {
-            if let Value::Object(fields) = &mut record.record {
-                fields.insert("subject".into(), Value::String(subject));
-            }
+        if let (Some(subject), AuditEvent::Gate(record)) = (subject, &mut entry.event)
+            && let Value::Object(fields) = &mut record.record
+        {
+            fields.insert("subject".into(), Value::String(subject));
         }
         self.audit.append(&entry)?;
         Ok(decision)

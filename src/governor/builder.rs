@@ -14,8 +14,9 @@ use aigov_incident::{
 };
 use aigov_policy::{PolicyBundle, PolicyConfig, PolicyEngine};
 use aigov_registry::{
-    ArtifactStore, FsArtifactStore, MemoryArtifactStore, MemoryRegistryStore,
-    PostgresArtifactStore, PostgresRegistryStore, Registry, RegistryStore, SqliteRegistryStore,
+    ArtifactStore, DirectoryStore, FileDirectoryStore, FsArtifactStore, MemoryArtifactStore,
+    MemoryRegistryStore, PostgresArtifactStore, PostgresDirectoryStore, PostgresRegistryStore,
+    Registry, RegistryStore, SqliteRegistryStore,
 };
 
 use super::{CONTROL_PLANE_ACTOR, Governor, InputLogging};
@@ -129,6 +130,7 @@ impl GovernorBuilder {
         std::fs::create_dir_all(home).map_err(|e| io(home, e))?;
         let records = PostgresRegistryStore::connect(url)?;
         let artifacts = PostgresArtifactStore::new(&records);
+        let directory = shared_directory(&records, &home.join(TRUST_FILE))?;
         let audit = PostgresAuditStore::connect(url)?;
         Ok(GovernorBuilder {
             records: Arc::new(records),
@@ -138,7 +140,7 @@ impl GovernorBuilder {
             keys_dir: Some(home.join("keys")),
             audit: Arc::new(audit),
             incidents: Arc::new(PostgresIncidentStore::connect(url)?),
-            directory: ActorDirectory::open(&home.join(TRUST_FILE))?,
+            directory,
             clock: Arc::new(SystemClock),
             bundle: PolicyBundle::builtin(),
             config: policy_config(home)?,
@@ -178,6 +180,14 @@ impl GovernorBuilder {
     /// replica reaches this one's decision path within this time. Zero reads every time.
     pub fn serving_cache(mut self, ttl: std::time::Duration) -> Self {
         self.serving_ttl = ttl;
+        self
+    }
+
+    /// Asks the actor directory's store for changes (another replica's enrolment or
+    /// demotion) at most this often; [`crate::directory::DEFAULT_DIRECTORY_REFRESH`] unless
+    /// told otherwise, zero to ask before every authorization.
+    pub fn directory_refresh(mut self, interval: std::time::Duration) -> Self {
+        self.directory = self.directory.refresh_every(interval);
         self
     }
 
@@ -260,6 +270,23 @@ fn store_key(dir: &Path, audit: &dyn AuditStore) -> Result<SignerKey, Error> {
         Err(aigov_core::CoreError::AlreadyExists { .. }) => Ok(SignerKey::load(&path)?),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The actor directory in PostgreSQL, shared by every replica. A directory that an earlier
+/// version kept in `trust.json` under the replica's home is imported once, then renamed.
+fn shared_directory(records: &PostgresRegistryStore, file: &Path) -> Result<ActorDirectory, Error> {
+    let store = PostgresDirectoryStore::new(records);
+    if file.exists() && store.generation()? == 0 {
+        let old = FileDirectoryStore::new(file).load()?;
+        match store.save(&old.trust, 0) {
+            // Another replica imported its copy first: theirs stands.
+            Ok(_) | Err(aigov_registry::RegistryError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let imported = file.with_extension("json.imported");
+        std::fs::rename(file, &imported).map_err(|e| io(file, e))?;
+    }
+    ActorDirectory::with_store(Box::new(store))
 }
 
 fn policy_config(dir: &Path) -> Result<PolicyConfig, Error> {

@@ -70,12 +70,12 @@ impl ServingCache {
         if self.ttl.is_zero() {
             return;
         }
-        if let Ok(mut entries) = self.entries.write() {
-            if entries.0 == generation {
-                entries
-                    .1
-                    .insert(reference.clone(), (Instant::now(), model, stage));
-            }
+        if let Ok(mut entries) = self.entries.write()
+            && entries.0 == generation
+        {
+            entries
+                .1
+                .insert(reference.clone(), (Instant::now(), model, stage));
         }
     }
 

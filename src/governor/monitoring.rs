@@ -288,10 +288,10 @@ impl Governor {
                 &settings.on_warning
             };
             let mut details = serde_json::to_value(&alert).unwrap_or(Value::Null);
-            if let (Some(column), Value::Object(fields)) = (&alert.column, &mut details) {
-                if let Some(histogram) = histogram(&profile, &seen, column) {
-                    fields.insert("histogram".into(), histogram);
-                }
+            if let (Some(column), Value::Object(fields)) = (&alert.column, &mut details)
+                && let Some(histogram) = histogram(&profile, &seen, column)
+            {
+                fields.insert("histogram".into(), histogram);
             }
             let id = format!("{}#{}", alert.fingerprint, alert.window);
             self.respond(

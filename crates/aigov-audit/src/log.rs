@@ -245,10 +245,10 @@ impl AuditLog {
     /// The signed checkpoint for the current size, signing a new one if the log grew.
     pub fn checkpoint(&self) -> Result<SignedCheckpoint, AuditError> {
         let size = self.store.size()?;
-        if let Some((last, note)) = self.store.checkpoints()?.pop() {
-            if last == size {
-                return SignedCheckpoint::parse(&note);
-            }
+        if let Some((last, note)) = self.store.checkpoints()?.pop()
+            && last == size
+        {
+            return SignedCheckpoint::parse(&note);
         }
         let signer = self.signer.read().unwrap_or_else(|p| p.into_inner());
         let key = signer

@@ -1,7 +1,7 @@
 //! Where the CLI keeps its state: `./.aigov/` (SQLite, artifacts, keys) or PostgreSQL.
 
 use aigov_core::SignerKey;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use aigov_core::ActorId;
@@ -34,8 +34,10 @@ const DATABASE: &str = "aigov.db";
 pub struct OpenStore {
     /// The registry over the store.
     pub registry: Registry,
-    /// The directory holding artifacts, keys and the trust store.
+    /// The directory holding artifacts, keys and (with SQLite) the trust store.
     pub home: PathBuf,
+    /// Where the actor directory lives: `trust.json`, or the PostgreSQL database.
+    directory: Box<dyn aigov_registry::DirectoryStore>,
 }
 
 impl GlobalArgs {
@@ -68,13 +70,15 @@ impl GlobalArgs {
     pub fn open(&self, create: bool) -> Result<OpenStore, Failure> {
         let home = self.home();
         // With PostgreSQL, artifacts live in the database too, so every replica sees them.
-        let (records, artifacts): (
+        let (records, artifacts, directory): (
             Arc<dyn RegistryStore>,
             Arc<dyn aigov_registry::ArtifactStore>,
+            Box<dyn aigov_registry::DirectoryStore>,
         ) = if self.is_postgres() {
             let store = PostgresRegistryStore::connect(&self.store)?;
             let artifacts = aigov_registry::PostgresArtifactStore::new(&store);
-            (Arc::new(store), Arc::new(artifacts))
+            let directory = aigov_registry::PostgresDirectoryStore::new(&store);
+            (Arc::new(store), Arc::new(artifacts), Box::new(directory))
         } else {
             let db = home.join(DATABASE);
             if !create && !db.exists() {
@@ -89,19 +93,23 @@ impl GlobalArgs {
             (
                 Arc::new(SqliteRegistryStore::open(&db)?),
                 Arc::new(artifacts),
+                Box::new(aigov_registry::FileDirectoryStore::new(
+                    home.join("trust.json"),
+                )),
             )
         };
         Ok(OpenStore {
             registry: Registry::new(records, artifacts),
             home,
+            directory,
         })
     }
 }
 
 impl OpenStore {
-    /// The approvers whose signatures count: `trust.json` in the store, empty if absent.
+    /// The approvers whose signatures count (empty until someone is enrolled).
     pub fn trust_store(&self) -> Result<TrustStore, Failure> {
-        load_trust(&self.home.join("trust.json"))
+        Ok(self.directory.load()?.trust)
     }
 
     /// The store's own signing key file.
@@ -164,15 +172,6 @@ impl GlobalArgs {
 
 /// Name of the key `aigov init` creates.
 pub const STORE_KEY_NAME: &str = "aigov-store";
-
-fn load_trust(path: &Path) -> Result<TrustStore, Failure> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display()))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TrustStore::default()),
-        Err(e) => Err(Failure::Internal(format!("{}: {e}", path.display()))),
-    }
-}
 
 impl GlobalArgs {
     /// The incident store: the store's SQLite file or its PostgreSQL database.

@@ -20,10 +20,10 @@ fn acknowledged(stdout: &str) -> Vec<(u64, u64)> {
     let mut out = Vec::new();
     for line in stdout.lines() {
         // `--json` receipts are compact enough to read line by line once flattened below.
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
-            if let (Some(f), Some(c)) = (v["first_index"].as_u64(), v["count"].as_u64()) {
-                out.push((f, c));
-            }
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(line)
+            && let (Some(f), Some(c)) = (v["first_index"].as_u64(), v["count"].as_u64())
+        {
+            out.push((f, c));
         }
     }
     out

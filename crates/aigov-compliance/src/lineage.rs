@@ -62,17 +62,17 @@ pub fn registration_events(d: &Dossier) -> Vec<Value> {
             json!({"description": format!("Registers {} in the aigov model registry: {}", v.reference(), d.model.intended_purpose)}),
         ),
     );
-    if let Some(code) = &v.lineage.code {
-        if code.repository.contains("://") {
-            job_facets.insert(
-                "sourceCodeLocation".into(),
-                facet(
-                    producer,
-                    "1-1-0/SourceCodeLocationJobFacet.json#/$defs/SourceCodeLocationJobFacet",
-                    json!({"type": "git", "url": code.repository, "version": code.commit}),
-                ),
-            );
-        }
+    if let Some(code) = &v.lineage.code
+        && code.repository.contains("://")
+    {
+        job_facets.insert(
+            "sourceCodeLocation".into(),
+            facet(
+                producer,
+                "1-1-0/SourceCodeLocationJobFacet.json#/$defs/SourceCodeLocationJobFacet",
+                json!({"type": "git", "url": code.repository, "version": code.commit}),
+            ),
+        );
     }
     job_facets.insert(
         "ownership".into(),

@@ -59,13 +59,12 @@ pub fn check_rows(model: &dyn Model, rows: ArrayView2<'_, f64>) -> Result<(), Mo
     }
     // The common case, a contiguous batch of finite values, in one pass the compiler can
     // vectorise; the slow walk below only runs to name the bad cell.
-    if let Some(all) = rows.as_slice() {
-        if all
+    if let Some(all) = rows.as_slice()
+        && all
             .chunks(64)
             .all(|c| c.iter().fold(true, |ok, x| ok & x.is_finite()))
-        {
-            return Ok(());
-        }
+    {
+        return Ok(());
     }
     for (r, row) in rows.outer_iter().enumerate() {
         if let Some((c, &value)) = row.iter().enumerate().find(|(_, x)| !x.is_finite()) {

@@ -81,13 +81,12 @@ impl Incident {
         if let Containment::LegalHold {
             audit_range: Some((from, to)),
         } = action
+            && from > to
         {
-            if from > to {
-                return Err(IncidentError::invalid(
-                    "audit range",
-                    format!("{from}..{to} is empty"),
-                ));
-            }
+            return Err(IncidentError::invalid(
+                "audit range",
+                format!("{from}..{to} is empty"),
+            ));
         }
         let per_version = |version: &ModelRef| match action {
             Containment::Suspend => target.suspend(version, &reason),

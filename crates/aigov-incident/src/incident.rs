@@ -194,16 +194,16 @@ impl Incident {
         actor: ActorId,
         action: TimelineAction,
     ) -> Result<(), IncidentError> {
-        if let Some(last) = self.timeline.last() {
-            if at < last.at {
-                return Err(IncidentError::Conflict {
-                    id: self.id.clone(),
-                    reason: format!(
-                        "an action at {at} is earlier than the last one at {}",
-                        last.at
-                    ),
-                });
-            }
+        if let Some(last) = self.timeline.last()
+            && at < last.at
+        {
+            return Err(IncidentError::Conflict {
+                id: self.id.clone(),
+                reason: format!(
+                    "an action at {at} is earlier than the last one at {}",
+                    last.at
+                ),
+            });
         }
         self.timeline.push(TimelineEntry { at, actor, action });
         Ok(())

@@ -581,3 +581,88 @@ pub fn concurrent_versions_get_distinct_numbers(
     let expected: Vec<u64> = (1..=(threads * each) as u64).collect();
     assert_eq!(numbers, expected);
 }
+
+/// The behaviour every [`crate::DirectoryStore`] backend must show, run on an empty store.
+pub fn directory_behaviour(store: &dyn crate::DirectoryStore) {
+    use crate::{TrustStore, VersionedTrust};
+    use aigov_core::Role;
+    let key = |seed: u8| {
+        aigov_core::SignerKey::from_seed("cf-approver", [seed; 32])
+            .expect("key")
+            .verifier()
+    };
+    // Empty until the first save.
+    assert_eq!(store.load().expect("load"), VersionedTrust::default());
+    assert_eq!(store.generation().expect("generation"), 0);
+
+    // A save round-trips everything, a retired key included, and moves the generation.
+    let mut trust = TrustStore::default();
+    trust.rotate(actor("alice@example.com"), key(1), [Role::Admin], t(0));
+    trust.rotate(actor("alice@example.com"), key(2), [Role::Admin], t(60));
+    trust.rotate(
+        actor("bob@example.com"),
+        key(3),
+        [Role::SecurityApprover, Role::Custom("soc-lead".into())],
+        t(120),
+    );
+    let first = store.save(&trust, 0).expect("first save");
+    assert_ne!(first, 0);
+    let loaded = store.load().expect("load");
+    assert_eq!(loaded.trust, trust);
+    assert_eq!(loaded.generation, first);
+    assert_eq!(store.generation().expect("generation"), first);
+
+    // A save from a stale read loses and changes nothing.
+    let mut other = trust.clone();
+    other.rotate(actor("mallory@example.com"), key(4), [Role::Admin], t(180));
+    let lost = store.save(&other, 0).expect_err("stale save");
+    assert!(matches!(lost, RegistryError::Conflict(_)), "{lost}");
+    assert_eq!(store.load().expect("load").trust, trust);
+
+    // A save from the current generation wins.
+    let second = store.save(&other, first).expect("second save");
+    assert_ne!(second, first);
+    assert_eq!(store.load().expect("load").trust, other);
+    let lost = store.save(&trust, first).expect_err("stale after a save");
+    assert!(matches!(lost, RegistryError::Conflict(_)), "{lost}");
+}
+
+/// Writers enrolling at once through read-modify-save with retries lose nobody.
+pub fn directory_concurrent_saves_lose_nothing(
+    store: Arc<dyn crate::DirectoryStore>,
+    threads: usize,
+) {
+    use aigov_core::Role;
+    let handles: Vec<_> = (0..threads)
+        .map(|n| {
+            let store = Arc::clone(&store);
+            std::thread::spawn(move || {
+                let who = actor(&format!("writer{n}@example.com"));
+                let key = aigov_core::SignerKey::from_seed("cf-writer", [n as u8 + 10; 32])
+                    .expect("key")
+                    .verifier();
+                for _ in 0..200 {
+                    let current = store.load().expect("load");
+                    let mut trust = current.trust;
+                    trust.rotate(who.clone(), key.clone(), [Role::Validator], t(n as i64));
+                    match store.save(&trust, current.generation) {
+                        Ok(_) => return,
+                        Err(RegistryError::Conflict(_)) => continue,
+                        Err(e) => panic!("save: {e}"),
+                    }
+                }
+                panic!("{who} never got a save in");
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("writer");
+    }
+    let trust = store.load().expect("load").trust;
+    assert_eq!(
+        trust.approvers.len(),
+        threads,
+        "{:?}",
+        trust.approvers.keys()
+    );
+}

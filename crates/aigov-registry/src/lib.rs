@@ -32,6 +32,7 @@ pub mod artifact;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
 mod deployment;
+pub mod directory;
 mod error;
 mod event;
 mod evidence;
@@ -51,6 +52,9 @@ pub use approval::{
 pub use artifact::PostgresArtifactStore;
 pub use artifact::{ArtifactStore, ArtifactStoreExt, FsArtifactStore, MemoryArtifactStore};
 pub use deployment::{DeploymentAction, DeploymentRecord, serving_at, serving_stack};
+#[cfg(feature = "postgres")]
+pub use directory::PostgresDirectoryStore;
+pub use directory::{DirectoryStore, FileDirectoryStore, MemoryDirectoryStore, VersionedTrust};
 pub use error::RegistryError;
 pub use event::{RegistryChange, RegistryEvent};
 pub use evidence::{Evidence, EvidenceKind, EvidenceRef, canonical_json};

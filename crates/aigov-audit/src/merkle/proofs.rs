@@ -15,7 +15,7 @@ pub trait TreeReader {
 /// MTH(D[start:end]) for any range the recursion produces (start aligned to the range's split).
 fn subtree_hash(tree: &dyn TreeReader, start: u64, end: u64) -> Result<Digest, AuditError> {
     let size = end - start;
-    if size.is_power_of_two() && start % size == 0 {
+    if size.is_power_of_two() && start.is_multiple_of(size) {
         return tree.perfect_hash(size.trailing_zeros(), start >> size.trailing_zeros());
     }
     let k = split_point(size);

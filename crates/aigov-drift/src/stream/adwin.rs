@@ -154,7 +154,7 @@ impl Window {
     fn detect_change(&mut self, p: &AdwinParams) -> bool {
         let mut change = false;
         self.tick += 1;
-        if self.tick % u64::from(p.clock) == 0 && self.width > f64::from(p.grace_period) {
+        if self.tick.is_multiple_of(u64::from(p.clock)) && self.width > f64::from(p.grace_period) {
             while self.has_cut(p) {
                 change = true;
                 if self.width <= 0.0 || !self.delete_element() {

@@ -326,7 +326,7 @@ pub fn luhn_ok(digits: &[u8]) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn card_network(digits: &[u8]) -> bool {
