@@ -547,7 +547,7 @@ pub fn compare_profile(
         .into_iter()
         .map(|c| (c.name.clone(), c))
         .collect();
-    let mut pairs = Vec::with_capacity(names.len());
+    let mut matched = Vec::with_capacity(names.len());
     let mut notes: Vec<String> = Vec::new();
     for n in &names {
         let reference = profile.column(n).ok_or_else(|| DriftError::MissingColumn {
@@ -560,11 +560,19 @@ pub fn compare_profile(
                 column: n.clone(),
                 source_name: "current".into(),
             })?;
-        let mut reference = ReferenceColumn::from_profile(reference);
-        reference.integer = reference.integer && current.is_integer();
         notes.extend(wrong_type_note(&current));
-        pairs.push((reference, current.into_sample()));
+        matched.push((reference, current));
     }
+    // Expanding the profiles and sorting the current columns is most of the work: one
+    // column per core.
+    let pairs = matched
+        .into_par_iter()
+        .map(|(reference, current)| {
+            let mut reference = ReferenceColumn::from_profile(reference);
+            reference.integer = reference.integer && current.is_integer();
+            (reference, current.into_sample())
+        })
+        .collect();
     let mut report = drift_report(pairs, options)?;
     report.warnings.extend(notes);
     Ok(report)
