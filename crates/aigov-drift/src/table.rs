@@ -129,14 +129,10 @@ impl Table {
             })
         };
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let (table, reread) = parse(open()?, size, types, &source)?;
-        if reread.is_empty() {
-            return Ok(table);
-        }
-        // Numbers came first, then text: read once more with those columns as text.
-        let mut types = types.clone();
-        types.extend(reread.into_iter().map(|c| (c, ColumnType::Categorical)));
-        Ok(parse(open()?, size, &types, &source)?.0)
+        read_twice(
+            |reader, types| parse(open()?, size, types, &source, reader),
+            types,
+        )
     }
 
     /// Reads CSV with headers from any reader (held in memory); `source` names it in errors.
@@ -150,59 +146,172 @@ impl Table {
             path: source.to_string(),
             reason: e.to_string(),
         })?;
-        let (table, reread) = parse(bytes.as_slice(), bytes.len() as u64, types, source)?;
-        if reread.is_empty() {
-            return Ok(table);
-        }
-        let mut types = types.clone();
-        types.extend(reread.into_iter().map(|c| (c, ColumnType::Categorical)));
-        Ok(parse(bytes.as_slice(), bytes.len() as u64, &types, source)?.0)
+        let size = bytes.len() as u64;
+        read_twice(
+            |reader, types| parse(bytes.as_slice(), size, types, source, reader),
+            types,
+        )
     }
 }
 
-/// One pass over the CSV; also names the inferred-numeric columns that met text.
+/// Which CSV reader a pass uses.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    /// simd-csv: SIMD delimiter search, cells without copies. It reads RFC 4180 the way the
+    /// csv crate does only for cells without quotes and lines ended by `\n` or `\r\n`.
+    Fast,
+    /// The csv crate, for files with quotes or bare carriage returns.
+    Strict,
+}
+
+/// How one pass over the CSV went.
+enum Pass {
+    /// The table, and the inferred-numeric columns that met text.
+    Read(Table, Vec<String>),
+    /// The fast reader met a quote or a bare carriage return: read with the strict one.
+    NeedsStrictReader,
+}
+
+/// Runs the passes a file needs: the fast reader unless the file holds quotes or bare
+/// carriage returns, and once more with text columns that started out looking numeric.
+fn read_twice(
+    pass: impl Fn(Reader, &BTreeMap<String, ColumnType>) -> Result<Pass, DriftError>,
+    types: &BTreeMap<String, ColumnType>,
+) -> Result<Table, DriftError> {
+    let run = |types: &BTreeMap<String, ColumnType>| match pass(Reader::Fast, types)? {
+        Pass::Read(table, reread) => Ok((table, reread)),
+        Pass::NeedsStrictReader => match pass(Reader::Strict, types)? {
+            Pass::Read(table, reread) => Ok((table, reread)),
+            Pass::NeedsStrictReader => Err(DriftError::invalid("CSV", "no reader accepted it")),
+        },
+    };
+    let (table, reread) = run(types)?;
+    if reread.is_empty() {
+        return Ok(table);
+    }
+    // Numbers came first, then text: read once more with those columns as text.
+    let mut types = types.clone();
+    types.extend(reread.into_iter().map(|c| (c, ColumnType::Categorical)));
+    Ok(run(&types)?.0)
+}
+
+/// One pass over the CSV with `reader`.
 fn parse(
-    reader: impl Read,
+    input: impl Read,
     bytes: u64,
     types: &BTreeMap<String, ColumnType>,
     source: &str,
-) -> Result<(Table, Vec<String>), DriftError> {
+    reader: Reader,
+) -> Result<Pass, DriftError> {
+    match reader {
+        Reader::Fast => parse_fast(input, bytes, types, source),
+        Reader::Strict => parse_strict(input, bytes, types, source),
+    }
+}
+
+fn csv_error(source: &str, e: impl std::fmt::Display) -> DriftError {
+    DriftError::Csv {
+        source_name: source.to_string(),
+        reason: e.to_string(),
+    }
+}
+
+fn header_text(cell: &[u8], source: &str) -> Result<String, DriftError> {
+    std::str::from_utf8(cell)
+        .map(|h| h.trim().to_string())
+        .map_err(|_| csv_error(source, "the header row is not valid UTF-8"))
+}
+
+fn parse_fast(
+    input: impl Read,
+    bytes: u64,
+    types: &BTreeMap<String, ColumnType>,
+    source: &str,
+) -> Result<Pass, DriftError> {
+    let mut csv = simd_csv::ZeroCopyReaderBuilder::new()
+        .has_headers(true)
+        .buffer_capacity(1 << 20)
+        .from_reader(input);
+    let header = csv.byte_headers().map_err(|e| csv_error(source, e))?;
+    // A quote inside a cell opens a quoted section for simd-csv (the csv crate keeps it as a
+    // character), and only `\n` ends its lines: either shows up here as a quote, a carriage
+    // return or a line break inside a header cell.
+    if header
+        .iter()
+        .any(|h| memchr::memchr3(b'"', b'\r', b'\n', h).is_some())
     {
-        // simd-csv finds the delimiters with SIMD and hands out cells without copying them:
-        // on numeric files this halves the time spent splitting (benches/peers/compare_drift.sh).
-        let mut csv = simd_csv::ZeroCopyReaderBuilder::new()
-            .has_headers(true)
-            .buffer_capacity(1 << 20)
-            .from_reader(reader);
-        let csv_error = |e: simd_csv::Error| DriftError::Csv {
-            source_name: source.to_string(),
-            reason: e.to_string(),
-        };
-        let headers: Vec<String> = csv
-            .byte_headers()
-            .map_err(csv_error)?
-            .iter()
-            .map(|h| {
-                std::str::from_utf8(h)
-                    .map(|h| h.trim().to_string())
-                    .map_err(|_| DriftError::Csv {
-                        source_name: source.to_string(),
-                        reason: "the header row is not valid UTF-8".into(),
-                    })
-            })
-            .collect::<Result<_, _>>()?;
+        return Ok(Pass::NeedsStrictReader);
+    }
+    let headers = header
+        .iter()
+        .map(|h| header_text(h, source))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut table = TableBuilder::new(headers, types, bytes, source)?;
+    while let Some(record) = csv.read_byte_record().map_err(|e| csv_error(source, e))? {
+        // Records without quotes or carriage returns split the same under both readers.
+        if memchr::memchr2(b'"', b'\r', record.as_slice()).is_some() {
+            return Ok(Pass::NeedsStrictReader);
+        }
+        table.row(record.iter(), record.as_slice().len() + 1)?;
+    }
+    let (table, reread) = table.finish();
+    Ok(Pass::Read(table, reread))
+}
+
+fn parse_strict(
+    input: impl Read,
+    bytes: u64,
+    types: &BTreeMap<String, ColumnType>,
+    source: &str,
+) -> Result<Pass, DriftError> {
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .buffer_capacity(1 << 20)
+        .from_reader(input);
+    let headers = csv
+        .byte_headers()
+        .map_err(|e| csv_error(source, e))?
+        .iter()
+        .map(|h| header_text(h, source))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut table = TableBuilder::new(headers, types, bytes, source)?;
+    let mut record = csv::ByteRecord::new();
+    while csv
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(source, e))?
+    {
+        table.row(record.iter(), record.as_slice().len() + record.len())?;
+    }
+    let (table, reread) = table.finish();
+    Ok(Pass::Read(table, reread))
+}
+
+/// Columns being filled row by row, whichever reader splits the rows.
+struct TableBuilder<'s> {
+    headers: Vec<String>,
+    builders: Vec<Builder>,
+    rows: usize,
+    bytes: u64,
+    source: &'s str,
+}
+
+impl<'s> TableBuilder<'s> {
+    /// Checks the header (present, no name twice, every typed column there).
+    fn new(
+        headers: Vec<String>,
+        types: &BTreeMap<String, ColumnType>,
+        bytes: u64,
+        source: &'s str,
+    ) -> Result<Self, DriftError> {
         if headers.is_empty() || headers.iter().all(String::is_empty) {
-            return Err(DriftError::Csv {
-                source_name: source.to_string(),
-                reason: "no header row".into(),
-            });
+            return Err(csv_error(source, "no header row"));
         }
         for (i, h) in headers.iter().enumerate() {
             if headers[..i].contains(h) {
-                return Err(DriftError::Csv {
-                    source_name: source.to_string(),
-                    reason: format!("column {h:?} appears twice in the header"),
-                });
+                return Err(csv_error(
+                    source,
+                    format!("column {h:?} appears twice in the header"),
+                ));
             }
         }
         for name in types.keys() {
@@ -213,7 +322,7 @@ fn parse(
                 });
             }
         }
-        let mut builders: Vec<Builder> = headers
+        let builders = headers
             .iter()
             .map(|h| match types.get(h) {
                 Some(ColumnType::Numeric) => Builder::Numeric {
@@ -231,46 +340,68 @@ fn parse(
                 },
             })
             .collect();
-        let mut rows = 0usize;
-        while let Some(record) = csv.read_byte_record().map_err(csv_error)? {
-            rows += 1;
-            if rows == 1 {
-                // Reserve for the whole file from the first row's length, so the columns are
-                // not copied again and again as they grow.
-                // Capped so that a hostile first row cannot make it reserve more than the file.
-                let per_row = record.as_slice().len() + 1;
-                let columns = builders.len().max(1);
-                let estimate = (bytes as usize / per_row.max(1))
-                    .min(bytes as usize / (2 * columns))
-                    .min(1 << 28);
-                for b in builders.iter_mut() {
-                    b.reserve(estimate + estimate / 8);
-                }
-            }
-            for (builder, cell) in builders.iter_mut().zip(record.unescaped_iter()) {
-                builder
-                    .push(trim(&cell), rows)
-                    .map_err(|reason| DriftError::Csv {
-                        source_name: source.to_string(),
-                        reason,
-                    })?;
+        Ok(TableBuilder {
+            headers,
+            builders,
+            rows: 0,
+            bytes,
+            source,
+        })
+    }
+
+    /// Adds one row; `record_bytes` is its length in the file.
+    fn row<'c>(
+        &mut self,
+        cells: impl Iterator<Item = &'c [u8]>,
+        record_bytes: usize,
+    ) -> Result<(), DriftError> {
+        self.rows += 1;
+        if self.rows == 1 {
+            // Reserve for the whole file from the first row's length, so the columns are
+            // not copied again and again as they grow.
+            // Capped so that a hostile first row cannot make it reserve more than the file.
+            let columns = self.builders.len().max(1);
+            let estimate = (self.bytes as usize / record_bytes.max(1))
+                .min(self.bytes as usize / (2 * columns))
+                .min(1 << 28);
+            for b in self.builders.iter_mut() {
+                b.reserve(estimate + estimate / 8);
             }
         }
-        let reread: Vec<String> = headers
+        let rows = self.rows;
+        for (builder, cell) in self.builders.iter_mut().zip(cells) {
+            builder
+                .push(trim(cell), rows)
+                .map_err(|reason| csv_error(self.source, reason))?;
+        }
+        Ok(())
+    }
+
+    /// The table, and the inferred-numeric columns that met text.
+    fn finish(self) -> (Table, Vec<String>) {
+        let reread: Vec<String> = self
+            .headers
             .iter()
-            .zip(&builders)
+            .zip(&self.builders)
             .filter(|(_, b)| matches!(b, Builder::Reread))
             .map(|(h, _)| h.clone())
             .collect();
-        let columns = headers
+        let columns = self
+            .headers
             .into_iter()
-            .zip(builders)
+            .zip(self.builders)
             .map(|(name, b)| Column {
                 name,
                 values: b.finish(),
             })
             .collect();
-        Ok((Table { rows, columns }, reread))
+        (
+            Table {
+                rows: self.rows,
+                columns,
+            },
+            reread,
+        )
     }
 }
 

@@ -89,3 +89,103 @@ fn text_after_numbers_reads_the_column_as_text() {
         vec![Some("1".to_string()), Some("b".to_string())]
     );
 }
+
+#[test]
+fn a_quote_inside_a_cell_is_a_character_and_swallows_nothing() {
+    // The csv crate's reading: a quote that does not open the cell is part of it.
+    let table = read(b"x,label\n1,12\" pipe\n2,ok\n3,3\" rod\n").expect("read");
+    assert_eq!(table.rows, 3);
+    assert_eq!(numbers(&table, "x"), vec![1.0, 2.0, 3.0]);
+    assert_eq!(
+        labels(&table, "label"),
+        vec![
+            Some("12\" pipe".to_string()),
+            Some("ok".to_string()),
+            Some("3\" rod".to_string())
+        ]
+    );
+    // The same in the header.
+    let table = read(b"x,inch\"es\n1,2\n3,4\n").expect("read");
+    assert_eq!(table.rows, 2);
+    assert_eq!(numbers(&table, "inch\"es"), vec![2.0, 4.0]);
+}
+
+#[test]
+fn bare_carriage_returns_end_lines() {
+    let table = read(b"x,y\r1,2\r3,4\r").expect("read");
+    assert_eq!(table.rows, 2);
+    assert_eq!(numbers(&table, "x"), vec![1.0, 3.0]);
+    assert_eq!(numbers(&table, "y"), vec![2.0, 4.0]);
+    let table = read(b"x,y\r1,\"a\"\r").expect("read");
+    assert_eq!(labels(&table, "y"), vec![Some("a".to_string())]);
+}
+
+#[test]
+fn trailing_delimiters_empty_last_lines_and_header_only_files() {
+    let table = read(b"x,y,\n1,2,\n3,4,\n\n").expect("read");
+    assert_eq!(table.rows, 2);
+    assert_eq!(numbers(&table, "y"), vec![2.0, 4.0]);
+    let table = read(b"x,y\n").expect("header only");
+    assert_eq!(table.rows, 0);
+    assert_eq!(table.columns.len(), 2);
+}
+
+mod equivalence {
+    use super::*;
+    use proptest::prelude::*;
+
+    const CELLS: [&str; 12] = [
+        "1.5",
+        "-2",
+        "1e3",
+        "7",
+        "",
+        "NA",
+        "a",
+        "b c",
+        "x,y",
+        "say \"hi\"",
+        "two\nlines",
+        "12\" pipe",
+    ];
+
+    fn write(rows: &[Vec<usize>], style: csv::QuoteStyle, crlf: bool) -> Vec<u8> {
+        let mut out = csv::WriterBuilder::new()
+            .quote_style(style)
+            .terminator(if crlf {
+                csv::Terminator::CRLF
+            } else {
+                csv::Terminator::Any(b'\n')
+            })
+            .from_writer(Vec::new());
+        out.write_record(["p", "q", "r"]).expect("header");
+        for row in rows {
+            out.write_record(row.iter().map(|&i| CELLS[i]))
+                .expect("row");
+        }
+        out.into_inner().expect("flush")
+    }
+
+    proptest! {
+        /// Whichever reader a file ends up with (the fast one when nothing is quoted, the
+        /// strict one otherwise), the table is the same: written with every cell quoted, with
+        /// quotes only where needed, with LF or CRLF line ends.
+        #[test]
+        fn every_quoting_reads_the_same(
+            rows in prop::collection::vec(prop::collection::vec(0usize..12, 3), 1..40),
+            crlf in any::<bool>(),
+        ) {
+            let always = read(&write(&rows, csv::QuoteStyle::Always, crlf)).expect("always");
+            let needed = read(&write(&rows, csv::QuoteStyle::Necessary, crlf)).expect("needed");
+            let plain_rows: Vec<Vec<usize>> = rows
+                .iter()
+                .map(|r| r.iter().map(|&i| i % 8).collect())
+                .collect();
+            prop_assert_eq!(format!("{always:?}"), format!("{needed:?}"));
+            // Without tricky cells nothing is quoted, so the fast reader reads it all.
+            let fast = read(&write(&plain_rows, csv::QuoteStyle::Necessary, crlf)).expect("fast");
+            let strict = read(&write(&plain_rows, csv::QuoteStyle::Always, crlf)).expect("strict");
+            prop_assert_eq!(format!("{fast:?}"), format!("{strict:?}"));
+        }
+    }
+}
