@@ -30,6 +30,41 @@ fn io(path: &Path, e: impl std::fmt::Display) -> Error {
     }
 }
 
+/// Syncs a directory, so a rename in it survives a power loss.
+fn sync_dir(dir: &Path) -> Result<(), Error> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| io(dir, e))
+}
+
+/// Writes `bytes` to `path` through a synced temporary file renamed over it.
+fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
+    std::fs::File::open(&tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| io(path, e))?;
+    match path.parent() {
+        Some(dir) => sync_dir(dir),
+        None => Ok(()),
+    }
+}
+
+/// An exclusive lock on `keys/` against other processes rotating or opening; released on drop.
+pub(crate) fn lock_keys(keys: &Path) -> Result<std::fs::File, Error> {
+    std::fs::create_dir_all(keys).map_err(|e| io(keys, e))?;
+    let path = keys.join("rotation.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| io(&path, e))?;
+    file.lock().map_err(|e| io(&path, e))?;
+    Ok(file)
+}
+
 fn read_records(keys: &Path) -> Result<Vec<RetiredRecord>, Error> {
     let path = keys.join(RETIRED_KEYS_FILE);
     match std::fs::read(&path) {
@@ -68,10 +103,8 @@ pub(crate) fn record_retired(
         retired_at: at,
     });
     let path = keys.join(RETIRED_KEYS_FILE);
-    let tmp = keys.join(format!("{RETIRED_KEYS_FILE}.tmp"));
     let text = serde_json::to_vec_pretty(&records).map_err(|e| io(&path, e))?;
-    std::fs::write(&tmp, text).map_err(|e| io(&tmp, e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))
+    write_durably(&path, &text)
 }
 
 fn staged_dir(keys: &Path) -> PathBuf {
@@ -82,11 +115,19 @@ fn staged_dir(keys: &Path) -> PathBuf {
 /// did not get as far as retiring the old key.
 pub(crate) fn stage(keys: &Path, next: &SignerKey) -> Result<(), Error> {
     let dir = staged_dir(keys);
+    // Whatever is left here never signed: a staged key signs only once the old one's
+    // retirement is on disk, and then opening installs it before anything else.
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(|e| io(&dir, e))?;
     }
-    next.save(&dir)?;
-    Ok(())
+    let files = next.save(&dir)?;
+    for file in [&files.private, &files.public] {
+        std::fs::File::open(file)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| io(file, e))?;
+    }
+    sync_dir(&dir)?;
+    sync_dir(keys)
 }
 
 /// Moves the staged key over the one in use, the private key first (one rename each).
@@ -100,23 +141,34 @@ pub(crate) fn install_staged(keys: &Path, name: &str) -> Result<(), Error> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(io(&public, e)),
     }
-    std::fs::remove_dir_all(&dir).map_err(|e| io(&dir, e))
+    std::fs::remove_dir_all(&dir).map_err(|e| io(&dir, e))?;
+    sync_dir(keys)
 }
 
 /// The key in use, finishing a rotation a crash interrupted: when the key file still holds a
 /// key the list already retired, the staged key replaces it (or, if none was staged, a new
 /// one); a retired key never signs again.
 pub fn current_key(keys: &Path, name: &str, loaded: SignerKey) -> Result<SignerKey, Error> {
-    let retired = retired_keys(keys)?;
-    if !retired.iter().any(|r| r.key == loaded.verifier()) {
-        return Ok(loaded);
-    }
-    if !staged_dir(keys).join(format!("{name}.key")).exists() {
-        stage(keys, &SignerKey::generate(name)?)?;
-    }
-    install_staged(keys, name)?;
+    let _lock = lock_keys(keys)?;
     let path = keys.join(format!("{name}.key"));
-    SignerKey::load(&path).map_err(|e| io(&path, e))
+    // Read again under the lock: a rotation may have finished while we waited.
+    let mut key = SignerKey::load(&path).unwrap_or(loaded);
+    let retired = retired_keys(keys)?;
+    if retired.iter().any(|r| r.key == key.verifier()) {
+        if !staged_dir(keys).join(format!("{name}.key")).exists() {
+            stage(keys, &SignerKey::generate(name)?)?;
+        }
+        install_staged(keys, name)?;
+        key = SignerKey::load(&path).map_err(|e| io(&path, e))?;
+    }
+    // A crash between the two renames of an installation leaves the old public key beside
+    // the new private one; the public key is the private key's, so write it again.
+    let public = keys.join(format!("{name}.pub"));
+    let expected = format!("{}\n", key.verifier());
+    if std::fs::read_to_string(&public).ok().as_deref() != Some(expected.as_str()) {
+        write_durably(&public, expected.as_bytes())?;
+    }
+    Ok(key)
 }
 
 /// The origin line of the log's checkpoints: named after its first key for its whole life,

@@ -29,6 +29,9 @@ pub struct ActorDirectory {
     cache: RwLock<VersionedTrust>,
     checked: Mutex<Instant>,
     refresh: Duration,
+    /// Held from reading the store to updating the cache, so an older read never replaces
+    /// a newer one.
+    updating: Mutex<()>,
 }
 
 impl ActorDirectory {
@@ -39,6 +42,7 @@ impl ActorDirectory {
             cache: RwLock::new(VersionedTrust::default()),
             checked: Mutex::new(Instant::now()),
             refresh: DEFAULT_DIRECTORY_REFRESH,
+            updating: Mutex::new(()),
         }
     }
 
@@ -55,6 +59,7 @@ impl ActorDirectory {
             cache: RwLock::new(current),
             checked: Mutex::new(Instant::now()),
             refresh: DEFAULT_DIRECTORY_REFRESH,
+            updating: Mutex::new(()),
         })
     }
 
@@ -66,6 +71,7 @@ impl ActorDirectory {
 
     /// Reads the directory again, picking up changes another process made.
     pub(crate) fn reload(&self) -> Result<(), Error> {
+        let _updating = self.updating.lock().unwrap_or_else(|p| p.into_inner());
         let fresh = self.store.load()?;
         *self.cache.write().map_err(|_| poisoned())? = fresh;
         self.touch();
@@ -132,8 +138,25 @@ impl ActorDirectory {
         roles: BTreeSet<Role>,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), Error> {
+        self.insert_if(actor, key, roles, at, |_| true).map(drop)
+    }
+
+    /// [`ActorDirectory::insert`] only while `condition` holds for the directory as it is at
+    /// the save (re-checked after every lost save); false when it did not hold.
+    pub(crate) fn insert_if(
+        &self,
+        actor: ActorId,
+        key: VerifierKey,
+        roles: BTreeSet<Role>,
+        at: chrono::DateTime<chrono::Utc>,
+        condition: impl Fn(&TrustStore) -> bool,
+    ) -> Result<bool, Error> {
+        let _updating = self.updating.lock().unwrap_or_else(|p| p.into_inner());
         for _ in 0..SAVE_ATTEMPTS {
             let current = self.store.load()?;
+            if !condition(&current.trust) {
+                return Ok(false);
+            }
             let mut next = current.trust;
             next.rotate(actor.clone(), key.clone(), roles.clone(), at);
             match self.store.save(&next, current.generation) {
@@ -143,7 +166,7 @@ impl ActorDirectory {
                         generation,
                     };
                     self.touch();
-                    return Ok(());
+                    return Ok(true);
                 }
                 Err(RegistryError::Conflict(_)) => continue,
                 Err(e) => return Err(e.into()),

@@ -184,3 +184,59 @@ fn a_rotation_cut_off_by_a_crash_completes_on_opening() {
         "a checkpoint signed by a lost key verified"
     );
 }
+
+#[test]
+fn a_rotation_that_cannot_record_the_retired_key_keeps_the_old_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let keys = store.join("keys");
+    let governor = Governor::open(&store).expect("governor");
+    let actors = enrol(&governor);
+    let old = governor.checkpoint_key();
+    // The retired-key list cannot be written (a directory stands where the file goes).
+    std::fs::create_dir_all(keys.join("retired-checkpoint-keys.json")).expect("block");
+    let error = governor
+        .rotate_checkpoint_key(&actors.admin.id)
+        .expect_err("the rotation must fail");
+    assert!(matches!(error, aigov::Error::Io { .. }), "{error}");
+    assert_eq!(governor.checkpoint_key(), old, "the old key stays");
+    governor
+        .audit()
+        .checkpoint()
+        .expect("the old key still signs");
+    let report = governor.verify_audit().expect("verify");
+    assert!(report.is_ok(), "{:?}", report.problems);
+    // Once the list can be written, rotation works and leaves nothing staged behind.
+    std::fs::remove_dir(keys.join("retired-checkpoint-keys.json")).expect("unblock");
+    governor
+        .rotate_checkpoint_key(&actors.admin.id)
+        .expect("rotate");
+    assert!(!keys.join("next").exists());
+    assert!(governor.verify_audit().expect("verify").is_ok());
+}
+
+#[test]
+fn a_crash_between_the_key_files_renames_is_repaired_on_opening() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let keys = store.join("keys");
+    let actors = {
+        let governor = Governor::open(&store).expect("governor");
+        enrol(&governor)
+    };
+    let old_public = std::fs::read(keys.join("aigov-store.pub")).expect("old pub");
+    let new = Governor::open(&store)
+        .expect("governor")
+        .rotate_checkpoint_key(&actors.admin.id)
+        .expect("rotate");
+    // The private key moved, the public one did not.
+    std::fs::write(keys.join("aigov-store.pub"), old_public).expect("stale pub");
+    let governor = Governor::open(&store).expect("reopen");
+    assert_eq!(governor.checkpoint_key(), new);
+    assert_eq!(
+        std::fs::read_to_string(keys.join("aigov-store.pub")).expect("pub"),
+        format!("{new}\n"),
+        "the public key file is the private key's again"
+    );
+    assert!(governor.verify_audit().expect("verify").is_ok());
+}

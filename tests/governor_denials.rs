@@ -607,3 +607,46 @@ fn a_replicas_trust_file_is_imported_into_postgres_once() {
             .contains(&Role::Admin)
     );
 }
+
+/// Two people racing to enrol themselves as the first admin, through two governors on one
+/// store: exactly one becomes admin, the other is refused by authz.
+#[test]
+fn only_one_of_two_racing_first_admins_wins() {
+    for round in 0..8 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = dir.path().join("store");
+        let governors = [
+            Governor::open(&store).expect("first"),
+            Governor::open(&store).expect("second"),
+        ];
+        let barrier = std::sync::Barrier::new(2);
+        let outcomes: Vec<Result<(), Error>> = std::thread::scope(|s| {
+            let handles: Vec<_> = governors
+                .iter()
+                .enumerate()
+                .map(|(i, governor)| {
+                    let barrier = &barrier;
+                    s.spawn(move || {
+                        let who = ActorId::new(format!("claimant{i}@example.com")).expect("id");
+                        let key = aigov::core::SignerKey::generate("claimant").expect("key");
+                        barrier.wait();
+                        governor.add_actor(&who, who.clone(), key.verifier(), [Role::Admin])
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("join"))
+                .collect()
+        });
+        let won = outcomes.iter().filter(|o| o.is_ok()).count();
+        assert_eq!(won, 1, "round {round}: {outcomes:?}");
+        let lost = outcomes
+            .iter()
+            .find_map(|o| o.as_ref().err())
+            .expect("a loser");
+        assert_eq!(lost.denied_by(), Some("authz"), "round {round}: {lost}");
+        governors[0].reload_directory().expect("reload");
+        assert_eq!(governors[0].directory().trust().approvers.len(), 1);
+    }
+}

@@ -27,12 +27,22 @@ impl Governor {
                 format!("{actor} needs at least one role"),
             ));
         }
-        let bootstrap = self.directory.is_empty() && *by == actor && roles.contains(&Role::Admin);
+        // The first actor may enrol themselves as admin. Whether the directory is still empty
+        // is decided at the save itself: of two people racing to be first, one is.
+        let claims_bootstrap = *by == actor && roles.contains(&Role::Admin);
+        let bootstrap = claims_bootstrap
+            && self.directory.insert_if(
+                actor.clone(),
+                key.clone(),
+                roles.clone(),
+                self.now(),
+                |trust| trust.approvers.is_empty(),
+            )?;
         if !bootstrap {
             self.authorize(by, "manage-actors")?;
+            self.directory
+                .insert(actor.clone(), key.clone(), roles.clone(), self.now())?;
         }
-        self.directory
-            .insert(actor.clone(), key.clone(), roles.clone(), self.now())?;
         self.forget_authorizations();
         let Value::Object(fields) = json!({
             "type": "actor-enrolled",

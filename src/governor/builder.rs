@@ -91,9 +91,10 @@ impl GovernorBuilder {
         Self::open_with_size_limit(dir, None)
     }
 
-    /// [`GovernorBuilder::open`], with the database file capped at about `max_bytes` when
-    /// given: once it is full every write is refused with a storage error and nothing
-    /// stored before is lost, so a runaway decision log cannot fill the disk.
+    /// [`GovernorBuilder::open`], with this governor's writes to the database file capped at
+    /// about `max_bytes` when given: once it is full every write is refused with a storage
+    /// error and nothing stored before is lost. The cap is per connection (another process
+    /// opening the file without it is not held to it) and does not cover artifact files.
     pub fn open_with_size_limit(dir: &Path, max_bytes: Option<u64>) -> Result<Self, Error> {
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let db = dir.join(DATABASE_FILE);
@@ -224,6 +225,7 @@ impl GovernorBuilder {
             signer: std::sync::RwLock::new(self.signer),
             retired: std::sync::RwLock::new(self.retired),
             keys_dir: self.keys_dir,
+            rotation: Mutex::new(()),
             clock: self.clock,
             sinks,
             monitors: Mutex::new(HashMap::new()),
@@ -273,15 +275,37 @@ fn store_key(dir: &Path, audit: &dyn AuditStore) -> Result<SignerKey, Error> {
 }
 
 /// The actor directory in PostgreSQL, shared by every replica. A directory that an earlier
-/// version kept in `trust.json` under the replica's home is imported once, then renamed.
+/// version kept in `trust.json` under the replica's home is merged in once, then renamed.
 fn shared_directory(records: &PostgresRegistryStore, file: &Path) -> Result<ActorDirectory, Error> {
     let store = PostgresDirectoryStore::new(records);
-    if file.exists() && store.generation()? == 0 {
+    if file.exists() {
         let old = FileDirectoryStore::new(file).load()?;
-        match store.save(&old.trust, 0) {
-            // Another replica imported its copy first: theirs stands.
-            Ok(_) | Err(aigov_registry::RegistryError::Conflict(_)) => {}
-            Err(e) => return Err(e.into()),
+        // Merged into whatever is there (another replica may have imported its own copy):
+        // actors only this file knows are added; the database's entries stand.
+        let mut merged = false;
+        for _ in 0..50 {
+            let current = store.load()?;
+            let mut trust = current.trust;
+            for (actor, approver) in old.trust.approvers.iter() {
+                trust
+                    .approvers
+                    .entry(actor.clone())
+                    .or_insert_with(|| approver.clone());
+            }
+            match store.save(&trust, current.generation) {
+                Ok(_) => {
+                    merged = true;
+                    break;
+                }
+                Err(aigov_registry::RegistryError::Conflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if !merged {
+            return Err(Error::invalid(
+                "actor directory",
+                "could not import trust.json: the database kept changing",
+            ));
         }
         let imported = file.with_extension("json.imported");
         std::fs::rename(file, &imported).map_err(|e| io(file, e))?;

@@ -13,20 +13,31 @@ impl Governor {
     /// The old key first seals the log with a checkpoint of its current size; from then on it
     /// verifies only checkpoints up to that size, and the new key signs everything after.
     /// Other processes or replicas holding the old key must be restarted: a checkpoint they
-    /// sign after the seal does not verify.
+    /// sign after the seal does not verify. PostgreSQL replicas keep `keys/` (the key and the
+    /// retired-key list) under their own home: give every replica the rotated `keys/` (a
+    /// shared volume, or a copy) before restarting it.
     pub fn rotate_checkpoint_key(&self, actor: &ActorId) -> Result<VerifierKey, Error> {
         self.authorize(actor, "manage-actors")?;
+        // One rotation at a time, in this process and (through a lock file) across processes.
+        let _rotating = self.rotation.lock().unwrap_or_else(|p| p.into_inner());
+        let _keys_lock = match &self.keys_dir {
+            Some(keys) => Some(checkpoint_keys::lock_keys(keys)?),
+            None => None,
+        };
         let next = SignerKey::generate(STORE_KEY_NAME)?;
-        // On disk the new key is staged before the old one is retired, and installed after,
-        // so a crash anywhere leaves a store that opens with a key that never signs twice.
+        // On disk: the new key is staged, the old one's retirement recorded, and only then
+        // does the new key sign; so a crash anywhere leaves a store that opens with a key
+        // that never signs past its seal, and a staged key that signed is never lost.
         if let Some(keys) = &self.keys_dir {
             checkpoint_keys::stage(keys, &next)?;
         }
-        let retired = self.audit.rotate_signer(next.clone())?;
-        if let Some(keys) = &self.keys_dir {
-            checkpoint_keys::record_retired(keys, &retired, self.now())?;
-            checkpoint_keys::install_staged(keys, STORE_KEY_NAME)?;
-        }
+        let at = self.now();
+        let retired = self
+            .audit
+            .rotate_signer(next.clone(), |retired| match &self.keys_dir {
+                Some(keys) => checkpoint_keys::record_retired(keys, retired, at),
+                None => Ok(()),
+            })?;
         let new_key = next.verifier();
         match self.signer.write() {
             Ok(mut key) => *key = next,
@@ -36,6 +47,12 @@ impl Governor {
             Ok(mut list) => list.push(retired.clone()),
             Err(poisoned) => poisoned.into_inner().push(retired.clone()),
         }
+        // The new key is already the one signing; if moving its files fails, opening the
+        // store finishes the move (the old key is on the retired list).
+        let installed = match &self.keys_dir {
+            Some(keys) => checkpoint_keys::install_staged(keys, STORE_KEY_NAME),
+            None => Ok(()),
+        };
         let Value::Object(fields) = json!({
             "type": "checkpoint-key-rotated",
             "retired_key": retired.key.to_string(),
@@ -51,6 +68,7 @@ impl Governor {
         };
         self.record(|| "the checkpoint key rotated".to_string(), vec![entry])?;
         self.audit.checkpoint()?;
+        installed?;
         Ok(new_key)
     }
 

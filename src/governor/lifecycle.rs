@@ -87,14 +87,20 @@ impl Governor {
         let name = registration.model.name.clone();
         let model = match self.registry.store().model(&name)? {
             Some(model) => model,
-            None => {
-                let (model, event) = self.registry.create_model(actor, registration.model)?;
-                self.record(
-                    || format!("model {name} created"),
-                    vec![Self::registry_entry(&event)],
-                )?;
-                model
-            }
+            None => match self.registry.create_model(actor, registration.model) {
+                Ok((model, event)) => {
+                    self.record(
+                        || format!("model {name} created"),
+                        vec![Self::registry_entry(&event)],
+                    )?;
+                    model
+                }
+                // Another process created it between the read and the create: use theirs.
+                Err(aigov_registry::RegistryError::Conflict(_)) => {
+                    aigov_registry::RegistryStoreExt::require_model(self.registry.store(), &name)?
+                }
+                Err(e) => return Err(e.into()),
+            },
         };
         let mut new = registration.version;
         if let Some(sbom) = &registration.sbom {

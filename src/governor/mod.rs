@@ -59,6 +59,7 @@ pub struct Governor {
     signer: std::sync::RwLock<SignerKey>,
     retired: std::sync::RwLock<Vec<aigov_audit::RetiredCheckpointKey>>,
     keys_dir: Option<std::path::PathBuf>,
+    rotation: Mutex<()>,
     clock: Arc<dyn Clock>,
     sinks: Arc<SinkSet>,
     monitors: Mutex<HashMap<String, Arc<Mutex<monitoring::ModelMonitor>>>>,

@@ -329,8 +329,14 @@ impl AuditLog {
     }
 
     /// Rotates the checkpoint key: seals the log with a checkpoint signed by the current key,
-    /// then signs with `next` from then on. Returns the retired key with the size it sealed.
-    pub fn rotate_signer(&self, next: SignerKey) -> Result<RetiredCheckpointKey, AuditError> {
+    /// hands the retired key and the size it sealed to `persist` (which must make that record
+    /// durable), and only then signs with `next`. If `persist` fails the current key stays.
+    /// Returns the retired key.
+    pub fn rotate_signer<E: From<AuditError>>(
+        &self,
+        next: SignerKey,
+        persist: impl FnOnce(&RetiredCheckpointKey) -> Result<(), E>,
+    ) -> Result<RetiredCheckpointKey, E> {
         // Held for writing throughout, so no checkpoint is signed between the seal and the swap.
         let mut signer = self.signer.write().unwrap_or_else(|p| p.into_inner());
         let current = signer
@@ -350,10 +356,12 @@ impl AuditLog {
                 signed
             }
         };
-        *signer = Some(next);
-        Ok(RetiredCheckpointKey {
+        let retired = RetiredCheckpointKey {
             key: current.verifier(),
             last_size: sealed.checkpoint.size,
-        })
+        };
+        persist(&retired)?;
+        *signer = Some(next);
+        Ok(retired)
     }
 }

@@ -26,8 +26,12 @@ fn sorted(what: &'static str, sample: &[f64]) -> Result<Vec<f64>, DriftError> {
     if sample.is_empty() {
         return Err(DriftError::invalid(what, "the sample is empty"));
     }
-    if let Some(x) = sample.iter().find(|x| x.is_nan()) {
-        return Err(DriftError::invalid(what, format!("{x} is not a number")));
+    // An infinity would also stop the merge from ever passing it.
+    if let Some(x) = sample.iter().find(|x| !x.is_finite()) {
+        return Err(DriftError::invalid(
+            what,
+            format!("{x} is not a finite number"),
+        ));
     }
     let mut v = sample.to_vec();
     v.sort_by(f64::total_cmp);
@@ -42,7 +46,7 @@ pub fn ks_statistic(reference: &[f64], current: &[f64]) -> Result<KsStatistic, D
     Ok(ks_statistic_sorted(&a, &b))
 }
 
-/// The statistic of two sorted, non-empty samples without NaN, by one merge over both.
+/// The statistic of two sorted, non-empty samples of finite numbers, by one merge over both.
 ///
 /// scipy evaluates the ECDF difference at every value of `[sorted reference, sorted current]`
 /// and takes the first position of the extreme, so the location is the smallest reference

@@ -231,6 +231,11 @@ fn categorical_statistics_match_scipy() {
 fn bad_input_is_a_typed_error() {
     assert!(wasserstein(&[], &[1.0]).is_err());
     assert!(wasserstein(&[f64::NAN], &[1.0]).is_err());
+    // An infinity is refused (it once made the KS merge loop for ever).
+    for bad in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+        assert!(aigov_drift::ks_2samp(&[1.0, bad], &[1.0, 2.0]).is_err());
+        assert!(aigov_drift::ks_2samp(&[1.0, 2.0], &[bad]).is_err());
+    }
     assert!(chisquare_evidently(&[1, 2], &[1]).is_err());
     assert!(jensenshannon(&[0, 0], &[1, 2], None).is_err());
     assert!(two_proportion_z(&[1, 2, 3], &[1, 2, 3]).is_err());

@@ -627,15 +627,18 @@ pub fn directory_behaviour(store: &dyn crate::DirectoryStore) {
     assert!(matches!(lost, RegistryError::Conflict(_)), "{lost}");
 }
 
-/// Writers enrolling at once through read-modify-save with retries lose nobody.
+/// Writers enrolling at once through read-modify-save with retries lose nobody; writer `n`
+/// goes through `stores[n % stores.len()]` (several handles on one directory, as several
+/// processes or replicas have).
 pub fn directory_concurrent_saves_lose_nothing(
-    store: Arc<dyn crate::DirectoryStore>,
+    stores: &[Arc<dyn crate::DirectoryStore>],
     threads: usize,
 ) {
     use aigov_core::Role;
+    assert!(!stores.is_empty(), "no store to write through");
     let handles: Vec<_> = (0..threads)
         .map(|n| {
-            let store = Arc::clone(&store);
+            let store = Arc::clone(&stores[n % stores.len()]);
             std::thread::spawn(move || {
                 let who = actor(&format!("writer{n}@example.com"));
                 let key = aigov_core::SignerKey::from_seed("cf-writer", [n as u8 + 10; 32])
@@ -658,7 +661,7 @@ pub fn directory_concurrent_saves_lose_nothing(
     for h in handles {
         h.join().expect("writer");
     }
-    let trust = store.load().expect("load").trust;
+    let trust = stores[0].load().expect("load").trust;
     assert_eq!(
         trust.approvers.len(),
         threads,

@@ -100,6 +100,11 @@ impl DirectoryStore for FileDirectoryStore {
             .and_then(|f| f.sync_all())
             .map_err(|e| io(&tmp, e))?;
         std::fs::rename(&tmp, &self.path).map_err(|e| io(&self.path, e))?;
+        if let Some(dir) = self.path.parent() {
+            File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| io(dir, e))?;
+        }
         drop(lock);
         Ok(generation_of(Some(&text)))
     }
