@@ -55,41 +55,56 @@ pub(crate) fn ks_statistic_sorted(a: &[f64], b: &[f64]) -> KsStatistic {
     merged_statistic(a, b, a.len() + b.len() >= 1024)
 }
 
-/// The statistic by one merge, or by two interleaved ones when `split`.
+/// Interleaved merges over large samples (2, 4 and 8 measured alike; 2 was fastest).
+const SPLIT: usize = 2;
+
+/// The statistic by one merge, or by [`SPLIT`] interleaved ones when `split`.
 fn merged_statistic(a: &[f64], b: &[f64], split: bool) -> KsStatistic {
     let (na, nb) = (a.len(), b.len());
     let sizes = (na as f64, nb as f64);
-    // A merge is one long chain of dependent loads and compares. Cut at a pivot value into
-    // two merges that share no value (ties all fall in the upper one) and step them in the
-    // same loop, so the processor overlaps the two chains; their extremes combine exactly.
-    let pivot = a.get(na / 2).copied().filter(|_| split);
-    let (mut low, mut high) = if let Some(pivot) = pivot {
-        let (ia, jb) = (
-            a.partition_point(|x| *x < pivot),
-            b.partition_point(|x| *x < pivot),
-        );
-        (
-            Merge::new(&a[..ia], &b[..jb], 0, 0, sizes),
-            Merge::new(a, b, ia, jb, sizes),
-        )
+    // A merge is one long chain of dependent loads and compares. Cut at pivot values into
+    // merges that share no value (ties all fall in the upper one) and step them in the same
+    // loop, so the processor overlaps the chains; their extremes combine exactly.
+    let (max, min) = if split && na > 0 {
+        // Cut points: each merge starts at a pivot from the reference's quantiles.
+        let starts: [(usize, usize); SPLIT] = std::array::from_fn(|k| {
+            let pivot = a[na * k / SPLIT];
+            match k {
+                0 => (0, 0),
+                _ => (
+                    a.partition_point(|x| *x < pivot),
+                    b.partition_point(|x| *x < pivot),
+                ),
+            }
+        });
+        let mut merges: [Merge; SPLIT] = std::array::from_fn(|k| {
+            let (end_a, end_b) = starts.get(k + 1).copied().unwrap_or((na, nb));
+            Merge::new(&a[..end_a], &b[..end_b], starts[k].0, starts[k].1, sizes)
+        });
+        while merges.iter().all(Merge::active) {
+            for m in merges.iter_mut() {
+                m.step();
+            }
+        }
+        for m in merges.iter_mut() {
+            while m.active() {
+                m.step();
+            }
+        }
+        let mut max = merges[0].max;
+        let mut min = merges[0].min;
+        for m in &merges[1..] {
+            max = max.then(m.max, |x, y| x > y);
+            min = min.then(m.min, |x, y| x < y);
+        }
+        (max, min)
     } else {
-        (
-            Merge::new(&[], &[], 0, 0, sizes),
-            Merge::new(a, b, 0, 0, sizes),
-        )
+        let mut only = Merge::new(a, b, 0, 0, sizes);
+        while only.active() {
+            only.step();
+        }
+        (only.max, only.min)
     };
-    while low.active() && high.active() {
-        low.step();
-        high.step();
-    }
-    while low.active() {
-        low.step();
-    }
-    while high.active() {
-        high.step();
-    }
-    let max = low.max.then(high.max, |x, y| x > y);
-    let min = low.min.then(high.min, |x, y| x < y);
     let at = |e: &Extreme| e.in_reference.or(e.in_current).unwrap_or(f64::NAN);
     let min_s = (-min.value).clamp(0.0, 1.0);
     let (statistic, location, sign) = if min_s > max.value {
@@ -157,6 +172,9 @@ struct Merge<'s> {
     b: &'s [f64],
     i: usize,
     j: usize,
+    /// `a[i]` and `b[j]` (+inf past the end), carried from step to step so each step waits
+    /// on one load instead of two.
+    heads: (f64, f64),
     sizes: (f64, f64),
     max: Extreme,
     min: Extreme,
@@ -174,6 +192,7 @@ impl<'s> Merge<'s> {
             b,
             i,
             j,
+            heads: (head(a, i), head(b, j)),
             sizes,
             max,
             min: Extreme {
@@ -191,27 +210,36 @@ impl<'s> Merge<'s> {
     /// Moves past the next distinct value and offers the difference there.
     #[inline]
     fn step(&mut self) {
-        // Past the end a sample reads as +inf, which no value here is (they are finite).
-        let value = |s: &[f64], k: usize| s.get(k).copied().unwrap_or(f64::INFINITY);
-        let (ai, bj) = (value(self.a, self.i), value(self.b, self.j));
+        let (ai, bj) = self.heads;
         let x = ai.min(bj);
         // Usually one side moves by one; written without branches for that case, since
         // which side moves is a coin toss the branch predictor cannot learn.
         let (from_a, from_b) = (ai == x, bj == x);
         self.i += usize::from(from_a);
         self.j += usize::from(from_b);
-        while value(self.a, self.i) == x {
+        let mut next_a = head(self.a, self.i);
+        while next_a == x {
             self.i += 1;
+            next_a = head(self.a, self.i);
         }
-        while value(self.b, self.j) == x {
+        let mut next_b = head(self.b, self.j);
+        while next_b == x {
             self.j += 1;
+            next_b = head(self.b, self.j);
         }
+        self.heads = (next_a, next_b);
         let diff = self.i as f64 / self.sizes.0 - self.j as f64 / self.sizes.1;
         self.max
             .offer(diff > self.max.value, diff, x, from_a, from_b);
         self.min
             .offer(diff < self.min.value, diff, x, from_a, from_b);
     }
+}
+
+/// `s[k]`, or +inf past the end (no value here is infinite: the samples are finite).
+#[inline]
+fn head(s: &[f64], k: usize) -> f64 {
+    s.get(k).copied().unwrap_or(f64::INFINITY)
 }
 
 fn gcd(a: u64, b: u64) -> u64 {
