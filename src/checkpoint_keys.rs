@@ -45,10 +45,13 @@ fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         .and_then(|f| f.sync_all())
         .map_err(|e| io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| io(path, e))?;
-    match path.parent() {
-        Some(dir) => sync_dir(dir),
-        None => Ok(()),
+    // The new file is in place and visible to every reader now. A failed directory sync only
+    // risks losing the rename to a power cut; reporting failure here would make the caller
+    // act as if nothing had been written, which is worse.
+    if let Some(dir) = path.parent() {
+        let _ = sync_dir(dir);
     }
+    Ok(())
 }
 
 /// An exclusive lock on `keys/` against other processes rotating or opening; released on drop.
@@ -115,8 +118,8 @@ fn staged_dir(keys: &Path) -> PathBuf {
 /// did not get as far as retiring the old key.
 pub(crate) fn stage(keys: &Path, next: &SignerKey) -> Result<(), Error> {
     let dir = staged_dir(keys);
-    // Whatever is left here never signed: a staged key signs only once the old one's
-    // retirement is on disk, and then opening installs it before anything else.
+    // Callers settle first (see `settle`): a staged key that signed was installed then, so
+    // whatever is left here never signed.
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(|e| io(&dir, e))?;
     }
@@ -150,6 +153,12 @@ pub(crate) fn install_staged(keys: &Path, name: &str) -> Result<(), Error> {
 /// one); a retired key never signs again.
 pub fn current_key(keys: &Path, name: &str, loaded: SignerKey) -> Result<SignerKey, Error> {
     let _lock = lock_keys(keys)?;
+    settle(keys, name, loaded)
+}
+
+/// [`current_key`] for a caller that already holds the lock on `keys/`: finishes a pending
+/// installation, so a staged key that may have signed is installed, never thrown away.
+pub(crate) fn settle(keys: &Path, name: &str, loaded: SignerKey) -> Result<SignerKey, Error> {
     let path = keys.join(format!("{name}.key"));
     // Read again under the lock: a rotation may have finished while we waited.
     let mut key = SignerKey::load(&path).unwrap_or(loaded);

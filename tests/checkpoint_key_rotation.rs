@@ -240,3 +240,50 @@ fn a_crash_between_the_key_files_renames_is_repaired_on_opening() {
     );
     assert!(governor.verify_audit().expect("verify").is_ok());
 }
+
+#[test]
+fn a_second_rotation_finishes_the_first_ones_move_instead_of_losing_its_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("store");
+    let keys = store.join("keys");
+    let governor = Governor::open(&store).expect("governor");
+    let actors = enrol(&governor);
+    let old_private = std::fs::read(keys.join("aigov-store.key")).expect("old key");
+    let first = governor
+        .rotate_checkpoint_key(&actors.admin.id)
+        .expect("rotate");
+    // As if the first rotation's key files had not moved: the new key (already signing) only
+    // under next/, the retired one back in place.
+    std::fs::create_dir_all(keys.join("next")).expect("next");
+    for file in ["aigov-store.key", "aigov-store.pub"] {
+        std::fs::rename(keys.join(file), keys.join("next").join(file)).expect("unmove");
+    }
+    std::fs::write(keys.join("aigov-store.key"), &old_private).expect("old back");
+    governor
+        .audit()
+        .checkpoint()
+        .expect("the first new key signs");
+    // The retry fails at recording its retirement (a directory stands where the list goes):
+    // the first new key must be on disk by then, not thrown away with next/.
+    let list = keys.join("retired-checkpoint-keys.json");
+    let saved_list = std::fs::read(&list).expect("list");
+    std::fs::remove_file(&list).expect("remove list");
+    std::fs::create_dir(&list).expect("block");
+    assert!(governor.rotate_checkpoint_key(&actors.admin.id).is_err());
+    drop(governor);
+    std::fs::remove_dir(&list).expect("unblock");
+    std::fs::write(&list, saved_list).expect("list back");
+    let reopened = Governor::open(&store).expect("reopen");
+    assert_eq!(
+        reopened.checkpoint_key(),
+        first,
+        "the first new key was kept"
+    );
+    let report = reopened.verify_audit().expect("verify");
+    assert!(report.is_ok(), "{:?}", report.problems);
+    let second = reopened
+        .rotate_checkpoint_key(&actors.admin.id)
+        .expect("rotate again");
+    assert_ne!(second, first);
+    assert!(reopened.verify_audit().expect("verify").is_ok());
+}

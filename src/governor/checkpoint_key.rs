@@ -24,6 +24,19 @@ impl Governor {
             Some(keys) => Some(checkpoint_keys::lock_keys(keys)?),
             None => None,
         };
+        // An earlier rotation whose key files did not all move (its key already signs) is
+        // finished first, so staging never replaces a key that has signed.
+        if let Some(keys) = &self.keys_dir {
+            let in_use = self.signing_key();
+            let settled = checkpoint_keys::settle(keys, STORE_KEY_NAME, in_use.clone())?;
+            if settled.verifier() != in_use.verifier() {
+                return Err(Error::invalid(
+                    "key rotation",
+                    "the key files under keys/ are not the key this process signs with; \
+                     restart it after the other process's rotation",
+                ));
+            }
+        }
         let next = SignerKey::generate(STORE_KEY_NAME)?;
         // On disk: the new key is staged, the old one's retirement recorded, and only then
         // does the new key sign; so a crash anywhere leaves a store that opens with a key

@@ -217,13 +217,14 @@ impl<'s> Merge<'s> {
         let (from_a, from_b) = (ai == x, bj == x);
         self.i += usize::from(from_a);
         self.j += usize::from(from_b);
+        // Bounded by the lengths too: an infinite value must not be mistaken for the end.
         let mut next_a = head(self.a, self.i);
-        while next_a == x {
+        while next_a == x && self.i < self.a.len() {
             self.i += 1;
             next_a = head(self.a, self.i);
         }
         let mut next_b = head(self.b, self.j);
-        while next_b == x {
+        while next_b == x && self.j < self.b.len() {
             self.j += 1;
             next_b = head(self.b, self.j);
         }

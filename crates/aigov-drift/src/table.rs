@@ -232,7 +232,11 @@ fn parse_fast(
         .has_headers(true)
         .buffer_capacity(1 << 20)
         .from_reader(input);
-    let header = csv.byte_headers().map_err(|e| csv_error(source, e))?;
+    // Any error here may come from simd-csv splitting a quote or a bare carriage return
+    // differently (a "ragged" record that is not ragged): the strict reader decides.
+    let Ok(header) = csv.byte_headers() else {
+        return Ok(Pass::NeedsStrictReader);
+    };
     // A quote inside a cell opens a quoted section for simd-csv (the csv crate keeps it as a
     // character), and only `\n` ends its lines: either shows up here as a quote, a carriage
     // return or a line break inside a header cell.
@@ -247,7 +251,12 @@ fn parse_fast(
         .map(|h| header_text(h, source))
         .collect::<Result<Vec<_>, _>>()?;
     let mut table = TableBuilder::new(headers, types, bytes, source)?;
-    while let Some(record) = csv.read_byte_record().map_err(|e| csv_error(source, e))? {
+    loop {
+        let record = match csv.read_byte_record() {
+            Ok(Some(record)) => record,
+            Ok(None) => break,
+            Err(_) => return Ok(Pass::NeedsStrictReader),
+        };
         // Records without quotes or carriage returns split the same under both readers.
         if memchr::memchr2(b'"', b'\r', record.as_slice()).is_some() {
             return Ok(Pass::NeedsStrictReader);

@@ -111,6 +111,19 @@ fn a_quote_inside_a_cell_is_a_character_and_swallows_nothing() {
 }
 
 #[test]
+fn quotes_and_bare_carriage_returns_that_change_the_field_count_still_read() {
+    // The fast reader sees a "ragged" record in each; the csv crate reads them as they are.
+    let table = read(b"x,label,n\n1,12\" pipe,3\n2,ok,4\n").expect("inner quote");
+    assert_eq!(table.rows, 2);
+    assert_eq!(numbers(&table, "n"), vec![3.0, 4.0]);
+    let table = read(b"x,y\n1,2\r3,4\n").expect("bare CR inside");
+    assert_eq!(table.rows, 2);
+    assert_eq!(numbers(&table, "y"), vec![2.0, 4.0]);
+    // A record that really is ragged is still an error, from the strict reader.
+    assert!(read(b"x,y,z\n1,2\n").is_err());
+}
+
+#[test]
 fn bare_carriage_returns_end_lines() {
     let table = read(b"x,y\r1,2\r3,4\r").expect("read");
     assert_eq!(table.rows, 2);
@@ -186,6 +199,15 @@ mod equivalence {
             let fast = read(&write(&plain_rows, csv::QuoteStyle::Necessary, crlf)).expect("fast");
             let strict = read(&write(&plain_rows, csv::QuoteStyle::Always, crlf)).expect("strict");
             prop_assert_eq!(format!("{fast:?}"), format!("{strict:?}"));
+            // Quotes written raw inside cells (no delimiter or line break to protect) are
+            // characters, as the csv crate reads them.
+            let raw_rows: Vec<Vec<usize>> = rows
+                .iter()
+                .map(|r| r.iter().map(|&i| if i == 8 || i == 10 { 11 } else { i }).collect())
+                .collect();
+            let raw = read(&write(&raw_rows, csv::QuoteStyle::Never, crlf)).expect("raw");
+            let quoted = read(&write(&raw_rows, csv::QuoteStyle::Always, crlf)).expect("quoted");
+            prop_assert_eq!(format!("{raw:?}"), format!("{quoted:?}"));
         }
     }
 }
