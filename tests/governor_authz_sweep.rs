@@ -17,8 +17,11 @@ use aigov::registry::Stage;
 use aigov::{Error, Governor};
 use common::{approval, enrol, model_dir, registration, to_production};
 
-const ACTIONS: [&str; 15] = [
+/// Facade operations, each named by the policy action it needs, except the ones listed in
+/// [`permission`] that share another operation's action.
+const ACTIONS: [&str; 16] = [
     "manage-actors",
+    "rotate-checkpoint-key",
     "register",
     "attach-evidence",
     "validate",
@@ -34,6 +37,14 @@ const ACTIONS: [&str; 15] = [
     "contain",
     "decommission",
 ];
+
+/// The policy action an operation needs.
+fn permission(operation: &str) -> &str {
+    match operation {
+        "rotate-checkpoint-key" => "manage-actors",
+        other => other,
+    }
+}
 
 /// Tries `action` as `actor` (who signs with `key`); returns the outcome as a unit result.
 fn attempt(
@@ -65,6 +76,7 @@ fn attempt(
             SignerKey::generate("new").expect("key").verifier(),
             [Role::Auditor],
         ),
+        "rotate-checkpoint-key" => governor.rotate_checkpoint_key(actor).map(drop),
         "register" => governor
             .register(
                 actor,
@@ -210,7 +222,7 @@ fn only_permitted_roles_pass_authz_and_every_refusal_is_audited() {
                     .expect("enrol");
             }
             let permitted: BTreeSet<&str> = permissions
-                .get(action)
+                .get(permission(action))
                 .map(|p| p.iter().map(String::as_str).collect())
                 .unwrap_or_default();
             let allowed = role
@@ -249,7 +261,7 @@ fn only_permitted_roles_pass_authz_and_every_refusal_is_audited() {
         }
     }
     eprintln!(
-        "authorization sweep: {} cases ({} roles incl. none x {} actions): {passed} permitted, {refused} refused and audited",
+        "authorization sweep: {} cases ({} roles incl. none x {} operations): {passed} permitted, {refused} refused and audited",
         roles.len() * ACTIONS.len(),
         roles.len(),
         ACTIONS.len()
