@@ -12,6 +12,26 @@ use aigov::audit::{AuditLog, SqliteAuditStore};
 use aigov::core::SignerKey;
 use common::enrol;
 
+/// Puts a directory where the retired-key list goes, so writing it fails; returns the list
+/// that was there, for [`unblock_retired_list`].
+fn block_retired_list(keys: &std::path::Path) -> Option<Vec<u8>> {
+    let list = keys.join(aigov::checkpoint_keys::RETIRED_KEYS_FILE);
+    let saved = std::fs::read(&list).ok();
+    if saved.is_some() {
+        std::fs::remove_file(&list).expect("remove list");
+    }
+    std::fs::create_dir_all(&list).expect("block");
+    saved
+}
+
+fn unblock_retired_list(keys: &std::path::Path, saved: Option<Vec<u8>>) {
+    let list = keys.join(aigov::checkpoint_keys::RETIRED_KEYS_FILE);
+    std::fs::remove_dir(&list).expect("unblock");
+    if let Some(saved) = saved {
+        std::fs::write(&list, saved).expect("list back");
+    }
+}
+
 fn decide(governor: &Governor, actors: &common::Actors, r: &aigov::core::ModelRef, n: u64) {
     for i in 0..n {
         governor
@@ -194,7 +214,7 @@ fn a_rotation_that_cannot_record_the_retired_key_keeps_the_old_key() {
     let actors = enrol(&governor);
     let old = governor.checkpoint_key();
     // The retired-key list cannot be written (a directory stands where the file goes).
-    std::fs::create_dir_all(keys.join("retired-checkpoint-keys.json")).expect("block");
+    let saved = block_retired_list(&keys);
     let error = governor
         .rotate_checkpoint_key(&actors.admin.id)
         .expect_err("the rotation must fail");
@@ -207,7 +227,7 @@ fn a_rotation_that_cannot_record_the_retired_key_keeps_the_old_key() {
     let report = governor.verify_audit().expect("verify");
     assert!(report.is_ok(), "{:?}", report.problems);
     // Once the list can be written, rotation works and leaves nothing staged behind.
-    std::fs::remove_dir(keys.join("retired-checkpoint-keys.json")).expect("unblock");
+    unblock_retired_list(&keys, saved);
     governor
         .rotate_checkpoint_key(&actors.admin.id)
         .expect("rotate");
@@ -265,14 +285,10 @@ fn a_second_rotation_finishes_the_first_ones_move_instead_of_losing_its_key() {
         .expect("the first new key signs");
     // The retry fails at recording its retirement (a directory stands where the list goes):
     // the first new key must be on disk by then, not thrown away with next/.
-    let list = keys.join("retired-checkpoint-keys.json");
-    let saved_list = std::fs::read(&list).expect("list");
-    std::fs::remove_file(&list).expect("remove list");
-    std::fs::create_dir(&list).expect("block");
+    let saved = block_retired_list(&keys);
     assert!(governor.rotate_checkpoint_key(&actors.admin.id).is_err());
     drop(governor);
-    std::fs::remove_dir(&list).expect("unblock");
-    std::fs::write(&list, saved_list).expect("list back");
+    unblock_retired_list(&keys, saved);
     let reopened = Governor::open(&store).expect("reopen");
     assert_eq!(
         reopened.checkpoint_key(),

@@ -1,11 +1,13 @@
 //! Crash safety: a process appending batches is killed with SIGKILL at random moments, 20
 //! times; every acknowledged entry must still be there and the log must verify.
 
-use std::io::Read;
-use std::os::unix::process::CommandExt;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
+
+use common::{next_random, run_then_kill};
 
 fn aigov(store: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_aigov"))
@@ -53,32 +55,13 @@ fn acknowledged_appends_survive_sigkill() {
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let mut acked_total = 0;
     for round in 0..20 {
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg(&script)
-            .env("AIGOV_STORE", &store)
-            .stdout(Stdio::piped())
-            .process_group(0)
-            .spawn()
-            .unwrap();
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        std::thread::sleep(Duration::from_millis(80 + seed % 400));
-        let pgid = child.id();
-        let status = Command::new("kill")
-            .args(["-s", "KILL", "--", &format!("-{pgid}")])
-            .status()
-            .unwrap();
-        assert!(status.success(), "round {round}: kill failed");
-        let mut stdout = String::new();
-        child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut stdout)
-            .unwrap();
-        let _ = child.wait();
+        let delay = 80 + next_random(&mut seed) % 400;
+        let stdout = run_then_kill(
+            &script,
+            &store,
+            "soc@example.com",
+            Duration::from_millis(delay),
+        );
 
         let size: u64 = {
             let out = aigov(&store, &["audit", "consistency", "--from", "0", "--json"]);

@@ -4,13 +4,10 @@
 
 mod common;
 
-use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{aigov_as, enrol, lineage_args, ok};
+use common::{aigov_as, enrol, lineage_args, next_random, ok, run_then_kill};
 use serde_json::Value;
 
 fn aigov(store: &Path, args: &[&str]) -> std::process::Output {
@@ -51,32 +48,13 @@ fn acknowledged_registrations_survive_sigkill() {
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     let mut acked = Vec::new();
     for round in 0..15 {
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg(&script)
-            .env("AIGOV_STORE", &store)
-            .env("AIGOV_ACTOR", "ds@example.com")
-            .stdout(Stdio::piped())
-            .process_group(0)
-            .spawn()
-            .unwrap();
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        std::thread::sleep(Duration::from_millis(100 + seed % 500));
-        let status = Command::new("kill")
-            .args(["-s", "KILL", "--", &format!("-{}", child.id())])
-            .status()
-            .unwrap();
-        assert!(status.success(), "round {round}: kill failed");
-        let mut stdout = String::new();
-        child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut stdout)
-            .unwrap();
-        let _ = child.wait();
+        let delay = 100 + next_random(&mut seed) % 500;
+        let stdout = run_then_kill(
+            &script,
+            &store,
+            "ds@example.com",
+            Duration::from_millis(delay),
+        );
         acked.extend(acknowledged(&stdout));
 
         // The store opens, and every version it holds (acknowledged or not) has all its files.

@@ -70,3 +70,47 @@ pub fn lineage_args(dir: &Path) -> Vec<String> {
         sbom.display().to_string(),
     ]
 }
+
+/// Runs `script` under `sh` in its own process group with the store and actor given, kills
+/// the whole group with SIGKILL after `after`, and returns what it printed until then.
+pub fn run_then_kill(
+    script: &str,
+    store: &Path,
+    actor: &str,
+    after: std::time::Duration,
+) -> String {
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .env("AIGOV_STORE", store)
+        .env("AIGOV_ACTOR", actor)
+        .stdout(std::process::Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(after);
+    let status = Command::new("kill")
+        .args(["-s", "KILL", "--", &format!("-{}", child.id())])
+        .status()
+        .expect("kill");
+    assert!(status.success(), "kill failed");
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut stdout)
+        .expect("read stdout");
+    let _ = child.wait();
+    stdout
+}
+
+/// The next of a reproducible sequence of pseudo-random numbers (xorshift64).
+pub fn next_random(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
