@@ -247,3 +247,31 @@ fn postgres_connections_terminated_mid_load_lose_nothing_acknowledged() {
         failed.load(Ordering::Relaxed)
     );
 }
+
+/// A change the log does not describe (made around the governor, as a crash between a change
+/// and its entry would leave it) is found and named.
+#[test]
+fn registry_changes_without_audit_entries_are_found() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let governor = Governor::in_memory().expect("governor");
+    let actors = enrol(&governor);
+    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    assert_eq!(governor.unaudited_changes().expect("reconcile"), vec![]);
+    let name = aigov::core::ModelName::new("login-risk").expect("name");
+    let version = governor.registry().resolve(&r).expect("version").version;
+    // Straight to the registry, past the governor: nothing is audited.
+    governor
+        .registry()
+        .transition(
+            &actors.admin.id,
+            &name,
+            version,
+            aigov::registry::Stage::Suspended,
+            "behind the log's back",
+        )
+        .expect("transition");
+    let found = governor.unaudited_changes().expect("reconcile");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].subject, "login-risk@1");
+    assert!(found[0].change.contains("suspended"), "{found:?}");
+}

@@ -175,6 +175,9 @@ fn lifecycle(governor: &Governor, models: &std::path::Path) {
     let key = governor.checkpoint_key();
     let verified = governor.audit().verify(&[&key]).expect("verify");
     assert!(verified.problems.is_empty(), "{:?}", verified.problems);
+    // Every registry change of the whole lifecycle (containment included) is in the log.
+    let unaudited = governor.unaudited_changes().expect("reconcile");
+    assert!(unaudited.is_empty(), "{unaudited:?}");
     let size = governor.audit().size().expect("size");
     let entries = governor.audit().store().entries(0, size).expect("entries");
     let kinds: Vec<String> = entries

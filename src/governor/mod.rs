@@ -24,6 +24,7 @@ mod decisions;
 mod incidents;
 mod lifecycle;
 mod monitoring;
+mod reconcile;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -41,6 +42,7 @@ pub use decisions::{DecisionReceipt, DecisionRequest, InputLogging, explanation_
 pub use incidents::IncidentOutcome;
 pub use lifecycle::{ApprovalRequest, Registration, VerifiedLoad};
 pub use monitoring::{AlertResponse, MonitorReport, MonitorSettings};
+pub use reconcile::UnauditedChange;
 
 use crate::directory::ActorDirectory;
 use crate::events::{EventSink, SinkSet};

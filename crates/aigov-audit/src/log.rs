@@ -312,6 +312,26 @@ impl AuditLog {
         self.store.release_hold(id, self.clock.now())
     }
 
+    /// Every index about `subject` (of `kind` when given), oldest first, read through the
+    /// store's subject index a page at a time.
+    pub fn indices_about(&self, subject: &str, kind: Option<&str>) -> Result<Vec<u64>, AuditError> {
+        const PAGE: usize = 4096;
+        let mut out = Vec::new();
+        let mut from = 0;
+        loop {
+            let page = self.store.entries_about(subject, kind, from, PAGE)?;
+            let Some(&last) = page.last() else {
+                return Ok(out);
+            };
+            let full = page.len() == PAGE;
+            out.extend(page);
+            if !full {
+                return Ok(out);
+            }
+            from = last + 1;
+        }
+    }
+
     /// Recomputes the whole tree from the stored entries and checks every stored hash and
     /// checkpoint against it.
     pub fn verify(&self, keys: &[&VerifierKey]) -> Result<VerifyReport, AuditError> {

@@ -406,4 +406,13 @@ fn the_workflow_from_enrolment_to_a_drift_incident() {
         &["audit", "checkpoint"],
     ));
     ok(&aigov_as(&store, "admin@example.com", &["audit", "verify"]));
+    let reconciled = ok(&aigov_as(
+        &store,
+        "admin@example.com",
+        &["audit", "reconcile"],
+    ));
+    assert!(
+        reconciled.contains("every registry change is in the audit log"),
+        "{reconciled}"
+    );
 }

@@ -265,20 +265,7 @@ fn indices(
     subject: &str,
     kind: Option<&str>,
 ) -> Result<Vec<u64>, ComplianceError> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    loop {
-        let page = audit.store().entries_about(subject, kind, from, PAGE)?;
-        let Some(&last) = page.last() else {
-            return Ok(out);
-        };
-        let full = page.len() == PAGE;
-        out.extend(page);
-        if !full {
-            return Ok(out);
-        }
-        from = last + 1;
-    }
+    Ok(audit.indices_about(subject, kind)?)
 }
 
 /// The newest index about `subject` of `kind`, by bisection over the index (no scan).

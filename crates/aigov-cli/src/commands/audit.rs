@@ -72,6 +72,13 @@ pub enum AuditCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List registry changes the log does not record: versions, stages, evidence, approvals
+    /// and deployments without their entries (exit 1 when there are any).
+    Reconcile {
+        /// Print them as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Erase an entry's payload (its leaf hash stays, so proofs stay valid).
     Redact {
         /// The entry index.
@@ -164,10 +171,33 @@ fn read_batch(global: &GlobalArgs, path: &PathBuf) -> Result<Vec<AuditEntry>, Fa
     Ok(entries)
 }
 
+/// `aigov audit reconcile`.
+fn reconcile(global: &GlobalArgs, json: bool) -> Result<(), Failure> {
+    let found = global.governor()?.unaudited_changes()?;
+    if json {
+        print_json(&found)?;
+    } else if found.is_empty() {
+        println!("every registry change is in the audit log");
+    } else {
+        for gap in &found {
+            println!("UNAUDITED {}: {}", gap.subject, gap.change);
+        }
+    }
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Negative(format!(
+            "{} registry changes are not in the audit log",
+            found.len()
+        )))
+    }
+}
+
 /// Runs an audit subcommand.
 pub fn run(global: &GlobalArgs, command: AuditCommand) -> Result<(), Failure> {
     let log = global.open_audit()?;
     match command {
+        AuditCommand::Reconcile { json } => reconcile(global, json)?,
         AuditCommand::Append {
             kind,
             json_file,

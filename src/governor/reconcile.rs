@@ -1,0 +1,155 @@
+//! Finding registry changes the audit log does not describe. A change and its entry are two
+//! transactions (ARCHITECTURE.md, "What is not atomic yet"): a crash between them, or a
+//! change made around the governor, leaves a change without its entry. This finds them.
+
+use aigov_audit::{AuditEntry, AuditEvent};
+use aigov_registry::{ModelQuery, ModelVersion, PageRequest, VersionQuery};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::Governor;
+use crate::Error;
+
+/// A registry fact that no audit entry records.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnauditedChange {
+    /// What it is about: `name@version`, or a model and environment.
+    pub subject: String,
+    /// What the registry holds that the log does not say.
+    pub change: String,
+}
+
+/// The registry events the log holds about one version, as their fields.
+fn logged_events(governor: &Governor, subject: &str) -> Result<Vec<Map<String, Value>>, Error> {
+    let mut events = Vec::new();
+    for index in governor.audit.indices_about(subject, Some("registry"))? {
+        let stored = aigov_audit::AuditStoreExt::entry(governor.audit.store(), index)?;
+        // An erased payload still proves the entry existed; its fields are gone.
+        let Some(payload) = stored.payload else {
+            continue;
+        };
+        if let AuditEvent::Registry(fields) = AuditEntry::from_bytes(&payload)?.event {
+            events.push(fields);
+        }
+    }
+    Ok(events)
+}
+
+fn is(event: &Map<String, Value>, kind: &str, field: &str, value: &Value) -> bool {
+    event.get("event").and_then(Value::as_str) == Some(kind) && event.get(field) == Some(value)
+}
+
+/// What one version's record holds that its logged events do not account for.
+fn version_gaps(v: &ModelVersion, events: &[Map<String, Value>]) -> Vec<String> {
+    let mut gaps = Vec::new();
+    let root = Value::String(v.root.to_string());
+    if !events
+        .iter()
+        .any(|e| is(e, "version-registered", "root", &root))
+    {
+        gaps.push(format!(
+            "registered with root {} but no registration is logged",
+            v.root
+        ));
+    }
+    let stage = serde_json::to_value(v.stage).unwrap_or(Value::Null);
+    let registered = serde_json::to_value(aigov_registry::Stage::Registered).unwrap_or(Value::Null);
+    if stage != registered && !events.iter().any(|e| is(e, "stage-changed", "to", &stage)) {
+        gaps.push(format!(
+            "in stage {} but no change to it is logged",
+            v.stage
+        ));
+    }
+    for evidence in &v.evidence {
+        let digest = Value::String(evidence.digest.to_string());
+        if !events
+            .iter()
+            .any(|e| is(e, "evidence-attached", "digest", &digest))
+        {
+            gaps.push(format!(
+                "evidence {} ({}) attached but not logged",
+                evidence.digest, evidence.kind
+            ));
+        }
+    }
+    let logged = events
+        .iter()
+        .filter(|e| e.get("event").and_then(Value::as_str) == Some("approval-added"))
+        .count();
+    if v.approvals.len() > logged {
+        gaps.push(format!(
+            "{} approvals stored, {logged} logged",
+            v.approvals.len()
+        ));
+    }
+    gaps
+}
+
+impl Governor {
+    /// Every registry fact the audit log does not record: versions, stages, evidence and
+    /// approvals without their entries, and deployments beyond the logged ones. Empty when
+    /// every change went through the governor and was audited.
+    pub fn unaudited_changes(&self) -> Result<Vec<UnauditedChange>, Error> {
+        let store = self.registry.store();
+        let mut found = Vec::new();
+        let mut after = None;
+        loop {
+            let models = store.list_models(&ModelQuery {
+                page: PageRequest {
+                    limit: 1000,
+                    after: after.take(),
+                },
+                ..Default::default()
+            })?;
+            for model in &models.items {
+                let mut deployed_events = Vec::new();
+                let mut version_after = None;
+                loop {
+                    let versions = store.list_versions(&VersionQuery {
+                        name: Some(model.name.clone()),
+                        page: PageRequest {
+                            limit: 1000,
+                            after: version_after.take(),
+                        },
+                        ..Default::default()
+                    })?;
+                    for v in &versions.items {
+                        let subject = v.reference().to_string();
+                        let events = logged_events(self, &subject)?;
+                        found.extend(version_gaps(v, &events).into_iter().map(|change| {
+                            UnauditedChange {
+                                subject: subject.clone(),
+                                change,
+                            }
+                        }));
+                        deployed_events.extend(events.into_iter().filter(|e| {
+                            e.get("event").and_then(Value::as_str) == Some("deployed")
+                        }));
+                    }
+                    match versions.next {
+                        Some(next) => version_after = Some(next),
+                        None => break,
+                    }
+                }
+                for environment in store.environments(&model.name)? {
+                    let records = store.deployments(&model.name, &environment)?.len();
+                    let env = Value::String(environment.clone());
+                    let logged = deployed_events
+                        .iter()
+                        .filter(|e| e.get("environment") == Some(&env))
+                        .count();
+                    if records > logged {
+                        found.push(UnauditedChange {
+                            subject: format!("{} in {environment}", model.name),
+                            change: format!("{records} deployments recorded, {logged} logged"),
+                        });
+                    }
+                }
+            }
+            match models.next {
+                Some(next) => after = Some(next),
+                None => return Ok(found),
+            }
+        }
+    }
+}
