@@ -19,20 +19,23 @@ pub struct UnauditedChange {
     pub change: String,
 }
 
-/// The registry events the log holds about one version, as their fields.
-fn logged_events(governor: &Governor, subject: &str) -> Result<Vec<Map<String, Value>>, Error> {
+/// The registry events the log holds about one version, as their fields, or `None` when
+/// some were erased (data protection, decommissioning) and so cannot be compared.
+fn logged_events(
+    governor: &Governor,
+    subject: &str,
+) -> Result<Option<Vec<Map<String, Value>>>, Error> {
     let mut events = Vec::new();
     for index in governor.audit.indices_about(subject, Some("registry"))? {
         let stored = aigov_audit::AuditStoreExt::entry(governor.audit.store(), index)?;
-        // An erased payload still proves the entry existed; its fields are gone.
         let Some(payload) = stored.payload else {
-            continue;
+            return Ok(None);
         };
         if let AuditEvent::Registry(fields) = AuditEntry::from_bytes(&payload)?.event {
             events.push(fields);
         }
     }
-    Ok(events)
+    Ok(Some(events))
 }
 
 fn is(event: &Map<String, Value>, kind: &str, field: &str, value: &Value) -> bool {
@@ -88,7 +91,8 @@ fn version_gaps(v: &ModelVersion, events: &[Map<String, Value>]) -> Vec<String> 
 impl Governor {
     /// Every registry fact the audit log does not record: versions, stages, evidence and
     /// approvals without their entries, and deployments beyond the logged ones. Empty when
-    /// every change went through the governor and was audited.
+    /// every change went through the governor and was audited. Versions whose registry
+    /// entries were lawfully erased are left out (there is nothing to compare).
     pub fn unaudited_changes(&self) -> Result<Vec<UnauditedChange>, Error> {
         let store = self.registry.store();
         let mut found = Vec::new();
@@ -103,6 +107,7 @@ impl Governor {
             })?;
             for model in &models.items {
                 let mut deployed_events = Vec::new();
+                let mut erased = false;
                 let mut version_after = None;
                 loop {
                     let versions = store.list_versions(&VersionQuery {
@@ -115,7 +120,10 @@ impl Governor {
                     })?;
                     for v in &versions.items {
                         let subject = v.reference().to_string();
-                        let events = logged_events(self, &subject)?;
+                        let Some(events) = logged_events(self, &subject)? else {
+                            erased = true;
+                            continue;
+                        };
                         found.extend(version_gaps(v, &events).into_iter().map(|change| {
                             UnauditedChange {
                                 subject: subject.clone(),
@@ -131,7 +139,13 @@ impl Governor {
                         None => break,
                     }
                 }
-                for environment in store.environments(&model.name)? {
+                // Erased deployment entries cannot be counted either.
+                let environments = if erased {
+                    Vec::new()
+                } else {
+                    store.environments(&model.name)?
+                };
+                for environment in environments {
                     let records = store.deployments(&model.name, &environment)?.len();
                     let env = Value::String(environment.clone());
                     let logged = deployed_events
