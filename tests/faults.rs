@@ -274,4 +274,31 @@ fn registry_changes_without_audit_entries_are_found() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].subject, "login-risk@1");
     assert!(found[0].change.contains("suspended"), "{found:?}");
+    // Recorded once found (late, and marked so): the log now describes it, and it is not
+    // reported again. Only the permitted roles may record.
+    let refused = governor.record_unaudited_changes(&actors.deployer.id);
+    assert_eq!(refused.expect_err("refused").denied_by(), Some("authz"));
+    let recorded = governor
+        .record_unaudited_changes(&actors.admin.id)
+        .expect("record");
+    assert_eq!(recorded, found);
+    assert_eq!(governor.unaudited_changes().expect("reconcile"), vec![]);
+    let about = governor
+        .audit()
+        .indices_about("login-risk@1", Some("custom"))
+        .expect("index");
+    let last = governor
+        .audit()
+        .store()
+        .entry(*about.last().expect("an entry"))
+        .expect("entry");
+    let entry =
+        aigov::audit::AuditEntry::from_bytes(&last.payload.expect("payload")).expect("parse");
+    let aigov::audit::AuditEvent::Custom(fields) = entry.event else {
+        panic!("not the recorded change: {entry:?}");
+    };
+    assert_eq!(fields["type"], "unaudited-change-found");
+    assert_eq!(fields["change"], found[0].change.as_str());
+    assert_eq!(entry.actor, actors.admin.id);
+    assert!(governor.verify_audit().expect("verify").is_ok());
 }

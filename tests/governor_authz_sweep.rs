@@ -19,9 +19,10 @@ use common::{approval, enrol, model_dir, registration, to_production};
 
 /// Facade operations, each named by the policy action it needs, except the ones listed in
 /// [`permission`] that share another operation's action.
-const ACTIONS: [&str; 16] = [
+const ACTIONS: [&str; 17] = [
     "manage-actors",
     "rotate-checkpoint-key",
+    "reconcile-audit",
     "register",
     "attach-evidence",
     "validate",
@@ -77,6 +78,7 @@ fn attempt(
             [Role::Auditor],
         ),
         "rotate-checkpoint-key" => governor.rotate_checkpoint_key(actor).map(drop),
+        "reconcile-audit" => governor.record_unaudited_changes(actor).map(drop),
         "register" => governor
             .register(
                 actor,

@@ -1,8 +1,10 @@
 //! Finding registry changes the audit log does not describe. A change and its entry are two
 //! transactions (ARCHITECTURE.md, "What is not atomic yet"): a crash between them, or a
-//! change made around the governor, leaves a change without its entry. This finds them.
+//! change made around the governor, leaves a change without its entry. This finds them, and
+//! records them in the log (late, and marked so) when asked.
 
 use aigov_audit::{AuditEntry, AuditEvent};
+use aigov_core::{ActorId, ModelName, VersionId};
 use aigov_registry::{ModelQuery, ModelVersion, PageRequest, VersionQuery};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -13,10 +15,35 @@ use crate::Error;
 /// A registry fact that no audit entry records.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnauditedChange {
-    /// What it is about: `name@version`, or a model and environment.
+    /// What it is about, as the audit log indexes it: `name@version`, or the model's name.
     pub subject: String,
+    /// The model.
+    pub model: ModelName,
+    /// The version, when the change is about one.
+    pub version: Option<VersionId>,
     /// What the registry holds that the log does not say.
     pub change: String,
+}
+
+/// The type of the entry that records an unaudited change once found.
+const FOUND: &str = "unaudited-change-found";
+
+/// The changes already recorded as found about `subject`.
+fn recorded(governor: &Governor, subject: &str) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    for index in governor.audit.indices_about(subject, Some("custom"))? {
+        let stored = aigov_audit::AuditStoreExt::entry(governor.audit.store(), index)?;
+        let Some(payload) = stored.payload else {
+            continue;
+        };
+        if let AuditEvent::Custom(fields) = AuditEntry::from_bytes(&payload)?.event
+            && fields.get("type").and_then(Value::as_str) == Some(FOUND)
+            && let Some(change) = fields.get("change").and_then(Value::as_str)
+        {
+            out.push(change.to_string());
+        }
+    }
+    Ok(out)
 }
 
 /// The registry events the log holds about one version, as their fields, or `None` when
@@ -92,7 +119,8 @@ impl Governor {
     /// Every registry fact the audit log does not record: versions, stages, evidence and
     /// approvals without their entries, and deployments beyond the logged ones. Empty when
     /// every change went through the governor and was audited. Versions whose registry
-    /// entries were lawfully erased are left out (there is nothing to compare).
+    /// entries were lawfully erased are left out (there is nothing to compare), and so are
+    /// changes already recorded by [`Governor::record_unaudited_changes`].
     pub fn unaudited_changes(&self) -> Result<Vec<UnauditedChange>, Error> {
         let store = self.registry.store();
         let mut found = Vec::new();
@@ -124,12 +152,20 @@ impl Governor {
                             erased = true;
                             continue;
                         };
-                        found.extend(version_gaps(v, &events).into_iter().map(|change| {
-                            UnauditedChange {
+                        let gaps = version_gaps(v, &events);
+                        let known = if gaps.is_empty() {
+                            Vec::new()
+                        } else {
+                            recorded(self, &subject)?
+                        };
+                        found.extend(gaps.into_iter().filter(|g| !known.contains(g)).map(
+                            |change| UnauditedChange {
                                 subject: subject.clone(),
+                                model: v.name.clone(),
+                                version: Some(v.version),
                                 change,
-                            }
-                        }));
+                            },
+                        ));
                         deployed_events.extend(events.into_iter().filter(|e| {
                             e.get("event").and_then(Value::as_str) == Some("deployed")
                         }));
@@ -152,10 +188,15 @@ impl Governor {
                         .iter()
                         .filter(|e| e.get("environment") == Some(&env))
                         .count();
-                    if records > logged {
+                    let change =
+                        format!("{records} deployments to {environment} recorded, {logged} logged");
+                    let subject = model.name.to_string();
+                    if records > logged && !recorded(self, &subject)?.contains(&change) {
                         found.push(UnauditedChange {
-                            subject: format!("{} in {environment}", model.name),
-                            change: format!("{records} deployments recorded, {logged} logged"),
+                            subject,
+                            model: model.name.clone(),
+                            version: None,
+                            change,
                         });
                     }
                 }
@@ -165,5 +206,38 @@ impl Governor {
                 None => return Ok(found),
             }
         }
+    }
+
+    /// Records every unaudited change found as an `unaudited-change-found` entry about its
+    /// version or model, so the log describes it (late, and marked so), and returns them.
+    /// Needs the `reconcile-audit` permission.
+    pub fn record_unaudited_changes(&self, actor: &ActorId) -> Result<Vec<UnauditedChange>, Error> {
+        self.authorize(actor, "reconcile-audit")?;
+        let found = self.unaudited_changes()?;
+        if found.is_empty() {
+            return Ok(found);
+        }
+        let entries = found
+            .iter()
+            .map(|gap| {
+                let mut fields = Map::new();
+                fields.insert("type".into(), Value::String(FOUND.into()));
+                fields.insert("model".into(), Value::String(gap.model.to_string()));
+                if let Some(version) = gap.version {
+                    fields.insert("version".into(), Value::from(version.get()));
+                }
+                fields.insert("change".into(), Value::String(gap.change.clone()));
+                AuditEntry {
+                    time: self.now(),
+                    actor: actor.clone(),
+                    event: AuditEvent::Custom(fields),
+                }
+            })
+            .collect();
+        self.record(
+            || format!("{} unaudited changes found", found.len()),
+            entries,
+        )?;
+        Ok(found)
     }
 }

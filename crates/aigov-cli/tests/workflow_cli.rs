@@ -406,13 +406,20 @@ fn the_workflow_from_enrolment_to_a_drift_incident() {
         &["audit", "checkpoint"],
     ));
     ok(&aigov_as(&store, "admin@example.com", &["audit", "verify"]));
-    let reconciled = ok(&aigov_as(
+    for args in [
+        &["audit", "reconcile"][..],
+        &["audit", "reconcile", "--record"][..],
+    ] {
+        let reconciled = ok(&aigov_as(&store, "admin@example.com", args));
+        assert!(
+            reconciled.contains("every registry change is in the audit log"),
+            "{reconciled}"
+        );
+    }
+    let out = aigov_as(
         &store,
-        "admin@example.com",
-        &["audit", "reconcile"],
-    ));
-    assert!(
-        reconciled.contains("every registry change is in the audit log"),
-        "{reconciled}"
+        "deployer@example.com",
+        &["audit", "reconcile", "--record"],
     );
+    refused(&out, "authz");
 }

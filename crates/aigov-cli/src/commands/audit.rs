@@ -78,6 +78,10 @@ pub enum AuditCommand {
         /// Print them as JSON.
         #[arg(long)]
         json: bool,
+        /// Record each one found in the log (late, and marked so; needs `reconcile-audit`),
+        /// so it is not reported again; exits 0 once recorded.
+        #[arg(long)]
+        record: bool,
     },
     /// Erase an entry's payload (its leaf hash stays, so proofs stay valid).
     Redact {
@@ -172,18 +176,24 @@ fn read_batch(global: &GlobalArgs, path: &PathBuf) -> Result<Vec<AuditEntry>, Fa
 }
 
 /// `aigov audit reconcile`.
-fn reconcile(global: &GlobalArgs, json: bool) -> Result<(), Failure> {
-    let found = global.governor()?.unaudited_changes()?;
+fn reconcile(global: &GlobalArgs, json: bool, record: bool) -> Result<(), Failure> {
+    let governor = global.governor()?;
+    let found = if record {
+        governor.record_unaudited_changes(&global.actor()?)?
+    } else {
+        governor.unaudited_changes()?
+    };
     if json {
         print_json(&found)?;
     } else if found.is_empty() {
         println!("every registry change is in the audit log");
     } else {
+        let label = if record { "RECORDED" } else { "UNAUDITED" };
         for gap in &found {
-            println!("UNAUDITED {}: {}", gap.subject, gap.change);
+            println!("{label} {}: {}", gap.subject, gap.change);
         }
     }
-    if found.is_empty() {
+    if found.is_empty() || record {
         Ok(())
     } else {
         Err(Failure::Negative(format!(
@@ -197,7 +207,7 @@ fn reconcile(global: &GlobalArgs, json: bool) -> Result<(), Failure> {
 pub fn run(global: &GlobalArgs, command: AuditCommand) -> Result<(), Failure> {
     let log = global.open_audit()?;
     match command {
-        AuditCommand::Reconcile { json } => reconcile(global, json)?,
+        AuditCommand::Reconcile { json, record } => reconcile(global, json, record)?,
         AuditCommand::Append {
             kind,
             json_file,
