@@ -11,7 +11,7 @@ mod common;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use aigov::{Error, Governor};
+use aigov::Governor;
 use aigov_testkit::PgSchema;
 use common::{enrol, model_dir, to_production};
 
@@ -56,25 +56,22 @@ fn a_server_restart_mid_load_loses_nothing_acknowledged() {
             );
             let deployer = actors.deployer.id.clone();
             s.spawn(move || {
-                let mut i = t * 1_000_000;
-                while !stop.load(Ordering::Relaxed) {
-                    i += 1;
-                    let request =
-                        common::decision(r, serde_json::json!({"failed_logins": i % 7}), 0.4);
-                    match governor.record_decision(&deployer, request) {
-                        Ok(_) => {
-                            acknowledged.fetch_add(1, Ordering::Relaxed);
-                            if restarted.load(Ordering::Relaxed) {
-                                after_restart.fetch_add(1, Ordering::Relaxed);
-                            }
+                common::record_until_stopped(
+                    governor,
+                    &deployer,
+                    r,
+                    t * 1_000_000,
+                    stop,
+                    || {
+                        acknowledged.fetch_add(1, Ordering::Relaxed);
+                        if restarted.load(Ordering::Relaxed) {
+                            after_restart.fetch_add(1, Ordering::Relaxed);
                         }
-                        // The server going away is a storage error, never a panic or a hang.
-                        Err(Error::Audit(_) | Error::Registry(_)) => {
-                            failed.fetch_add(1, Ordering::Relaxed);
-                        }
-                        Err(other) => panic!("unexpected error: {other}"),
-                    }
-                }
+                    },
+                    || {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                    },
+                );
             });
         }
         std::thread::sleep(Duration::from_millis(400));
@@ -99,10 +96,7 @@ fn a_server_restart_mid_load_loses_nothing_acknowledged() {
         stored >= acknowledged && stored <= acknowledged + failed,
         "{stored} stored, {acknowledged} acknowledged, {failed} failed"
     );
-    let report = governor
-        .audit()
-        .verify(&[&governor.checkpoint_key()])
-        .expect("verify");
+    let report = governor.verify_audit().expect("verify");
     assert!(report.is_ok(), "{:?}", report.problems);
     eprintln!(
         "PostgreSQL restart ({:.1} s): {acknowledged} decisions acknowledged and stored ({after} after the restart), {failed} refused with a storage error, log of {size} verifies",

@@ -40,10 +40,7 @@ fn a_missing_or_unreadable_checkpoint_key_fails_closed() {
     // Restored, everything verifies as before.
     std::fs::write(&key, saved).expect("restore");
     let governor = Governor::open(&store).expect("reopen");
-    let report = governor
-        .audit()
-        .verify(&[&governor.checkpoint_key()])
-        .expect("verify");
+    let report = governor.verify_audit().expect("verify");
     assert!(
         report.is_ok() && report.checkpoints_checked == 1,
         "{report:?}"
@@ -83,10 +80,7 @@ fn a_corrupted_artifact_is_an_integrity_error_and_the_log_still_verifies() {
         .verify(&v, &governor.directory().trust())
         .expect("integrity report");
     assert!(!integrity.is_intact(), "the registry's own check finds it");
-    let report = governor
-        .audit()
-        .verify(&[&governor.checkpoint_key()])
-        .expect("verify");
+    let report = governor.verify_audit().expect("verify");
     assert!(report.is_ok(), "{:?}", report.problems);
 }
 
@@ -145,10 +139,7 @@ fn a_full_sqlite_database_refuses_writes_and_loses_nothing() {
         assert_eq!(proof.root, governor.audit().root(size).expect("root"));
         proof.verify().expect("the proof verifies");
     }
-    let report = governor
-        .audit()
-        .verify(&[&governor.checkpoint_key()])
-        .expect("verify");
+    let report = governor.verify_audit().expect("verify");
     assert!(report.is_ok(), "{:?}", report.problems);
     drop(governor);
     // With room again, writing resumes where it stopped.
@@ -157,10 +148,7 @@ fn a_full_sqlite_database_refuses_writes_and_loses_nothing() {
         .record_decision(&actors.deployer.id, decision(&r, u64::MAX))
         .expect("recorded once there is room");
     assert_eq!(governor.audit().size().expect("size"), size + 1);
-    let report = governor
-        .audit()
-        .verify(&[&governor.checkpoint_key()])
-        .expect("verify");
+    let report = governor.verify_audit().expect("verify");
     assert!(report.is_ok(), "{:?}", report.problems);
     eprintln!(
         "SQLite full: {} decisions fit in 256 KiB, then every write refused; log of {size} verifies",
@@ -189,20 +177,19 @@ fn postgres_connections_terminated_mid_load_lose_nothing_acknowledged() {
                 (&governor, &acknowledged, &failed, &stop, &r);
             let deployer = actors.deployer.id.clone();
             s.spawn(move || {
-                let mut i = t * 1_000_000;
-                while !stop.load(Ordering::Relaxed) {
-                    i += 1;
-                    match governor.record_decision(&deployer, decision(r, i)) {
-                        Ok(_) => {
-                            acknowledged.fetch_add(1, Ordering::Relaxed);
-                        }
-                        // A terminated connection is a storage error, never a panic.
-                        Err(Error::Audit(_) | Error::Registry(_)) => {
-                            failed.fetch_add(1, Ordering::Relaxed);
-                        }
-                        Err(other) => panic!("unexpected error: {other}"),
-                    }
-                }
+                common::record_until_stopped(
+                    governor,
+                    &deployer,
+                    r,
+                    t * 1_000_000,
+                    stop,
+                    || {
+                        acknowledged.fetch_add(1, Ordering::Relaxed);
+                    },
+                    || {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                    },
+                );
             });
         }
         let mut client =
@@ -231,10 +218,7 @@ fn postgres_connections_terminated_mid_load_lose_nothing_acknowledged() {
         "{stored} stored, {acknowledged} acknowledged, {} failed",
         failed.load(Ordering::Relaxed)
     );
-    let report = governor
-        .audit()
-        .verify(&[&governor.checkpoint_key()])
-        .expect("verify");
+    let report = governor.verify_audit().expect("verify");
     assert!(report.is_ok(), "{:?}", report.problems);
     let last = governor
         .audit()

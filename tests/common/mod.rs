@@ -365,3 +365,27 @@ pub fn to_production(governor: &Governor, actors: &Actors, path: &Path) -> Model
         .expect("production");
     r
 }
+
+/// Records decisions of `model` as `deployer` until `stop`, numbering requests from `first`;
+/// calls `acknowledged` after each stored one and `refused` after each storage error. Any
+/// other error is a failure: a storage fault must never turn into a panic or a wrong answer.
+pub fn record_until_stopped(
+    governor: &Governor,
+    deployer: &aigov::core::ActorId,
+    model: &ModelRef,
+    first: u64,
+    stop: &std::sync::atomic::AtomicBool,
+    acknowledged: impl Fn(),
+    refused: impl Fn(),
+) {
+    let mut i = first;
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        i += 1;
+        let request = decision(model, serde_json::json!({"failed_logins": i % 7}), 0.4);
+        match governor.record_decision(deployer, request) {
+            Ok(_) => acknowledged(),
+            Err(aigov::Error::Audit(_) | aigov::Error::Registry(_)) => refused(),
+            Err(other) => panic!("unexpected error: {other}"),
+        }
+    }
+}

@@ -1,48 +1,29 @@
 //! The actor directory in PostgreSQL, one row shared by every replica.
 
-use postgres::NoTls;
-use postgres::error::SqlState;
-use r2d2_postgres::PostgresConnectionManager;
-
 use super::{DirectoryStore, VersionedTrust, stale};
 use crate::store::PostgresRegistryStore;
+use crate::store::postgres::db_error;
 use crate::{RegistryError, TrustStore};
-
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
-
-fn db_error(e: postgres::Error) -> RegistryError {
-    match e.code() {
-        Some(&SqlState::UNIQUE_VIOLATION) => RegistryError::Conflict(e.to_string()),
-        _ => RegistryError::storage("postgres", e),
-    }
-}
 
 /// A [`DirectoryStore`] in the registry's PostgreSQL schema (table `registry_directory`).
 #[derive(Debug, Clone)]
 pub struct PostgresDirectoryStore {
-    pool: Pool,
+    store: PostgresRegistryStore,
 }
 
 impl PostgresDirectoryStore {
     /// Uses the connection pool (and migrated schema) of a registry store.
     pub fn new(store: &PostgresRegistryStore) -> Self {
         PostgresDirectoryStore {
-            pool: store.pool().clone(),
+            store: store.clone(),
         }
-    }
-
-    fn client(
-        &self,
-    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, RegistryError> {
-        self.pool
-            .get()
-            .map_err(|e| RegistryError::storage("postgres", e))
     }
 }
 
 impl DirectoryStore for PostgresDirectoryStore {
     fn load(&self) -> Result<VersionedTrust, RegistryError> {
         let row = self
+            .store
             .client()?
             .query_opt(
                 "SELECT doc, generation FROM registry_directory WHERE id = 1",
@@ -64,6 +45,7 @@ impl DirectoryStore for PostgresDirectoryStore {
 
     fn generation(&self) -> Result<u64, RegistryError> {
         let row = self
+            .store
             .client()?
             .query_opt(
                 "SELECT generation FROM registry_directory WHERE id = 1",
@@ -76,7 +58,7 @@ impl DirectoryStore for PostgresDirectoryStore {
     fn save(&self, trust: &TrustStore, expected: u64) -> Result<u64, RegistryError> {
         let doc =
             serde_json::to_string(trust).map_err(|e| RegistryError::storage("postgres", e))?;
-        let mut client = self.client()?;
+        let mut client = self.store.client()?;
         let expected_i = i64::try_from(expected)
             .map_err(|_| RegistryError::invalid("generation", "out of range"))?;
         let saved = if expected == 0 {

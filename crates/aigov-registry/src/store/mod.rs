@@ -2,7 +2,7 @@
 
 mod memory;
 #[cfg(feature = "postgres")]
-mod postgres;
+pub(crate) mod postgres;
 mod query;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;

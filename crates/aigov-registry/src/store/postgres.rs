@@ -23,7 +23,7 @@ mod embedded {
 /// The connection pool type.
 pub type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
-fn db_error(e: postgres::Error) -> RegistryError {
+pub(crate) fn db_error(e: postgres::Error) -> RegistryError {
     match e.code() {
         Some(&SqlState::UNIQUE_VIOLATION) => RegistryError::Conflict(e.to_string()),
         Some(&SqlState::FOREIGN_KEY_VIOLATION) => RegistryError::NotFound(e.to_string()),
@@ -64,7 +64,7 @@ impl PostgresRegistryStore {
         &self.pool
     }
 
-    fn client(
+    pub(crate) fn client(
         &self,
     ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, RegistryError> {
         self.pool
