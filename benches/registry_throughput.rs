@@ -77,9 +77,11 @@ fn fresh(
     let store =
         SqliteRegistryStore::open_with(&dir.path().join("registry.db"), durability).expect("open");
     store
-        .create_model(&model("bench-warmup"))
+        .create_model(&model("bench-warmup"), None)
         .expect("warm-up model");
-    store.create_version(template).expect("warm-up version");
+    store
+        .create_version(template, None)
+        .expect("warm-up version");
     (store, dir)
 }
 
@@ -90,10 +92,12 @@ fn register_all(
     let mut out = Vec::with_capacity(MODELS * PER_MODEL);
     for i in 0..MODELS {
         let name: ModelName = format!("bench-model-{i:02}").parse().expect("name");
-        store.create_model(&model(name.as_str())).expect("model");
+        store
+            .create_model(&model(name.as_str()), None)
+            .expect("model");
         for v in 0..PER_MODEL {
             let stored = store
-                .create_version(&draft(template, &name, i * PER_MODEL + v))
+                .create_version(&draft(template, &name, i * PER_MODEL + v), None)
                 .expect("version");
             out.push((name.clone(), stored.version));
         }

@@ -42,8 +42,13 @@ impl RegistryContainment {
                 actor: event.actor.clone(),
                 event: aigov_audit::AuditEvent::Registry(fields),
             })
-            .map(|_| ())
-            .map_err(|e| format!("the change was made but not audited: {e}"))
+            .map_err(|e| format!("the change was made but not audited yet: {e}"))?;
+        if let Some(id) = &event.change_id {
+            // Were this to fail, the governor's next pass over the journal finds the entry
+            // and settles the note without appending it again.
+            let _ = self.registry.store().settle_change(id);
+        }
+        Ok(())
     }
 }
 

@@ -227,7 +227,7 @@ pub fn decommission(
         }
     }
     // The stage changes only once the work it certifies is done.
-    registry.transition(
+    let (_, stage_change) = registry.transition(
         actor,
         &version.name,
         version.version,
@@ -258,22 +258,31 @@ pub fn decommission(
         &serde_json::to_vec(&certificate)
             .map_err(|e| DecommissionError::Certificate(e.to_string()))?,
     );
-    audit.append(&AuditEntry {
-        time: now,
-        actor: actor.clone(),
-        event: AuditEvent::Decommission(Decommission {
-            model: ModelReference {
-                name: version.name.clone(),
-                version: version.version,
-                root: version.root,
-            },
-            mode: match mode {
-                DecommissionMode::Archive => "archive".into(),
-                DecommissionMode::Destroy => "destroy".into(),
-            },
-            certificate_digest,
-        }),
-    })?;
+    // The stage change and the certificate are one append; then the change's note is settled.
+    let stage_entry = crate::Governor::registry_entry(&stage_change);
+    audit.append_batch(&[
+        stage_entry,
+        AuditEntry {
+            time: now,
+            actor: actor.clone(),
+            event: AuditEvent::Decommission(Decommission {
+                model: ModelReference {
+                    name: version.name.clone(),
+                    version: version.version,
+                    root: version.root,
+                },
+                mode: match mode {
+                    DecommissionMode::Archive => "archive".into(),
+                    DecommissionMode::Destroy => "destroy".into(),
+                },
+                certificate_digest,
+            }),
+        },
+    ])?;
+    if let Some(id) = &stage_change.change_id {
+        // Were this to fail, the journal's next pass finds the entry and only settles it.
+        let _ = registry.store().settle_change(id);
+    }
     Ok(DecommissionOutcome {
         certificate,
         predicate,

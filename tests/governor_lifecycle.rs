@@ -178,6 +178,9 @@ fn lifecycle(governor: &Governor, models: &std::path::Path) {
     // Every registry change of the whole lifecycle (containment included) is in the log.
     let unaudited = governor.unaudited_changes().expect("reconcile");
     assert!(unaudited.is_empty(), "{unaudited:?}");
+    // ...recorded by the operation that made it: no note is left in the journal.
+    let pending = governor.pending_changes().expect("journal");
+    assert!(pending.is_empty(), "{pending:?}");
     let size = governor.audit().size().expect("size");
     let entries = governor.audit().store().entries(0, size).expect("entries");
     let kinds: Vec<String> = entries

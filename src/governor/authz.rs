@@ -20,6 +20,9 @@ impl Governor {
         if self.directory.refresh_if_due()? {
             self.forget_authorizations();
         }
+        // Changes a crashed or refused operation left in the journal go into the log before
+        // anything newer.
+        self.record_pending_if_due();
         let key = (actor.clone(), action.to_string());
         let generation = match self.allowed.read() {
             Ok(a) if a.1.contains(&key) => return Ok(()),

@@ -53,6 +53,7 @@ pub struct GovernorBuilder {
     playbooks: Option<Vec<Playbook>>,
     input_logging: InputLogging,
     serving_ttl: std::time::Duration,
+    claim_lease: std::time::Duration,
 }
 
 impl std::fmt::Debug for GovernorBuilder {
@@ -82,6 +83,7 @@ impl GovernorBuilder {
             playbooks: None,
             input_logging: InputLogging::default(),
             serving_ttl: DEFAULT_SERVING_TTL,
+            claim_lease: super::DEFAULT_CHANGE_CLAIM_LEASE,
         })
     }
 
@@ -122,6 +124,7 @@ impl GovernorBuilder {
             playbooks: None,
             input_logging: InputLogging::default(),
             serving_ttl: DEFAULT_SERVING_TTL,
+            claim_lease: super::DEFAULT_CHANGE_CLAIM_LEASE,
         })
     }
 
@@ -148,6 +151,7 @@ impl GovernorBuilder {
             playbooks: None,
             input_logging: InputLogging::default(),
             serving_ttl: DEFAULT_SERVING_TTL,
+            claim_lease: super::DEFAULT_CHANGE_CLAIM_LEASE,
         })
     }
 
@@ -192,6 +196,35 @@ impl GovernorBuilder {
         self
     }
 
+    /// Keeps the audit log in `store` instead of the shape's own (a host's store, a
+    /// replica's, or one a test fails on purpose).
+    pub fn audit_store(mut self, store: Arc<dyn AuditStore>) -> Self {
+        self.audit = store;
+        self
+    }
+
+    /// Keeps registry records and artifacts in these stores instead of the shape's own (two
+    /// governors given the same stores behave as two replicas).
+    pub fn registry_stores(
+        mut self,
+        records: Arc<dyn RegistryStore>,
+        artifacts: Arc<dyn ArtifactStore>,
+    ) -> Self {
+        self.records = records;
+        self.artifacts = artifacts;
+        self
+    }
+
+    /// How long the process that made a registry change keeps the first right to record it in
+    /// the audit log; after that any process sharing the store records it (default
+    /// [`super::DEFAULT_CHANGE_CLAIM_LEASE`]). A taker's claim lasts as long. At least a
+    /// second, and longer than any healthy append takes: only a recorder stalled past the
+    /// lease between its claim and its append can make a change recorded twice.
+    pub fn change_claim_lease(mut self, lease: std::time::Duration) -> Self {
+        self.claim_lease = lease;
+        self
+    }
+
     /// Signs checkpoints and certificates with `key`.
     pub fn signer(mut self, key: SignerKey) -> Self {
         self.signer = key;
@@ -233,8 +266,24 @@ impl GovernorBuilder {
             system: ActorId::new(CONTROL_PLANE_ACTOR)?,
             allowed: Default::default(),
             serving: super::decisions::ServingCache::new(self.serving_ttl),
+            claim_lease: claim_lease(self.claim_lease)?,
+            journal_due: Mutex::new(chrono::DateTime::<chrono::Utc>::MIN_UTC),
+            journal_pass: Mutex::new(()),
         })
     }
+}
+
+/// A lease of at least a second: a shorter one would let a second taker claim a change while
+/// the first is still recording it.
+fn claim_lease(lease: std::time::Duration) -> Result<chrono::Duration, Error> {
+    if lease < std::time::Duration::from_secs(1) {
+        return Err(Error::invalid(
+            "change claim lease",
+            format!("{lease:?} is shorter than a second"),
+        ));
+    }
+    chrono::Duration::from_std(lease)
+        .map_err(|e| Error::invalid("change claim lease", e.to_string()))
 }
 
 fn io(path: &Path, e: std::io::Error) -> Error {

@@ -18,6 +18,7 @@ use chrono::Duration;
 use serde_json::json;
 
 use super::Governor;
+use super::journal::companion;
 use crate::{Error, evidence};
 
 /// A version to register: its model (created on first use), its files and its provenance.
@@ -89,10 +90,7 @@ impl Governor {
             Some(model) => model,
             None => match self.registry.create_model(actor, registration.model) {
                 Ok((model, event)) => {
-                    self.record(
-                        || format!("model {name} created"),
-                        vec![Self::registry_entry(&event)],
-                    )?;
+                    self.record_change(|| format!("model {name} created"), &event, &[])?;
                     model
                 }
                 // Another process created it between the read and the create: use theirs.
@@ -110,9 +108,10 @@ impl Governor {
         let (version, event) =
             self.registry
                 .register_version(actor, &name, &registration.path, new)?;
-        self.record(
+        self.record_change(
             || format!("{} registered", version.reference()),
-            vec![Self::registry_entry(&event)],
+            &event,
+            &[],
         )?;
         if let Some(signed) = registration.signed_root.filter(|r| *r != version.root) {
             let reason = format!(
@@ -150,10 +149,7 @@ impl Governor {
             Stage::Rejected,
             reason,
         )?;
-        self.record(
-            || format!("{} rejected", version.reference()),
-            vec![Self::registry_entry(&event)],
-        )?;
+        self.record_change(|| format!("{} rejected", version.reference()), &event, &[])?;
         Ok(())
     }
 
@@ -172,25 +168,28 @@ impl Governor {
             .then(|| evidence::fairness_fact(&evidence.content))
             .transpose()?;
         let digest = Digest::of(&evidence.canonical_bytes());
-        let (updated, event) = self
-            .registry
-            .attach_evidence(actor, &v.name, v.version, evidence)?;
-        let mut entries = vec![Self::registry_entry(&event)];
-        if let Some(fact) = fairness {
-            entries.push(AuditEntry {
-                time: event.at,
+        // Noted with the change, so a late record of it carries the fairness audit too.
+        let companions: Vec<AuditEntry> = fairness
+            .map(|fact| AuditEntry {
+                time: self.now(),
                 actor: actor.clone(),
                 event: AuditEvent::FairnessAudit(FairnessAudit {
-                    model: model_reference(&updated),
+                    model: model_reference(&v),
                     verdict: fact.verdict.clone(),
                     report_digest: digest,
                     details: json!({"fpr_parity_ratio": fact.fpr_parity_ratio}),
                 }),
-            });
-        }
-        self.record(
+            })
+            .into_iter()
+            .collect();
+        let (updated, event) = self
+            .registry
+            .with_companions(companions.iter().map(companion).collect::<Result<_, _>>()?)
+            .attach_evidence(actor, &v.name, v.version, evidence)?;
+        self.record_change(
             || format!("evidence attached to {}", updated.reference()),
-            entries,
+            &event,
+            &companions,
         )?;
         Ok(updated)
     }
@@ -217,10 +216,7 @@ impl Governor {
         let (updated, event) =
             self.registry
                 .transition(actor, &v.name, v.version, to, "validation gate")?;
-        self.record(
-            || format!("{} is {to}", updated.reference()),
-            vec![Self::registry_entry(&event)],
-        )?;
+        self.record_change(|| format!("{} is {to}", updated.reference()), &event, &[])?;
         if decision.allow {
             Ok(updated)
         } else {
@@ -315,17 +311,13 @@ impl Governor {
                 return Err(self.refuse(actor, "approval", &code, problem.to_string(), subject));
             }
         };
-        // The registry checks once more against the stored version (it may have changed).
-        let (updated, event) =
-            self.registry
-                .add_approval(actor, &v.name, v.version, envelope.clone(), &trust)?;
         let envelope_bytes =
             serde_json::to_vec(&envelope).map_err(|e| Error::invalid("approval", e.to_string()))?;
         let approval = AuditEntry {
-            time: event.at,
+            time: self.now(),
             actor: actor.clone(),
             event: AuditEvent::Approval(ApprovalRecord {
-                model: model_reference(&updated),
+                model: model_reference(v),
                 stage: predicate.stage.to_string(),
                 role: predicate.role.to_string(),
                 approver: predicate.approver.clone(),
@@ -336,9 +328,15 @@ impl Governor {
                 envelope_digest: Digest::of(&envelope_bytes),
             }),
         };
-        self.record(
+        // The registry checks once more against the stored version (it may have changed).
+        let (updated, event) = self
+            .registry
+            .with_companions(vec![companion(&approval)?])
+            .add_approval(actor, &v.name, v.version, envelope.clone(), &trust)?;
+        self.record_change(
             || format!("approval of {} stored", updated.reference()),
-            vec![Self::registry_entry(&event), approval],
+            &event,
+            &[approval],
         )?;
         Ok(envelope)
     }
@@ -425,9 +423,10 @@ impl Governor {
         let (updated, event) = self
             .registry
             .transition(actor, &v.name, v.version, to, &reason)?;
-        self.record(
+        self.record_change(
             || format!("{} promoted to {to}", updated.reference()),
-            vec![Self::registry_entry(&event)],
+            &event,
+            &[],
         )?;
         Ok(updated)
     }
@@ -462,9 +461,10 @@ impl Governor {
                 }
                 Err(e) => return Err(e.into()),
             };
-        self.record(
+        self.record_change(
             || format!("{} deployed to {environment}", v.reference()),
-            vec![Self::registry_entry(&event)],
+            &event,
+            &[],
         )?;
         Ok(record)
     }
@@ -479,9 +479,10 @@ impl Governor {
     ) -> Result<DeploymentRecord, Error> {
         self.authorize(actor, "rollback")?;
         let (record, event) = self.registry.rollback(actor, model, environment, reason)?;
-        self.record(
+        self.record_change(
             || format!("{model} in {environment} rolled back"),
-            vec![Self::registry_entry(&event)],
+            &event,
+            &[],
         )?;
         Ok(record)
     }

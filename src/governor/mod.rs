@@ -22,6 +22,7 @@ mod builder;
 mod checkpoint_key;
 mod decisions;
 mod incidents;
+mod journal;
 mod lifecycle;
 mod monitoring;
 mod reconcile;
@@ -40,6 +41,7 @@ pub use assessment::{Assessment, Holdout};
 pub use builder::GovernorBuilder;
 pub use decisions::{DecisionReceipt, DecisionRequest, InputLogging, explanation_record};
 pub use incidents::IncidentOutcome;
+pub use journal::{DEFAULT_CHANGE_CLAIM_LEASE, JournalReport};
 pub use lifecycle::{ApprovalRequest, Registration, VerifiedLoad};
 pub use monitoring::{AlertResponse, MonitorReport, MonitorSettings};
 pub use reconcile::UnauditedChange;
@@ -69,6 +71,9 @@ pub struct Governor {
     system: ActorId,
     serving: decisions::ServingCache,
     allowed: std::sync::RwLock<(u64, std::collections::HashSet<(ActorId, String)>)>,
+    claim_lease: chrono::Duration,
+    journal_due: Mutex<DateTime<Utc>>,
+    journal_pass: Mutex<()>,
 }
 
 impl std::fmt::Debug for Governor {

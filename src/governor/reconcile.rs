@@ -1,7 +1,7 @@
-//! Finding registry changes the audit log does not describe. A change and its entry are two
-//! transactions (ARCHITECTURE.md, "What is not atomic yet"): a crash between them, or a
-//! change made around the governor, leaves a change without its entry. This finds them, and
-//! records them in the log (late, and marked so) when asked.
+//! Finding registry changes the audit log does not describe. Changes made through the
+//! registry are journaled with their notes and always reach the log (see `journal`); what
+//! this finds are changes made around it, straight in a store, or through a store without
+//! the journal. It records them in the log (late, and marked so) when asked.
 
 use aigov_audit::{AuditEntry, AuditEvent};
 use aigov_core::{ActorId, ModelName, VersionId};
@@ -123,6 +123,17 @@ impl Governor {
     /// changes already recorded by [`Governor::record_unaudited_changes`].
     pub fn unaudited_changes(&self) -> Result<Vec<UnauditedChange>, Error> {
         let store = self.registry.store();
+        // Changes still in the journal are on their way into the log, not missing from it.
+        let mut pending: std::collections::HashMap<String, Vec<Map<String, Value>>> =
+            std::collections::HashMap::new();
+        for change in self.pending_changes()? {
+            let entry = Self::registry_entry(&change.note.event);
+            if let AuditEvent::Registry(fields) = &entry.event {
+                for subject in entry.subjects() {
+                    pending.entry(subject).or_default().push(fields.clone());
+                }
+            }
+        }
         let mut found = Vec::new();
         let mut after = None;
         loop {
@@ -148,10 +159,11 @@ impl Governor {
                     })?;
                     for v in &versions.items {
                         let subject = v.reference().to_string();
-                        let Some(events) = logged_events(self, &subject)? else {
+                        let Some(mut events) = logged_events(self, &subject)? else {
                             erased = true;
                             continue;
                         };
+                        events.extend(pending.get(&subject).into_iter().flatten().cloned());
                         let gaps = version_gaps(v, &events);
                         let known = if gaps.is_empty() {
                             Vec::new()
@@ -208,11 +220,13 @@ impl Governor {
         }
     }
 
-    /// Records every unaudited change found as an `unaudited-change-found` entry about its
-    /// version or model, so the log describes it (late, and marked so), and returns them.
-    /// Needs the `reconcile-audit` permission.
+    /// Records the journal's pending changes whose claims went stale
+    /// ([`Governor::record_pending_changes`]), then every unaudited change found as an
+    /// `unaudited-change-found` entry about its version or model, so the log describes it
+    /// (late, and marked so), and returns them. Needs the `reconcile-audit` permission.
     pub fn record_unaudited_changes(&self, actor: &ActorId) -> Result<Vec<UnauditedChange>, Error> {
         self.authorize(actor, "reconcile-audit")?;
+        self.record_pending_changes()?;
         let found = self.unaudited_changes()?;
         if found.is_empty() {
             return Ok(found);

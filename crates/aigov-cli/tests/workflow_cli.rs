@@ -412,9 +412,10 @@ fn the_workflow_from_enrolment_to_a_drift_incident() {
     ] {
         let reconciled = ok(&aigov_as(&store, "admin@example.com", args));
         assert!(
-            reconciled.contains("every registry change is in the audit log"),
+            reconciled.contains("every registry change is in the audit log or on its way"),
             "{reconciled}"
         );
+        assert!(!reconciled.contains("PENDING"), "{reconciled}");
     }
     let out = aigov_as(
         &store,

@@ -12,8 +12,9 @@ use proptest::prelude::*;
 
 use crate::store::{ModelQuery, PageRequest, RegistryStore, VersionQuery};
 use crate::{
-    ArtifactFile, CodeRef, DatasetRef, DeploymentAction, DeploymentRecord, EvidenceKind,
-    EvidenceRef, Lineage, ModelVersion, RegisteredModel, RegistryError, RiskClass, Stage,
+    ArtifactFile, ChangeNote, CodeRef, DatasetRef, DeploymentAction, DeploymentRecord,
+    EvidenceKind, EvidenceRef, Lineage, ModelVersion, RegisteredModel, RegistryChange,
+    RegistryError, RegistryEvent, RiskClass, Stage,
 };
 
 /// One behaviour: a named check run against a fresh store.
@@ -37,6 +38,18 @@ pub const BEHAVIOURS: &[Behaviour] = &[
     (
         "metacharacters_are_stored_verbatim",
         metacharacters_are_stored_verbatim,
+    ),
+    (
+        "changes_are_journaled_with_their_mutation",
+        changes_are_journaled_with_their_mutation,
+    ),
+    (
+        "a_failed_mutation_journals_nothing",
+        a_failed_mutation_journals_nothing,
+    ),
+    (
+        "claims_are_compare_and_swap_and_settling_is_idempotent",
+        claims_are_compare_and_swap_and_settling_is_idempotent,
     ),
 ];
 
@@ -139,10 +152,12 @@ pub fn round_trip_version(store: &dyn RegistryStore, draft: &ModelVersion) -> Re
         .is_none()
     {
         store
-            .create_model(&sample_model(draft.name.as_str()))
+            .create_model(&sample_model(draft.name.as_str()), None)
             .map_err(|e| e.to_string())?;
     }
-    let stored = store.create_version(draft).map_err(|e| e.to_string())?;
+    let stored = store
+        .create_version(draft, None)
+        .map_err(|e| e.to_string())?;
     let read = store
         .version(&stored.name, stored.version)
         .map_err(|e| e.to_string())?
@@ -183,20 +198,20 @@ pub fn arbitrary_version(name: &'static str) -> impl Strategy<Value = ModelVersi
 
 fn models_create_read_update(store: &dyn RegistryStore) {
     let m = sample_model("cf-model");
-    store.create_model(&m).expect("create");
+    store.create_model(&m, None).expect("create");
     assert_eq!(store.model(&m.name).expect("read"), Some(m.clone()));
     assert!(matches!(
-        store.create_model(&m),
+        store.create_model(&m, None),
         Err(RegistryError::Conflict(_))
     ));
     let mut changed = m.clone();
     changed.description = "updated".into();
     changed.tags.insert("tier".into(), "1".into());
-    store.update_model(&changed).expect("update");
+    store.update_model(&changed, None).expect("update");
     assert_eq!(store.model(&m.name).expect("read"), Some(changed));
     let missing = sample_model("cf-missing");
     assert!(matches!(
-        store.update_model(&missing),
+        store.update_model(&missing, None),
         Err(RegistryError::NotFound(_))
     ));
     assert_eq!(store.model(&missing.name).expect("read"), None);
@@ -205,16 +220,16 @@ fn models_create_read_update(store: &dyn RegistryStore) {
 fn versions_are_numbered_and_never_reused(store: &dyn RegistryStore) {
     let draft = sample_version("cf-numbers", 1);
     assert!(matches!(
-        store.create_version(&draft),
+        store.create_version(&draft, None),
         Err(RegistryError::NotFound(_))
     ));
     store
-        .create_model(&sample_model("cf-numbers"))
+        .create_model(&sample_model("cf-numbers"), None)
         .expect("create");
     let numbers: Vec<u64> = (0..3)
         .map(|i| {
             let v = store
-                .create_version(&sample_version("cf-numbers", i))
+                .create_version(&sample_version("cf-numbers", i), None)
                 .expect("version");
             assert_eq!(v.revision, 1);
             v.version.get()
@@ -222,9 +237,9 @@ fn versions_are_numbered_and_never_reused(store: &dyn RegistryStore) {
         .collect();
     assert_eq!(numbers, [1, 2, 3]);
     let other = sample_model("cf-numbers-other");
-    store.create_model(&other).expect("create");
+    store.create_model(&other, None).expect("create");
     let v = store
-        .create_version(&sample_version("cf-numbers-other", 9))
+        .create_version(&sample_version("cf-numbers-other", 9), None)
         .expect("version");
     assert_eq!(v.version.get(), 1, "numbering is per model");
     let name = ModelName::new("cf-numbers").expect("name");
@@ -237,20 +252,22 @@ fn versions_are_numbered_and_never_reused(store: &dyn RegistryStore) {
 }
 
 fn updates_are_compare_and_swap(store: &dyn RegistryStore) {
-    store.create_model(&sample_model("cf-cas")).expect("create");
+    store
+        .create_model(&sample_model("cf-cas"), None)
+        .expect("create");
     let v = store
-        .create_version(&sample_version("cf-cas", 1))
+        .create_version(&sample_version("cf-cas", 1), None)
         .expect("version");
     let mut a = v.clone();
     a.stage = Stage::Validated;
     a.status_message = "validated".into();
-    let stored = store.update_version(&a).expect("first update");
+    let stored = store.update_version(&a, None).expect("first update");
     assert_eq!(stored.revision, 2);
     assert_eq!(stored.stage, Stage::Validated);
     let mut stale = v.clone();
     stale.stage = Stage::Rejected;
     assert!(matches!(
-        store.update_version(&stale),
+        store.update_version(&stale, None),
         Err(RegistryError::Conflict(_))
     ));
     let read = store
@@ -265,7 +282,7 @@ fn updates_are_compare_and_swap(store: &dyn RegistryStore) {
     let mut ghost = v.clone();
     ghost.version = VersionId::new(99).expect("id");
     assert!(matches!(
-        store.update_version(&ghost),
+        store.update_version(&ghost, None),
         Err(RegistryError::NotFound(_))
     ));
 }
@@ -287,19 +304,19 @@ fn every_field_round_trips(store: &dyn RegistryStore) {
 
 fn aliases_move_and_show_on_versions(store: &dyn RegistryStore) {
     store
-        .create_model(&sample_model("cf-alias"))
+        .create_model(&sample_model("cf-alias"), None)
         .expect("create");
     let v1 = store
-        .create_version(&sample_version("cf-alias", 1))
+        .create_version(&sample_version("cf-alias", 1), None)
         .expect("v1");
     let v2 = store
-        .create_version(&sample_version("cf-alias", 2))
+        .create_version(&sample_version("cf-alias", 2), None)
         .expect("v2");
     let champion = Alias::new("champion").expect("alias");
     let name = v1.name.clone();
     assert_eq!(
         store
-            .set_alias(&name, &champion, Some(v1.version))
+            .set_alias(&name, &champion, Some(v1.version), None)
             .expect("set"),
         None
     );
@@ -314,7 +331,7 @@ fn aliases_move_and_show_on_versions(store: &dyn RegistryStore) {
     assert_eq!(read.aliases, vec![champion.clone()]);
     assert_eq!(
         store
-            .set_alias(&name, &champion, Some(v2.version))
+            .set_alias(&name, &champion, Some(v2.version), None)
             .expect("move"),
         Some(v1.version)
     );
@@ -325,11 +342,13 @@ fn aliases_move_and_show_on_versions(store: &dyn RegistryStore) {
     assert!(read.aliases.is_empty());
     let missing = VersionId::new(42).expect("id");
     assert!(matches!(
-        store.set_alias(&name, &champion, Some(missing)),
+        store.set_alias(&name, &champion, Some(missing), None),
         Err(RegistryError::NotFound(_))
     ));
     assert_eq!(
-        store.set_alias(&name, &champion, None).expect("remove"),
+        store
+            .set_alias(&name, &champion, None, None)
+            .expect("remove"),
         Some(v2.version)
     );
     assert_eq!(store.alias(&name, &champion).expect("read"), None);
@@ -337,7 +356,7 @@ fn aliases_move_and_show_on_versions(store: &dyn RegistryStore) {
 
 fn deployments_are_append_only(store: &dyn RegistryStore) {
     store
-        .create_model(&sample_model("cf-deploy"))
+        .create_model(&sample_model("cf-deploy"), None)
         .expect("create");
     let name = ModelName::new("cf-deploy").expect("name");
     let record = |seq: u64, version: u64| DeploymentRecord {
@@ -351,14 +370,16 @@ fn deployments_are_append_only(store: &dyn RegistryStore) {
         at: t(seq as i64),
         reason: "release".into(),
     };
-    store.append_deployment(&record(1, 1)).expect("first");
-    store.append_deployment(&record(2, 2)).expect("second");
+    store.append_deployment(&record(1, 1), None).expect("first");
+    store
+        .append_deployment(&record(2, 2), None)
+        .expect("second");
     assert!(matches!(
-        store.append_deployment(&record(2, 3)),
+        store.append_deployment(&record(2, 3), None),
         Err(RegistryError::Conflict(_))
     ));
     assert!(matches!(
-        store.append_deployment(&record(4, 3)),
+        store.append_deployment(&record(4, 3), None),
         Err(RegistryError::Conflict(_))
     ));
     let history = store.deployments(&name, "production").expect("history");
@@ -371,7 +392,7 @@ fn deployments_are_append_only(store: &dyn RegistryStore) {
     );
     let mut staging = record(1, 1);
     staging.environment = "staging".into();
-    store.append_deployment(&staging).expect("staging");
+    store.append_deployment(&staging, None).expect("staging");
     assert_eq!(
         store.environments(&name).expect("environments"),
         vec!["production".to_string(), "staging".to_string()]
@@ -385,7 +406,7 @@ fn deployments_are_append_only(store: &dyn RegistryStore) {
     let mut orphan = record(1, 1);
     orphan.model = ModelName::new("cf-deploy-missing").expect("name");
     assert!(matches!(
-        store.append_deployment(&orphan),
+        store.append_deployment(&orphan, None),
         Err(RegistryError::NotFound(_))
     ));
 }
@@ -396,13 +417,13 @@ fn search_filters_and_pages(store: &dyn RegistryStore) {
         if name.ends_with('b') {
             m.tags.insert("tier".into(), "gold".into());
         }
-        store.create_model(&m).expect("create");
+        store.create_model(&m, None).expect("create");
         for i in 0..4 {
             let mut v = sample_version(name, i);
             if i % 2 == 0 {
                 v.stage = Stage::Validated;
             }
-            store.create_version(&v).expect("version");
+            store.create_version(&v, None).expect("version");
         }
     }
     let models = store
@@ -495,9 +516,9 @@ fn metacharacters_are_stored_verbatim(store: &dyn RegistryStore) {
     let mut m = sample_model("cf-meta_x");
     m.description = hostile.into();
     m.tags.insert(hostile.into(), hostile.into());
-    store.create_model(&m).expect("create");
+    store.create_model(&m, None).expect("create");
     store
-        .create_model(&sample_model("cf-metaxx"))
+        .create_model(&sample_model("cf-metaxx"), None)
         .expect("create");
     let mut v = sample_version("cf-meta_x", 1);
     v.tags.insert("q".into(), hostile.into());
@@ -506,10 +527,10 @@ fn metacharacters_are_stored_verbatim(store: &dyn RegistryStore) {
     let mut nul_tag = v.clone();
     nul_tag.tags.insert("nul".into(), "a\u{0}b".into());
     assert!(matches!(
-        store.create_version(&nul_tag),
+        store.create_version(&nul_tag, None),
         Err(RegistryError::InvalidInput { .. })
     ));
-    let stored = store.create_version(&v).expect("version");
+    let stored = store.create_version(&v, None).expect("version");
     let read = store
         .version(&stored.name, stored.version)
         .expect("read")
@@ -548,6 +569,324 @@ fn metacharacters_are_stored_verbatim(store: &dyn RegistryStore) {
     assert_eq!(by_tag.items.len(), 1);
 }
 
+/// A note of `change` to `model` at `t(seconds)`, with one companion entry.
+pub fn sample_note(model: &str, change: RegistryChange, seconds: i64) -> ChangeNote {
+    ChangeNote::new(
+        RegistryEvent {
+            change_id: None,
+            actor: actor("ops@example.com"),
+            at: t(seconds),
+            model: ModelName::new(model).expect("valid model name"),
+            change,
+        },
+        vec![serde_json::json!({"kind": "companion", "seconds": seconds, "text": "\u{0}'\"%_"})],
+    )
+}
+
+fn pending_ids(store: &dyn RegistryStore) -> Vec<String> {
+    store
+        .pending_changes(1000)
+        .expect("pending")
+        .into_iter()
+        .map(|p| p.note.id().to_string())
+        .collect()
+}
+
+fn changes_are_journaled_with_their_mutation(store: &dyn RegistryStore) {
+    let name = ModelName::new("cf-journal").expect("name");
+    let created = sample_note("cf-journal", RegistryChange::ModelCreated, 1);
+    store
+        .create_model(&sample_model("cf-journal"), Some(&created))
+        .expect("create");
+    let updated = sample_note("cf-journal", RegistryChange::ModelUpdated, 2);
+    store
+        .update_model(&sample_model("cf-journal"), Some(&updated))
+        .expect("update");
+    // Nothing is journaled without a note.
+    store
+        .create_version(&sample_version("cf-journal", 1), None)
+        .expect("v1");
+    let registered = sample_note(
+        "cf-journal",
+        RegistryChange::VersionRegistered {
+            version: VersionId::FIRST,
+            root: Digest::of(b"root"),
+        },
+        3,
+    );
+    let v2 = store
+        .create_version(&sample_version("cf-journal", 2), Some(&registered))
+        .expect("v2");
+    assert_eq!(v2.version.get(), 2);
+    let staged = sample_note(
+        "cf-journal",
+        RegistryChange::StageChanged {
+            version: v2.version,
+            from: Stage::Registered,
+            to: Stage::Validated,
+            reason: "gate".into(),
+        },
+        4,
+    );
+    let mut next = v2.clone();
+    next.stage = Stage::Validated;
+    store.update_version(&next, Some(&staged)).expect("update");
+    let champion = Alias::new("champion").expect("alias");
+    let first_move = sample_note(
+        "cf-journal",
+        RegistryChange::AliasMoved {
+            alias: champion.clone(),
+            from: Some(v2.version),
+            to: Some(VersionId::FIRST),
+        },
+        5,
+    );
+    store
+        .set_alias(&name, &champion, Some(VersionId::FIRST), Some(&first_move))
+        .expect("alias");
+    let second_move = sample_note(
+        "cf-journal",
+        RegistryChange::AliasMoved {
+            alias: champion.clone(),
+            from: None,
+            to: Some(v2.version),
+        },
+        6,
+    );
+    store
+        .set_alias(&name, &champion, Some(v2.version), Some(&second_move))
+        .expect("alias");
+    let deployed = sample_note(
+        "cf-journal",
+        RegistryChange::Deployed {
+            version: v2.version,
+            environment: "production".into(),
+            action: DeploymentAction::Deploy,
+            previous: None,
+        },
+        7,
+    );
+    let record = DeploymentRecord {
+        model: name.clone(),
+        environment: "production".into(),
+        region: None,
+        seq: 1,
+        version: v2.version,
+        action: DeploymentAction::Deploy,
+        actor: actor("deployer@example.com"),
+        at: t(7),
+        reason: "release".into(),
+    };
+    store
+        .append_deployment(&record, Some(&deployed))
+        .expect("deploy");
+
+    let pending = store.pending_changes(1000).expect("pending");
+    // In the order made, each as noted but for what only the store knew: the number it
+    // allocated, and where the alias pointed before.
+    let expected = [
+        created,
+        updated,
+        registered.with_allocated_version(v2.version),
+        staged,
+        first_move.with_alias_from(None),
+        second_move.with_alias_from(Some(VersionId::FIRST)),
+        deployed,
+    ];
+    assert_eq!(
+        pending.iter().map(|p| p.note.clone()).collect::<Vec<_>>(),
+        expected.to_vec()
+    );
+    assert!(pending.windows(2).all(|w| w[0].seq < w[1].seq));
+    for (p, note) in pending.iter().zip(&expected) {
+        // Claim times are kept to the microsecond.
+        assert_eq!(
+            p.claimed_at.timestamp_micros(),
+            note.event.at.timestamp_micros(),
+            "claimed as of the change"
+        );
+    }
+    // A limit takes the oldest.
+    let two = store.pending_changes(2).expect("pending");
+    assert_eq!(two, pending[..2].to_vec());
+}
+
+fn a_failed_mutation_journals_nothing(store: &dyn RegistryStore) {
+    let name = ModelName::new("cf-journal-fail").expect("name");
+    let note = |n: i64| sample_note("cf-journal-fail", RegistryChange::ModelUpdated, n);
+    store
+        .create_model(&sample_model("cf-journal-fail"), None)
+        .expect("create");
+    let v1 = store
+        .create_version(&sample_version("cf-journal-fail", 1), None)
+        .expect("v1");
+    store
+        .update_version(&v1, None)
+        .expect("move the revision on");
+    assert!(matches!(
+        store.create_model(&sample_model("cf-journal-fail"), Some(&note(1))),
+        Err(RegistryError::Conflict(_))
+    ));
+    let mut missing = sample_model("cf-journal-absent");
+    missing.description = "absent".into();
+    assert!(matches!(
+        store.update_model(&missing, Some(&note(2))),
+        Err(RegistryError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.create_version(&sample_version("cf-journal-absent", 1), Some(&note(3))),
+        Err(RegistryError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.update_version(&v1, Some(&note(4))),
+        Err(RegistryError::Conflict(_))
+    ));
+    let champion = Alias::new("champion").expect("alias");
+    assert!(matches!(
+        store.set_alias(
+            &name,
+            &champion,
+            Some(VersionId::new(9).expect("id")),
+            Some(&note(5))
+        ),
+        Err(RegistryError::NotFound(_))
+    ));
+    let record = DeploymentRecord {
+        model: name.clone(),
+        environment: "production".into(),
+        region: None,
+        seq: 2,
+        version: v1.version,
+        action: DeploymentAction::Deploy,
+        actor: actor("deployer@example.com"),
+        at: t(6),
+        reason: "release".into(),
+    };
+    assert!(matches!(
+        store.append_deployment(&record, Some(&note(6))),
+        Err(RegistryError::Conflict(_))
+    ));
+    assert_eq!(pending_ids(store), Vec::<String>::new());
+
+    // A note that cannot be journaled (its id is pending already) undoes its change.
+    let kept = note(7);
+    store
+        .update_model(&sample_model("cf-journal-fail"), Some(&kept))
+        .expect("update");
+    let mut changed = sample_model("cf-journal-fail");
+    changed.description = "must not be stored".into();
+    assert!(matches!(
+        store.update_model(&changed, Some(&kept)),
+        Err(RegistryError::Conflict(_))
+    ));
+    let stored = store.model(&name).expect("read").expect("model");
+    assert_ne!(stored.description, "must not be stored");
+    let current = store
+        .version(&name, v1.version)
+        .expect("read")
+        .expect("version");
+    let mut staged = current.clone();
+    staged.stage = Stage::Validated;
+    assert!(matches!(
+        store.update_version(&staged, Some(&kept)),
+        Err(RegistryError::Conflict(_))
+    ));
+    assert_eq!(
+        store
+            .version(&name, v1.version)
+            .expect("read")
+            .expect("version"),
+        current
+    );
+    assert_eq!(pending_ids(store), vec![kept.id().to_string()]);
+}
+
+fn claims_are_compare_and_swap_and_settling_is_idempotent(store: &dyn RegistryStore) {
+    let a = sample_note("cf-journal-claim", RegistryChange::ModelCreated, 10);
+    let b = sample_note("cf-journal-claim", RegistryChange::ModelUpdated, 20);
+    store
+        .create_model(&sample_model("cf-journal-claim"), Some(&a))
+        .expect("create");
+    store
+        .update_model(&sample_model("cf-journal-claim"), Some(&b))
+        .expect("update");
+    // A claim as recent as the stale mark (or more) holds.
+    assert!(!store.claim_change(a.id(), t(100), t(10)).expect("claim"));
+    assert!(!store.claim_change(a.id(), t(100), t(5)).expect("claim"));
+    // A stale one is taken over once: the second taker sees the first's fresh claim.
+    assert!(store.claim_change(a.id(), t(100), t(11)).expect("claim"));
+    assert!(!store.claim_change(a.id(), t(101), t(11)).expect("claim"));
+    let pending = store.pending_changes(10).expect("pending");
+    assert_eq!(
+        pending[0].claimed_at.timestamp_micros(),
+        t(100).timestamp_micros()
+    );
+    assert_eq!(
+        pending[1].claimed_at.timestamp_micros(),
+        t(20).timestamp_micros()
+    );
+    // Unknown ids: nothing to claim, nothing to settle.
+    assert!(
+        !store
+            .claim_change("no-such-change", t(100), t(1000))
+            .expect("claim")
+    );
+    store
+        .settle_change("no-such-change")
+        .expect("settle unknown");
+    store.settle_change(a.id()).expect("settle");
+    store.settle_change(a.id()).expect("settle twice");
+    assert_eq!(pending_ids(store), vec![b.id().to_string()]);
+    assert!(
+        !store
+            .claim_change(a.id(), t(200), t(1000))
+            .expect("claim settled")
+    );
+    store.settle_change(b.id()).expect("settle");
+    assert!(store.pending_changes(10).expect("pending").is_empty());
+}
+
+/// Two handles on one store (two processes) race to take over the same stale changes: each
+/// change is taken exactly once.
+pub fn racing_claims_take_each_change_once(a: Arc<dyn RegistryStore>, b: Arc<dyn RegistryStore>) {
+    a.create_model(&sample_model("cf-journal-race"), None)
+        .expect("create");
+    let notes: Vec<ChangeNote> = (0..20)
+        .map(|i| sample_note("cf-journal-race", RegistryChange::ModelUpdated, i))
+        .collect();
+    for note in &notes {
+        a.update_model(&sample_model("cf-journal-race"), Some(note))
+            .expect("update");
+    }
+    let ids: Vec<String> = notes.iter().map(|n| n.id().to_string()).collect();
+    let handles: Vec<_> = [a, b]
+        .into_iter()
+        .flat_map(|s| [Arc::clone(&s), s])
+        .enumerate()
+        .map(|(taker, store)| {
+            let ids = ids.clone();
+            std::thread::spawn(move || {
+                ids.iter()
+                    .filter(|id| {
+                        store
+                            .claim_change(id, t(1000 + taker as i64), t(500))
+                            .expect("claim")
+                    })
+                    .cloned()
+                    .collect::<Vec<String>>()
+            })
+        })
+        .collect();
+    let mut taken: Vec<String> = handles
+        .into_iter()
+        .flat_map(|h| h.join().expect("taker"))
+        .collect();
+    taken.sort();
+    let mut expected = ids;
+    expected.sort();
+    assert_eq!(taken, expected, "every stale change taken, none twice");
+}
+
 /// Several threads register versions of one model at once: the numbers are 1..=n, each once.
 pub fn concurrent_versions_get_distinct_numbers(
     store: Arc<dyn RegistryStore>,
@@ -555,7 +894,7 @@ pub fn concurrent_versions_get_distinct_numbers(
     each: usize,
 ) {
     store
-        .create_model(&sample_model("cf-concurrent"))
+        .create_model(&sample_model("cf-concurrent"), None)
         .expect("create");
     let handles: Vec<_> = (0..threads)
         .map(|t| {
@@ -564,7 +903,10 @@ pub fn concurrent_versions_get_distinct_numbers(
                 (0..each)
                     .map(|i| {
                         store
-                            .create_version(&sample_version("cf-concurrent", (t * each + i) as u64))
+                            .create_version(
+                                &sample_version("cf-concurrent", (t * each + i) as u64),
+                                None,
+                            )
                             .expect("version")
                             .version
                             .get()

@@ -9,6 +9,10 @@ use crate::{DeploymentAction, EvidenceKind, Stage};
 /// Something that changed in the registry, with who did it and when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistryEvent {
+    /// The change's unique id: the key of its [`crate::ChangeNote`], under which the audit log
+    /// records it exactly once. Absent in entries logged before changes carried notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_id: Option<String>,
     /// Who acted.
     pub actor: ActorId,
     /// When.

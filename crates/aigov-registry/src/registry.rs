@@ -15,9 +15,9 @@ use crate::artifact::{ArtifactStore, ArtifactStoreExt};
 use crate::deployment::{serving_at, serving_stack, validate_environment};
 use crate::store::{ModelQuery, Page, RegistryStore, RegistryStoreExt, VersionQuery};
 use crate::{
-    ApprovalCheck, ArtifactFile, DeploymentAction, DeploymentRecord, Evidence, EvidenceRef,
-    Lineage, ModelVersion, RegisteredModel, RegistryChange, RegistryError, RegistryEvent,
-    RiskClass, Stage, TrustStore, verify_approval,
+    ApprovalCheck, ArtifactFile, ChangeNote, DeploymentAction, DeploymentRecord, Evidence,
+    EvidenceRef, Lineage, ModelVersion, RegisteredModel, RegistryChange, RegistryError,
+    RegistryEvent, RiskClass, Stage, TrustStore, verify_approval,
 };
 
 /// What to record about a new model.
@@ -55,11 +55,16 @@ pub struct NewVersion {
 }
 
 /// The registry: a store of records, a store of bytes and a clock.
+///
+/// Every mutation journals a [`ChangeNote`] of its change in the store, in the change's own
+/// transaction, and returns the event it noted; whoever records the event in the audit log
+/// settles the note (see [`RegistryStore::settle_change`]).
 #[derive(Debug, Clone)]
 pub struct Registry {
     store: Arc<dyn RegistryStore>,
     artifacts: Arc<dyn ArtifactStore>,
     clock: Arc<dyn Clock>,
+    companions: Vec<serde_json::Value>,
 }
 
 impl Registry {
@@ -78,6 +83,16 @@ impl Registry {
             store,
             artifacts,
             clock,
+            companions: Vec::new(),
+        }
+    }
+
+    /// This registry, noting `companions` (further audit entries, as JSON) with each change
+    /// it makes, so they are recorded with the change even if it is recorded late.
+    pub fn with_companions(&self, companions: Vec<serde_json::Value>) -> Registry {
+        Registry {
+            companions,
+            ..self.clone()
         }
     }
 
@@ -95,13 +110,16 @@ impl Registry {
         self.clock.now()
     }
 
-    fn event(&self, actor: &ActorId, model: &ModelName, change: RegistryChange) -> RegistryEvent {
-        RegistryEvent {
+    /// The note of a change about to be made, with a fresh id.
+    fn note(&self, actor: &ActorId, model: &ModelName, change: RegistryChange) -> ChangeNote {
+        let event = RegistryEvent {
+            change_id: None,
             actor: actor.clone(),
             at: self.now(),
             model: model.clone(),
             change,
-        }
+        };
+        ChangeNote::new(event, self.companions.clone())
     }
 
     /// Creates a model record.
@@ -122,9 +140,9 @@ impl Registry {
             created_at: now,
             updated_at: now,
         };
-        self.store.create_model(&model)?;
-        let event = self.event(actor, &model.name, RegistryChange::ModelCreated);
-        Ok((model, event))
+        let note = self.note(actor, &model.name, RegistryChange::ModelCreated);
+        self.store.create_model(&model, Some(&note))?;
+        Ok((model, note.event))
     }
 
     /// Changes a model's description, tags, purpose or risk class.
@@ -138,9 +156,9 @@ impl Registry {
         let mut updated = model.clone();
         updated.created_at = current.created_at;
         updated.updated_at = self.now();
-        self.store.update_model(&updated)?;
-        let event = self.event(actor, &updated.name, RegistryChange::ModelUpdated);
-        Ok((updated, event))
+        let note = self.note(actor, &updated.name, RegistryChange::ModelUpdated);
+        self.store.update_model(&updated, Some(&note))?;
+        Ok((updated, note.event))
     }
 
     /// Hashes the model at `path`, copies its files into the artifact store and records a new
@@ -182,16 +200,20 @@ impl Registry {
             legal_holds: Vec::new(),
             revision: 0,
         };
-        let stored = self.store.create_version(&draft)?;
-        let event = self.event(
+        // The store sets the version number it allocates in the note.
+        let note = self.note(
             actor,
             name,
             RegistryChange::VersionRegistered {
-                version: stored.version,
-                root: stored.root,
+                version: draft.version,
+                root: draft.root,
             },
         );
-        Ok((stored, event))
+        let stored = self.store.create_version(&draft, Some(&note))?;
+        Ok((
+            stored.clone(),
+            note.with_allocated_version(stored.version).event,
+        ))
     }
 
     /// Copies a model's whole files into the artifact store (whatever the manifest's method,
@@ -256,18 +278,19 @@ impl Registry {
     }
 
     /// Applies `change` to a version with optimistic concurrency, retrying when someone else
-    /// changed it in between.
+    /// changed it in between; `change` says what it changed, which is noted with the update.
     fn modify(
         &self,
+        actor: &ActorId,
         name: &ModelName,
         version: VersionId,
-        mut change: impl FnMut(&mut ModelVersion) -> Result<(), RegistryError>,
-    ) -> Result<ModelVersion, RegistryError> {
+        mut change: impl FnMut(&mut ModelVersion) -> Result<RegistryChange, RegistryError>,
+    ) -> Result<(ModelVersion, RegistryEvent), RegistryError> {
         for _ in 0..16 {
             let mut v = self.version(name, version)?;
             let held: Vec<String> = v.active_holds().map(|h| h.id.clone()).collect();
             let before = v.clone();
-            change(&mut v)?;
+            let what = change(&mut v)?;
             // Under a legal hold nothing may change but the hold list and a suspension
             // (containment must stay possible).
             if !held.is_empty() {
@@ -286,9 +309,11 @@ impl Registry {
                 }
             }
             v.updated_at = self.now();
-            match self.store.update_version(&v) {
+            let note = self.note(actor, name, what);
+            match self.store.update_version(&v, Some(&note)) {
                 Err(RegistryError::Conflict(_)) => continue,
-                other => return other,
+                Err(e) => return Err(e),
+                Ok(stored) => return Ok((stored, note.event)),
             }
         }
         Err(RegistryError::Conflict(format!(
@@ -312,7 +337,7 @@ impl Registry {
             ));
         }
         let now = self.now();
-        let updated = self.modify(name, version, |v| {
+        self.modify(actor, name, version, |v| {
             if v.legal_holds.iter().any(|h| h.id == hold) {
                 return Err(RegistryError::Conflict(format!(
                     "{name}@{version} already has hold {hold}"
@@ -325,13 +350,11 @@ impl Registry {
                 placed_at: now,
                 released_at: None,
             });
-            Ok(())
-        })?;
-        let change = RegistryChange::HoldPlaced {
-            version,
-            hold: hold.to_string(),
-        };
-        Ok((updated, self.event(actor, name, change)))
+            Ok(RegistryChange::HoldPlaced {
+                version,
+                hold: hold.to_string(),
+            })
+        })
     }
 
     /// Releases a legal hold on a version.
@@ -343,7 +366,7 @@ impl Registry {
         hold: &str,
     ) -> Result<(ModelVersion, RegistryEvent), RegistryError> {
         let now = self.now();
-        let updated = self.modify(name, version, |v| {
+        self.modify(actor, name, version, |v| {
             let h = v
                 .legal_holds
                 .iter_mut()
@@ -352,13 +375,11 @@ impl Registry {
                     RegistryError::NotFound(format!("active hold {hold} on {name}@{version}"))
                 })?;
             h.released_at = Some(now);
-            Ok(())
-        })?;
-        let change = RegistryChange::HoldReleased {
-            version,
-            hold: hold.to_string(),
-        };
-        Ok((updated, self.event(actor, name, change)))
+            Ok(RegistryChange::HoldReleased {
+                version,
+                hold: hold.to_string(),
+            })
+        })
     }
 
     /// Moves a version to another stage if the lifecycle allows it.
@@ -370,8 +391,7 @@ impl Registry {
         to: Stage,
         reason: &str,
     ) -> Result<(ModelVersion, RegistryEvent), RegistryError> {
-        let mut from = to;
-        let updated = self.modify(name, version, |v| {
+        self.modify(actor, name, version, |v| {
             if !v.stage.can_move_to(to) {
                 return Err(RegistryError::IllegalTransition {
                     model: v.name.to_string(),
@@ -380,18 +400,16 @@ impl Registry {
                     to,
                 });
             }
-            from = v.stage;
+            let from = v.stage;
             v.stage = to;
             v.status_message = reason.to_string();
-            Ok(())
-        })?;
-        let change = RegistryChange::StageChanged {
-            version,
-            from,
-            to,
-            reason: reason.to_string(),
-        };
-        Ok((updated, self.event(actor, name, change)))
+            Ok(RegistryChange::StageChanged {
+                version,
+                from,
+                to,
+                reason: reason.to_string(),
+            })
+        })
     }
 
     /// Stores an evidence report and attaches it to a version.
@@ -414,7 +432,7 @@ impl Registry {
             attached_by: actor.clone(),
             attached_at: self.now(),
         };
-        let updated = self.modify(name, version, |v| {
+        self.modify(actor, name, version, |v| {
             if v.stage == Stage::Decommissioned {
                 return Err(RegistryError::WriteOnce {
                     model: v.name.to_string(),
@@ -427,14 +445,12 @@ impl Registry {
                 v.evidence.retain(|e| e.kind != reference.kind);
             }
             v.evidence.push(reference.clone());
-            Ok(())
-        })?;
-        let change = RegistryChange::EvidenceAttached {
-            version,
-            kind,
-            digest,
-        };
-        Ok((updated, self.event(actor, name, change)))
+            Ok(RegistryChange::EvidenceAttached {
+                version,
+                kind: kind.clone(),
+                digest,
+            })
+        })
     }
 
     /// Reads an attached evidence report back, checking its digest.
@@ -475,7 +491,7 @@ impl Registry {
             current.manifest.serialization.allow_symlinks,
         )?;
         let root = manifest.root();
-        let updated = self.modify(name, version, |v| {
+        self.modify(actor, name, version, |v| {
             if v.stage.is_write_once() {
                 return Err(RegistryError::WriteOnce {
                     model: v.name.to_string(),
@@ -490,10 +506,8 @@ impl Registry {
             // Approvals and evidence were about the old bytes.
             v.approvals.clear();
             v.evidence.clear();
-            Ok(())
-        })?;
-        let change = RegistryChange::ArtifactsReplaced { version, root };
-        Ok((updated, self.event(actor, name, change)))
+            Ok(RegistryChange::ArtifactsReplaced { version, root })
+        })
     }
 
     /// Stores a signed approval envelope once it verifies in full against `trust`: a trusted
@@ -533,7 +547,7 @@ impl Registry {
                 ));
             }
         };
-        let updated = self.modify(name, version, |v| {
+        self.modify(actor, name, version, |v| {
             if v.stage == Stage::Decommissioned {
                 return Err(RegistryError::Denied(format!(
                     "{} is decommissioned",
@@ -547,14 +561,12 @@ impl Registry {
                 )));
             }
             v.approvals.push(envelope.clone());
-            Ok(())
-        })?;
-        let change = RegistryChange::ApprovalAdded {
-            version,
-            stage: predicate.stage,
-            approver: predicate.approver,
-        };
-        Ok((updated, self.event(actor, name, change)))
+            Ok(RegistryChange::ApprovalAdded {
+                version,
+                stage: predicate.stage,
+                approver: predicate.approver.clone(),
+            })
+        })
     }
 
     /// Checks every stored approval of a version against the trust store, now.
@@ -579,13 +591,18 @@ impl Registry {
         alias: &Alias,
         version: Option<VersionId>,
     ) -> Result<RegistryEvent, RegistryError> {
-        let from = self.store.set_alias(name, alias, version)?;
-        let change = RegistryChange::AliasMoved {
-            alias: alias.clone(),
-            from,
-            to: version,
-        };
-        Ok(self.event(actor, name, change))
+        // The store sets where the alias pointed before in the note.
+        let note = self.note(
+            actor,
+            name,
+            RegistryChange::AliasMoved {
+                alias: alias.clone(),
+                from: None,
+                to: version,
+            },
+        );
+        let from = self.store.set_alias(name, alias, version, Some(&note))?;
+        Ok(note.with_alias_from(from).event)
     }
 
     /// Deploys a version (in Staging or Production) to an environment.
@@ -671,17 +688,18 @@ impl Registry {
                 at: self.now(),
                 reason: reason.to_string(),
             };
-            match self.store.append_deployment(&record) {
-                Ok(()) => {
-                    let change = RegistryChange::Deployed {
-                        version,
-                        environment: environment.to_string(),
-                        action,
-                        previous,
-                    };
-                    let event = self.event(actor, name, change);
-                    return Ok((record, event));
-                }
+            let note = self.note(
+                actor,
+                name,
+                RegistryChange::Deployed {
+                    version,
+                    environment: environment.to_string(),
+                    action,
+                    previous,
+                },
+            );
+            match self.store.append_deployment(&record, Some(&note)) {
+                Ok(()) => return Ok((record, note.event)),
                 Err(RegistryError::Conflict(_)) => continue,
                 Err(e) => return Err(e),
             }

@@ -746,3 +746,68 @@ fn materialize_refuses_names_that_escape() {
     let err = store.materialize(&files, other.path()).unwrap_err();
     assert!(matches!(err, RegistryError::Integrity(_)), "{err}");
 }
+
+/// Every change the service makes is journaled as the event it returns, in order, with the
+/// companions it was given, and a refused change journals nothing.
+#[test]
+fn every_change_is_journaled_as_the_event_it_returns() {
+    let store: Arc<dyn RegistryStore> = Arc::new(MemoryRegistryStore::new());
+    let f = fixture_with(Arc::clone(&store));
+    let mut events = vec![];
+    let v = {
+        let model = model_dir(f._dir.path());
+        let (v, event) = f
+            .registry
+            .register_version(
+                &actor("ds@example.com"),
+                &f.name,
+                &model,
+                NewVersion::default(),
+            )
+            .unwrap();
+        events.push(event);
+        v
+    };
+    let companion = serde_json::json!({"kind": "note", "text": "with the change"});
+    let (_, event) = f
+        .registry
+        .with_companions(vec![companion.clone()])
+        .transition(
+            &actor("ops@example.com"),
+            &f.name,
+            v.version,
+            Stage::Validated,
+            "gate",
+        )
+        .unwrap();
+    events.push(event);
+    let refused = f.registry.transition(
+        &actor("ops@example.com"),
+        &f.name,
+        v.version,
+        Stage::Registered,
+        "back",
+    );
+    assert!(matches!(
+        refused,
+        Err(RegistryError::IllegalTransition { .. })
+    ));
+    let alias = aigov_core::Alias::new("champion").unwrap();
+    events.push(
+        f.registry
+            .set_alias(&actor("ops@example.com"), &f.name, &alias, Some(v.version))
+            .unwrap(),
+    );
+    let pending = store.pending_changes(100).unwrap();
+    // The model's creation first, then these, each as returned, with a fresh id.
+    assert_eq!(pending.len(), 4);
+    let noted: Vec<_> = pending[1..].iter().map(|p| p.note.event.clone()).collect();
+    assert_eq!(noted, events);
+    assert_eq!(pending[2].note.companions, vec![companion]);
+    assert!(pending[1].note.companions.is_empty());
+    let mut ids: Vec<_> = pending.iter().map(|p| p.note.id().to_string()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 4);
+    assert!(ids.iter().all(|id| id.len() == 36), "{ids:?}");
+}

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use aigov_registry::conformance::{
-    BEHAVIOURS, arbitrary_version, concurrent_versions_get_distinct_numbers, round_trip_version,
+    BEHAVIOURS, arbitrary_version, concurrent_versions_get_distinct_numbers,
+    racing_claims_take_each_change_once, round_trip_version,
 };
 use aigov_registry::{
     MemoryRegistryStore, PostgresRegistryStore, RegistryStore, SqliteRegistryStore,
@@ -24,7 +25,7 @@ fn pg_store(schema: &PgSchema) -> PostgresRegistryStore {
 /// Two stores on one database (two connections, as two processes would have) registering at
 /// once get distinct numbers.
 fn two_stores_get_distinct_numbers(a: Arc<dyn RegistryStore>, b: Arc<dyn RegistryStore>) {
-    a.create_model(&aigov_registry::conformance::sample_model("cf-two"))
+    a.create_model(&aigov_registry::conformance::sample_model("cf-two"), None)
         .expect("model");
     let handles: Vec<_> = [a, b]
         .into_iter()
@@ -32,10 +33,13 @@ fn two_stores_get_distinct_numbers(a: Arc<dyn RegistryStore>, b: Arc<dyn Registr
             std::thread::spawn(move || {
                 (0..30)
                     .map(|i| {
-                        s.create_version(&aigov_registry::conformance::sample_version("cf-two", i))
-                            .expect("version")
-                            .version
-                            .get()
+                        s.create_version(
+                            &aigov_registry::conformance::sample_version("cf-two", i),
+                            None,
+                        )
+                        .expect("version")
+                        .version
+                        .get()
                     })
                     .collect::<Vec<_>>()
             })
@@ -58,6 +62,8 @@ fn memory_backend_conforms() {
         behaviour(shared.as_ref());
     }
     concurrent_versions_get_distinct_numbers(Arc::new(MemoryRegistryStore::new()), 4, 25);
+    let shared: Arc<dyn RegistryStore> = Arc::new(MemoryRegistryStore::new());
+    racing_claims_take_each_change_once(Arc::clone(&shared), shared);
 }
 
 #[test]
@@ -81,6 +87,10 @@ fn sqlite_threads_and_two_connections_get_distinct_numbers() {
     let a = SqliteRegistryStore::open(&path).expect("a");
     let b = SqliteRegistryStore::open(&path).expect("b");
     two_stores_get_distinct_numbers(Arc::new(a), Arc::new(b));
+    let path = dir.path().join("claims.db");
+    let a = SqliteRegistryStore::open(&path).expect("a");
+    let b = SqliteRegistryStore::open(&path).expect("b");
+    racing_claims_take_each_change_once(Arc::new(a), Arc::new(b));
 }
 
 #[test]
@@ -110,6 +120,10 @@ fn postgres_two_pools_get_distinct_numbers() {
         return;
     };
     two_stores_get_distinct_numbers(Arc::new(pg_store(&schema)), Arc::new(pg_store(&schema)));
+    let Some(schema) = PgSchema::create("aigov_registry_test") else {
+        return;
+    };
+    racing_claims_take_each_change_once(Arc::new(pg_store(&schema)), Arc::new(pg_store(&schema)));
 }
 
 proptest! {

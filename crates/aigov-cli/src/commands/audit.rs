@@ -73,13 +73,15 @@ pub enum AuditCommand {
         json: bool,
     },
     /// List registry changes the log does not record: versions, stages, evidence, approvals
-    /// and deployments without their entries (exit 1 when there are any).
+    /// and deployments without their entries (exit 1 when there are any), and the journaled
+    /// changes still on their way into the log.
     Reconcile {
-        /// Print them as JSON.
+        /// Print them as JSON: `{"unaudited": [...], "pending": [...]}`.
         #[arg(long)]
         json: bool,
-        /// Record each one found in the log (late, and marked so; needs `reconcile-audit`),
-        /// so it is not reported again; exits 0 once recorded.
+        /// Record the journaled changes whose claims went stale, then each unaudited change
+        /// found (late, and marked so; needs `reconcile-audit`), so it is not reported again;
+        /// exits 0 once recorded.
         #[arg(long)]
         record: bool,
     },
@@ -183,14 +185,37 @@ fn reconcile(global: &GlobalArgs, json: bool, record: bool) -> Result<(), Failur
     } else {
         governor.unaudited_changes()?
     };
+    // Journaled changes whose maker may still be recording them (or that wait for the lease
+    // to run out): on their way into the log, not missing from it.
+    let pending: Vec<serde_json::Value> = governor
+        .pending_changes()?
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "change_id": p.note.id(),
+                "event": p.note.event,
+                "claimed_at": p.claimed_at,
+            })
+        })
+        .collect();
     if json {
-        print_json(&found)?;
-    } else if found.is_empty() {
-        println!("every registry change is in the audit log");
+        print_json(&serde_json::json!({"unaudited": found, "pending": pending}))?;
     } else {
+        if found.is_empty() {
+            println!("every registry change is in the audit log or on its way");
+        }
         let label = if record { "RECORDED" } else { "UNAUDITED" };
         for gap in &found {
             println!("{label} {}: {}", gap.subject, gap.change);
+        }
+        for p in &pending {
+            println!(
+                "PENDING {} {} {} (claimed at {})",
+                p["change_id"].as_str().unwrap_or_default(),
+                p["event"]["model"].as_str().unwrap_or_default(),
+                p["event"]["event"].as_str().unwrap_or_default(),
+                p["claimed_at"].as_str().unwrap_or_default()
+            );
         }
     }
     if found.is_empty() || record {

@@ -4,10 +4,13 @@ use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
 use aigov_core::{Alias, ModelName, VersionId};
+use chrono::{DateTime, Utc};
 
 use super::query::{model_cursor, version_cursor};
 use super::{ModelQuery, Page, RegistryStore, VersionQuery};
-use crate::{DeploymentRecord, ModelVersion, RegisteredModel, RegistryError};
+use crate::{
+    ChangeNote, DeploymentRecord, ModelVersion, PendingChange, RegisteredModel, RegistryError,
+};
 
 #[derive(Debug, Default)]
 struct Inner {
@@ -15,6 +18,8 @@ struct Inner {
     versions: BTreeMap<(ModelName, VersionId), ModelVersion>,
     aliases: BTreeMap<(ModelName, Alias), VersionId>,
     deployments: BTreeMap<(ModelName, String), Vec<DeploymentRecord>>,
+    journal: BTreeMap<u64, PendingChange>,
+    last_seq: u64,
 }
 
 /// A [`RegistryStore`] in memory, behind one lock.
@@ -38,7 +43,35 @@ fn has_tags(tags: &BTreeMap<String, String>, wanted: &[(String, String)]) -> boo
     wanted.iter().all(|(k, v)| tags.get(k) == Some(v))
 }
 
+/// A claim time as the SQL backends keep it: to the microsecond.
+fn to_stored_time(at: DateTime<Utc>) -> Result<DateTime<Utc>, RegistryError> {
+    crate::journal::from_micros(crate::journal::to_micros(at))
+}
+
 impl Inner {
+    /// Journals a note; called under the same lock as the change it records.
+    fn journal(&mut self, note: Option<&ChangeNote>) -> Result<(), RegistryError> {
+        let Some(note) = note else {
+            return Ok(());
+        };
+        if self.journal.values().any(|p| p.note.id() == note.id()) {
+            return Err(RegistryError::Conflict(format!(
+                "change {} is already journaled",
+                note.id()
+            )));
+        }
+        self.last_seq += 1;
+        self.journal.insert(
+            self.last_seq,
+            PendingChange {
+                seq: self.last_seq,
+                note: note.clone(),
+                claimed_at: to_stored_time(note.event.at)?,
+            },
+        );
+        Ok(())
+    }
+
     fn with_aliases(&self, mut v: ModelVersion) -> ModelVersion {
         v.aliases = self
             .aliases
@@ -51,7 +84,11 @@ impl Inner {
 }
 
 impl RegistryStore for MemoryRegistryStore {
-    fn create_model(&self, model: &RegisteredModel) -> Result<(), RegistryError> {
+    fn create_model(
+        &self,
+        model: &RegisteredModel,
+        note: Option<&ChangeNote>,
+    ) -> Result<(), RegistryError> {
         super::check_tags(&model.tags)?;
         let mut inner = self.lock();
         if inner.models.contains_key(&model.name) {
@@ -60,20 +97,26 @@ impl RegistryStore for MemoryRegistryStore {
                 model.name
             )));
         }
+        inner.journal(note)?;
         inner.models.insert(model.name.clone(), (model.clone(), 0));
         Ok(())
     }
 
-    fn update_model(&self, model: &RegisteredModel) -> Result<(), RegistryError> {
+    fn update_model(
+        &self,
+        model: &RegisteredModel,
+        note: Option<&ChangeNote>,
+    ) -> Result<(), RegistryError> {
         super::check_tags(&model.tags)?;
         let mut inner = self.lock();
-        match inner.models.get_mut(&model.name) {
-            Some((stored, _)) => {
-                *stored = model.clone();
-                Ok(())
-            }
-            None => Err(RegistryError::NotFound(format!("model {}", model.name))),
+        if !inner.models.contains_key(&model.name) {
+            return Err(RegistryError::NotFound(format!("model {}", model.name)));
         }
+        inner.journal(note)?;
+        if let Some((stored, _)) = inner.models.get_mut(&model.name) {
+            *stored = model.clone();
+        }
+        Ok(())
     }
 
     fn model(&self, name: &ModelName) -> Result<Option<RegisteredModel>, RegistryError> {
@@ -106,15 +149,23 @@ impl RegistryStore for MemoryRegistryStore {
         Ok(Page { items, next })
     }
 
-    fn create_version(&self, draft: &ModelVersion) -> Result<ModelVersion, RegistryError> {
+    fn create_version(
+        &self,
+        draft: &ModelVersion,
+        note: Option<&ChangeNote>,
+    ) -> Result<ModelVersion, RegistryError> {
         super::check_tags(&draft.tags)?;
         let mut inner = self.lock();
-        let Some((_, last)) = inner.models.get_mut(&draft.name) else {
+        let Some((_, last)) = inner.models.get(&draft.name) else {
             return Err(RegistryError::NotFound(format!("model {}", draft.name)));
         };
-        *last += 1;
+        let number = VersionId::new(*last + 1)?;
+        inner.journal(note.map(|n| n.with_allocated_version(number)).as_ref())?;
+        if let Some((_, last)) = inner.models.get_mut(&draft.name) {
+            *last += 1;
+        }
         let mut stored = draft.clone();
-        stored.version = VersionId::new(*last)?;
+        stored.version = number;
         stored.revision = 1;
         stored.aliases.clear();
         inner
@@ -123,7 +174,11 @@ impl RegistryStore for MemoryRegistryStore {
         Ok(stored)
     }
 
-    fn update_version(&self, version: &ModelVersion) -> Result<ModelVersion, RegistryError> {
+    fn update_version(
+        &self,
+        version: &ModelVersion,
+        note: Option<&ChangeNote>,
+    ) -> Result<ModelVersion, RegistryError> {
         super::check_tags(&version.tags)?;
         let mut inner = self.lock();
         let key = (version.name.clone(), version.version);
@@ -141,6 +196,7 @@ impl RegistryStore for MemoryRegistryStore {
                 current.revision
             )));
         }
+        inner.journal(note)?;
         let mut stored = version.clone();
         stored.revision += 1;
         stored.aliases.clear();
@@ -200,18 +256,22 @@ impl RegistryStore for MemoryRegistryStore {
         name: &ModelName,
         alias: &Alias,
         version: Option<VersionId>,
+        note: Option<&ChangeNote>,
     ) -> Result<Option<VersionId>, RegistryError> {
         let mut inner = self.lock();
         let key = (name.clone(), alias.clone());
-        match version {
-            Some(v) => {
-                if !inner.versions.contains_key(&(name.clone(), v)) {
-                    return Err(RegistryError::NotFound(format!("model version {name}@{v}")));
-                }
-                Ok(inner.aliases.insert(key, v))
-            }
-            None => Ok(inner.aliases.remove(&key)),
+        if let Some(v) = version
+            && !inner.versions.contains_key(&(name.clone(), v))
+        {
+            return Err(RegistryError::NotFound(format!("model version {name}@{v}")));
         }
+        let previous = inner.aliases.get(&key).copied();
+        inner.journal(note.map(|n| n.with_alias_from(previous)).as_ref())?;
+        match version {
+            Some(v) => inner.aliases.insert(key, v),
+            None => inner.aliases.remove(&key),
+        };
+        Ok(previous)
     }
 
     fn alias(&self, name: &ModelName, alias: &Alias) -> Result<Option<VersionId>, RegistryError> {
@@ -222,23 +282,29 @@ impl RegistryStore for MemoryRegistryStore {
             .copied())
     }
 
-    fn append_deployment(&self, record: &DeploymentRecord) -> Result<(), RegistryError> {
+    fn append_deployment(
+        &self,
+        record: &DeploymentRecord,
+        note: Option<&ChangeNote>,
+    ) -> Result<(), RegistryError> {
         let mut inner = self.lock();
         if !inner.models.contains_key(&record.model) {
             return Err(RegistryError::NotFound(format!("model {}", record.model)));
         }
-        let history = inner
-            .deployments
-            .entry((record.model.clone(), record.environment.clone()))
-            .or_default();
-        let expected = history.len() as u64 + 1;
+        let key = (record.model.clone(), record.environment.clone());
+        let expected = inner.deployments.get(&key).map_or(0, Vec::len) as u64 + 1;
         if record.seq != expected {
             return Err(RegistryError::Conflict(format!(
                 "deployment {} of {} in {} already exists (next is {expected})",
                 record.seq, record.model, record.environment
             )));
         }
-        history.push(record.clone());
+        inner.journal(note)?;
+        inner
+            .deployments
+            .entry(key)
+            .or_default()
+            .push(record.clone());
         Ok(())
     }
 
@@ -264,5 +330,30 @@ impl RegistryStore for MemoryRegistryStore {
             .filter(|(model, _)| model == name)
             .map(|(_, environment)| environment.clone())
             .collect())
+    }
+
+    fn pending_changes(&self, limit: usize) -> Result<Vec<PendingChange>, RegistryError> {
+        Ok(self.lock().journal.values().take(limit).cloned().collect())
+    }
+
+    fn claim_change(
+        &self,
+        id: &str,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> Result<bool, RegistryError> {
+        let mut inner = self.lock();
+        match inner.journal.values_mut().find(|p| p.note.id() == id) {
+            Some(pending) if pending.claimed_at < to_stored_time(stale_before)? => {
+                pending.claimed_at = to_stored_time(at)?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    fn settle_change(&self, id: &str) -> Result<(), RegistryError> {
+        self.lock().journal.retain(|_, p| p.note.id() != id);
+        Ok(())
     }
 }

@@ -8,9 +8,14 @@ use postgres::types::ToSql;
 use postgres::{Client, NoTls};
 use r2d2_postgres::PostgresConnectionManager;
 
+use chrono::{DateTime, Utc};
+
 use super::sql::{self, Dialect, Sql, SqlValue};
 use super::{ModelQuery, Page, RegistryStore, VersionQuery};
-use crate::{DeploymentRecord, ModelVersion, RegisteredModel, RegistryError};
+use crate::journal::{from_micros, to_micros};
+use crate::{
+    ChangeNote, DeploymentRecord, ModelVersion, PendingChange, RegisteredModel, RegistryError,
+};
 
 const BACKEND: &str = "postgres";
 /// Serializes schema migrations across replicas starting at once.
@@ -116,6 +121,22 @@ fn query_docs(
         .collect())
 }
 
+/// Journals a note in the transaction of the change it records.
+fn journal(
+    tx: &mut postgres::Transaction<'_>,
+    note: Option<&ChangeNote>,
+) -> Result<(), RegistryError> {
+    let Some(note) = note else {
+        return Ok(());
+    };
+    tx.execute(
+        "INSERT INTO registry_pending_changes (id, note, claimed_at) VALUES ($1, $2, $3)",
+        &[&note.id(), &note.encode()?, &to_micros(note.event.at)],
+    )
+    .map_err(db_error)?;
+    Ok(())
+}
+
 fn replace_tags(tx: &mut postgres::Transaction<'_>, v: &ModelVersion) -> Result<(), RegistryError> {
     let version = v.version.get() as i64;
     tx.execute(
@@ -157,7 +178,11 @@ fn version_id(n: i64) -> Result<VersionId, RegistryError> {
 }
 
 impl RegistryStore for PostgresRegistryStore {
-    fn create_model(&self, model: &RegisteredModel) -> Result<(), RegistryError> {
+    fn create_model(
+        &self,
+        model: &RegisteredModel,
+        note: Option<&ChangeNote>,
+    ) -> Result<(), RegistryError> {
         super::check_tags(&model.tags)?;
         let doc = sql::encode_model(model)?;
         let mut client = self.client()?;
@@ -173,10 +198,15 @@ impl RegistryStore for PostgresRegistryStore {
             other => other,
         })?;
         replace_model_tags(&mut tx, model)?;
+        journal(&mut tx, note)?;
         tx.commit().map_err(db_error)
     }
 
-    fn update_model(&self, model: &RegisteredModel) -> Result<(), RegistryError> {
+    fn update_model(
+        &self,
+        model: &RegisteredModel,
+        note: Option<&ChangeNote>,
+    ) -> Result<(), RegistryError> {
         super::check_tags(&model.tags)?;
         let doc = sql::encode_model(model)?;
         let mut client = self.client()?;
@@ -191,6 +221,7 @@ impl RegistryStore for PostgresRegistryStore {
             return Err(RegistryError::NotFound(format!("model {}", model.name)));
         }
         replace_model_tags(&mut tx, model)?;
+        journal(&mut tx, note)?;
         tx.commit().map_err(db_error)
     }
 
@@ -217,7 +248,11 @@ impl RegistryStore for PostgresRegistryStore {
         }))
     }
 
-    fn create_version(&self, draft: &ModelVersion) -> Result<ModelVersion, RegistryError> {
+    fn create_version(
+        &self,
+        draft: &ModelVersion,
+        note: Option<&ChangeNote>,
+    ) -> Result<ModelVersion, RegistryError> {
         super::check_tags(&draft.tags)?;
         let mut client = self.client()?;
         let mut tx = client.transaction().map_err(db_error)?;
@@ -245,11 +280,20 @@ impl RegistryStore for PostgresRegistryStore {
         )
         .map_err(db_error)?;
         replace_tags(&mut tx, &stored)?;
+        journal(
+            &mut tx,
+            note.map(|n| n.with_allocated_version(stored.version))
+                .as_ref(),
+        )?;
         tx.commit().map_err(db_error)?;
         Ok(stored)
     }
 
-    fn update_version(&self, version: &ModelVersion) -> Result<ModelVersion, RegistryError> {
+    fn update_version(
+        &self,
+        version: &ModelVersion,
+        note: Option<&ChangeNote>,
+    ) -> Result<ModelVersion, RegistryError> {
         super::check_tags(&version.tags)?;
         let mut stored = version.clone();
         stored.revision += 1;
@@ -288,6 +332,7 @@ impl RegistryStore for PostgresRegistryStore {
             });
         }
         replace_tags(&mut tx, &stored)?;
+        journal(&mut tx, note)?;
         tx.commit().map_err(db_error)?;
         drop(client);
         self.version(&stored.name, stored.version)?
@@ -321,6 +366,7 @@ impl RegistryStore for PostgresRegistryStore {
         name: &ModelName,
         alias: &Alias,
         version: Option<VersionId>,
+        note: Option<&ChangeNote>,
     ) -> Result<Option<VersionId>, RegistryError> {
         let mut client = self.client()?;
         let mut tx = client.transaction().map_err(db_error)?;
@@ -367,8 +413,10 @@ impl RegistryStore for PostgresRegistryStore {
                 .map_err(db_error)?;
             }
         }
+        let previous = previous.map(version_id).transpose()?;
+        journal(&mut tx, note.map(|n| n.with_alias_from(previous)).as_ref())?;
         tx.commit().map_err(db_error)?;
-        previous.map(version_id).transpose()
+        Ok(previous)
     }
 
     fn alias(&self, name: &ModelName, alias: &Alias) -> Result<Option<VersionId>, RegistryError> {
@@ -382,7 +430,11 @@ impl RegistryStore for PostgresRegistryStore {
         row.map(|r| version_id(r.get(0))).transpose()
     }
 
-    fn append_deployment(&self, record: &DeploymentRecord) -> Result<(), RegistryError> {
+    fn append_deployment(
+        &self,
+        record: &DeploymentRecord,
+        note: Option<&ChangeNote>,
+    ) -> Result<(), RegistryError> {
         let doc = sql::encode_deployment(record)?;
         let mut client = self.client()?;
         let mut tx = client.transaction().map_err(db_error)?;
@@ -417,6 +469,7 @@ impl RegistryStore for PostgresRegistryStore {
             &[&record.model.as_str(), &record.environment, &(record.seq as i64), &doc],
         )
         .map_err(db_error)?;
+        journal(&mut tx, note)?;
         tx.commit().map_err(db_error)
     }
 
@@ -448,5 +501,48 @@ impl RegistryStore for PostgresRegistryStore {
             )
             .map_err(db_error)?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn pending_changes(&self, limit: usize) -> Result<Vec<PendingChange>, RegistryError> {
+        let mut client = self.client()?;
+        let rows = client
+            .query(
+                "SELECT seq, note, claimed_at FROM registry_pending_changes ORDER BY seq LIMIT $1",
+                &[&(limit.min(i64::MAX as usize) as i64)],
+            )
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| {
+                Ok(PendingChange {
+                    seq: r.get::<_, i64>(0) as u64,
+                    note: ChangeNote::decode(r.get(1))?,
+                    claimed_at: from_micros(r.get(2))?,
+                })
+            })
+            .collect()
+    }
+
+    fn claim_change(
+        &self,
+        id: &str,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> Result<bool, RegistryError> {
+        let n = self
+            .client()?
+            .execute(
+                "UPDATE registry_pending_changes SET claimed_at = $1 \
+                 WHERE id = $2 AND claimed_at < $3",
+                &[&to_micros(at), &id, &to_micros(stale_before)],
+            )
+            .map_err(db_error)?;
+        Ok(n == 1)
+    }
+
+    fn settle_change(&self, id: &str) -> Result<(), RegistryError> {
+        self.client()?
+            .execute("DELETE FROM registry_pending_changes WHERE id = $1", &[&id])
+            .map_err(db_error)?;
+        Ok(())
     }
 }

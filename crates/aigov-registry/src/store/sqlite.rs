@@ -7,9 +7,14 @@ use std::time::Duration;
 use aigov_core::{Alias, ModelName, VersionId};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
+use chrono::{DateTime, Utc};
+
 use super::sql::{self, Dialect, Sql, SqlValue};
 use super::{ModelQuery, Page, RegistryStore, VersionQuery};
-use crate::{DeploymentRecord, ModelVersion, RegisteredModel, RegistryError};
+use crate::journal::{from_micros, to_micros};
+use crate::{
+    ChangeNote, DeploymentRecord, ModelVersion, PendingChange, RegisteredModel, RegistryError,
+};
 
 const BACKEND: &str = "sqlite";
 
@@ -154,6 +159,20 @@ fn query_docs(
     rows.collect::<Result<Vec<_>, _>>().map_err(db_error)
 }
 
+/// Journals a note in the transaction of the change it records.
+fn journal(tx: &rusqlite::Transaction<'_>, note: Option<&ChangeNote>) -> Result<(), RegistryError> {
+    let Some(note) = note else {
+        return Ok(());
+    };
+    let text = note.encode()?;
+    tx.prepare_cached(
+        "INSERT INTO registry_pending_changes (id, note, claimed_at) VALUES (?1, ?2, ?3)",
+    )
+    .and_then(|mut s| s.execute(params![note.id(), text, to_micros(note.event.at)]))
+    .map_err(db_error)?;
+    Ok(())
+}
+
 fn insert_tags(tx: &rusqlite::Transaction<'_>, v: &ModelVersion) -> Result<(), RegistryError> {
     let version = v.version.get() as i64;
     let mut insert = tx
@@ -198,7 +217,11 @@ fn replace_tags(tx: &rusqlite::Transaction<'_>, v: &ModelVersion) -> Result<(), 
 }
 
 impl RegistryStore for SqliteRegistryStore {
-    fn create_model(&self, model: &RegisteredModel) -> Result<(), RegistryError> {
+    fn create_model(
+        &self,
+        model: &RegisteredModel,
+        note: Option<&ChangeNote>,
+    ) -> Result<(), RegistryError> {
         super::check_tags(&model.tags)?;
         let doc = sql::encode_model(model)?;
         let mut conn = self.lock();
@@ -216,10 +239,15 @@ impl RegistryStore for SqliteRegistryStore {
             other => other,
         })?;
         replace_model_tags(&tx, model)?;
+        journal(&tx, note)?;
         tx.commit().map_err(db_error)
     }
 
-    fn update_model(&self, model: &RegisteredModel) -> Result<(), RegistryError> {
+    fn update_model(
+        &self,
+        model: &RegisteredModel,
+        note: Option<&ChangeNote>,
+    ) -> Result<(), RegistryError> {
         super::check_tags(&model.tags)?;
         let doc = sql::encode_model(model)?;
         let mut conn = self.lock();
@@ -236,6 +264,7 @@ impl RegistryStore for SqliteRegistryStore {
             return Err(RegistryError::NotFound(format!("model {}", model.name)));
         }
         replace_model_tags(&tx, model)?;
+        journal(&tx, note)?;
         tx.commit().map_err(db_error)
     }
 
@@ -260,7 +289,11 @@ impl RegistryStore for SqliteRegistryStore {
         }))
     }
 
-    fn create_version(&self, draft: &ModelVersion) -> Result<ModelVersion, RegistryError> {
+    fn create_version(
+        &self,
+        draft: &ModelVersion,
+        note: Option<&ChangeNote>,
+    ) -> Result<ModelVersion, RegistryError> {
         super::check_tags(&draft.tags)?;
         let mut conn = self.lock();
         // IMMEDIATE takes the write lock up front, so two processes never read the same
@@ -300,11 +333,20 @@ impl RegistryStore for SqliteRegistryStore {
         })
         .map_err(db_error)?;
         insert_tags(&tx, &stored)?;
+        journal(
+            &tx,
+            note.map(|n| n.with_allocated_version(stored.version))
+                .as_ref(),
+        )?;
         tx.commit().map_err(db_error)?;
         Ok(stored)
     }
 
-    fn update_version(&self, version: &ModelVersion) -> Result<ModelVersion, RegistryError> {
+    fn update_version(
+        &self,
+        version: &ModelVersion,
+        note: Option<&ChangeNote>,
+    ) -> Result<ModelVersion, RegistryError> {
         super::check_tags(&version.tags)?;
         let mut stored = version.clone();
         stored.revision += 1;
@@ -348,6 +390,7 @@ impl RegistryStore for SqliteRegistryStore {
             });
         }
         replace_tags(&tx, &stored)?;
+        journal(&tx, note)?;
         tx.commit().map_err(db_error)?;
         drop(conn);
         self.version(&stored.name, stored.version)?
@@ -381,6 +424,7 @@ impl RegistryStore for SqliteRegistryStore {
         name: &ModelName,
         alias: &Alias,
         version: Option<VersionId>,
+        note: Option<&ChangeNote>,
     ) -> Result<Option<VersionId>, RegistryError> {
         let mut conn = self.lock();
         let tx = conn
@@ -422,10 +466,12 @@ impl RegistryStore for SqliteRegistryStore {
                 .map_err(db_error)?;
             }
         }
-        tx.commit().map_err(db_error)?;
-        previous
+        let previous = previous
             .map(|v| VersionId::new(v as u64).map_err(RegistryError::from))
-            .transpose()
+            .transpose()?;
+        journal(&tx, note.map(|n| n.with_alias_from(previous)).as_ref())?;
+        tx.commit().map_err(db_error)?;
+        Ok(previous)
     }
 
     fn alias(&self, name: &ModelName, alias: &Alias) -> Result<Option<VersionId>, RegistryError> {
@@ -442,7 +488,11 @@ impl RegistryStore for SqliteRegistryStore {
             .transpose()
     }
 
-    fn append_deployment(&self, record: &DeploymentRecord) -> Result<(), RegistryError> {
+    fn append_deployment(
+        &self,
+        record: &DeploymentRecord,
+        note: Option<&ChangeNote>,
+    ) -> Result<(), RegistryError> {
         let doc = sql::encode_deployment(record)?;
         let mut conn = self.lock();
         let tx = conn
@@ -475,6 +525,7 @@ impl RegistryStore for SqliteRegistryStore {
             }
             other => other,
         })?;
+        journal(&tx, note)?;
         tx.commit().map_err(db_error)
     }
 
@@ -512,5 +563,61 @@ impl RegistryStore for SqliteRegistryStore {
             .map_err(db_error)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(db_error)
+    }
+
+    fn pending_changes(&self, limit: usize) -> Result<Vec<PendingChange>, RegistryError> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT seq, note, claimed_at FROM registry_pending_changes ORDER BY seq LIMIT ?1",
+            )
+            .map_err(db_error)?;
+        let rows = stmt
+            .query_map(params![limit.min(i64::MAX as usize) as i64], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .map_err(db_error)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db_error)?;
+        rows.into_iter()
+            .map(|(seq, note, claimed_at)| {
+                Ok(PendingChange {
+                    seq: seq as u64,
+                    note: ChangeNote::decode(&note)?,
+                    claimed_at: from_micros(claimed_at)?,
+                })
+            })
+            .collect()
+    }
+
+    fn claim_change(
+        &self,
+        id: &str,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> Result<bool, RegistryError> {
+        let n = self
+            .lock()
+            .execute(
+                "UPDATE registry_pending_changes SET claimed_at = ?1 \
+                 WHERE id = ?2 AND claimed_at < ?3",
+                params![to_micros(at), id, to_micros(stale_before)],
+            )
+            .map_err(db_error)?;
+        Ok(n == 1)
+    }
+
+    fn settle_change(&self, id: &str) -> Result<(), RegistryError> {
+        self.lock()
+            .execute(
+                "DELETE FROM registry_pending_changes WHERE id = ?1",
+                params![id],
+            )
+            .map_err(db_error)?;
+        Ok(())
     }
 }

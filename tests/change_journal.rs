@@ -1,0 +1,446 @@
+//! Act and audit are atomic from the caller's point of view: every registry change is journaled
+//! in its own transaction and reaches the audit log exactly once, whether its operation
+//! recorded it, the log refused it for a while, or the process died between the two.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use aigov::audit::{
+    AppendReceipt, AuditEntry, AuditError, AuditEvent, AuditStore, LegalHold, MemoryAuditStore,
+    NewEntry, Redaction, StoredEntry,
+};
+use aigov::core::{Digest, ModelName};
+use aigov::governor::GovernorBuilder;
+use aigov::registry::{MemoryArtifactStore, MemoryRegistryStore, RegistryStore, Stage};
+use aigov::{Error, Governor};
+use chrono::{DateTime, Utc};
+use common::{enrol, model_dir, on_manual_clock, to_production};
+
+/// An audit store that refuses appends while told to, as a full disk or a lost database
+/// connection would.
+#[derive(Debug)]
+struct RefusingAuditStore {
+    inner: MemoryAuditStore,
+    refusing: AtomicBool,
+}
+
+impl AuditStore for RefusingAuditStore {
+    fn append(&self, entries: &[NewEntry]) -> Result<AppendReceipt, AuditError> {
+        if self.refusing.load(Ordering::SeqCst) {
+            return Err(AuditError::storage("test", "the log refuses writes"));
+        }
+        self.inner.append(entries)
+    }
+    fn size(&self) -> Result<u64, AuditError> {
+        self.inner.size()
+    }
+    fn entries(&self, from: u64, to: u64) -> Result<Vec<StoredEntry>, AuditError> {
+        self.inner.entries(from, to)
+    }
+    fn perfect_hash(&self, level: u32, index: u64) -> Result<Digest, AuditError> {
+        self.inner.perfect_hash(level, index)
+    }
+    fn stored_nodes(&self) -> Result<Vec<(u32, u64, Digest)>, AuditError> {
+        self.inner.stored_nodes()
+    }
+    fn put_checkpoint(&self, size: u64, note: &str) -> Result<(), AuditError> {
+        self.inner.put_checkpoint(size, note)
+    }
+    fn checkpoints(&self) -> Result<Vec<(u64, String)>, AuditError> {
+        self.inner.checkpoints()
+    }
+    fn redact(
+        &self,
+        index: u64,
+        redaction: &Redaction,
+        cutoff: DateTime<Utc>,
+    ) -> Result<(), AuditError> {
+        self.inner.redact(index, redaction, cutoff)
+    }
+    fn place_hold(&self, hold: &LegalHold) -> Result<LegalHold, AuditError> {
+        self.inner.place_hold(hold)
+    }
+    fn release_hold(&self, id: u64, at: DateTime<Utc>) -> Result<(), AuditError> {
+        self.inner.release_hold(id, at)
+    }
+    fn holds(&self) -> Result<Vec<LegalHold>, AuditError> {
+        self.inner.holds()
+    }
+    fn cursor(&self, name: &str) -> Result<u64, AuditError> {
+        self.inner.cursor(name)
+    }
+    fn set_cursor(&self, name: &str, position: u64) -> Result<(), AuditError> {
+        self.inner.set_cursor(name, position)
+    }
+    fn entries_about(
+        &self,
+        subject: &str,
+        kind: Option<&str>,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<u64>, AuditError> {
+        self.inner.entries_about(subject, kind, from, limit)
+    }
+    fn count_about(&self, subject: &str, kind: Option<&str>) -> Result<u64, AuditError> {
+        self.inner.count_about(subject, kind)
+    }
+}
+
+/// Every audit entry, parsed.
+fn entries(governor: &Governor) -> Vec<AuditEntry> {
+    let size = governor.audit().size().expect("size");
+    governor
+        .audit()
+        .store()
+        .entries(0, size)
+        .expect("entries")
+        .into_iter()
+        .map(|e| AuditEntry::from_bytes(&e.payload.expect("payload")).expect("parse"))
+        .collect()
+}
+
+/// The registry entries recording the change `id`.
+fn recording(
+    governor: &Governor,
+    id: &str,
+) -> Vec<(usize, serde_json::Map<String, serde_json::Value>)> {
+    entries(governor)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e.event {
+            AuditEvent::Registry(fields)
+                if fields.get("change_id").and_then(|v| v.as_str()) == Some(id) =>
+            {
+                Some((i, fields))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn version_of(r: &aigov::core::ModelRef) -> aigov::core::VersionId {
+    match r.selector {
+        aigov::core::VersionSelector::Version(v) => v,
+        _ => panic!("{r} names no version number"),
+    }
+}
+
+fn login_risk() -> ModelName {
+    ModelName::new("login-risk").expect("name")
+}
+
+#[test]
+fn a_change_the_log_refused_is_recorded_once_when_the_log_takes_writes_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(RefusingAuditStore {
+        inner: MemoryAuditStore::new(),
+        refusing: AtomicBool::new(false),
+    });
+    let (builder, clock) = on_manual_clock();
+    let governor = builder
+        .audit_store(store.clone())
+        .build()
+        .expect("governor");
+    let actors = enrol(&governor);
+    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    assert!(governor.pending_changes().expect("pending").is_empty());
+
+    // The log refuses: the deployment is made, the caller is told it is not audited yet.
+    store.refusing.store(true, Ordering::SeqCst);
+    let refused = governor
+        .deploy(&actors.deployer.id, &r, "prod", Some("eu-west-1"))
+        .expect_err("not audited");
+    assert!(matches!(refused, Error::NotAudited { .. }), "{refused}");
+    assert_eq!(
+        governor
+            .registry()
+            .deployed(&login_risk(), "prod")
+            .expect("deployed"),
+        Some(version_of(&r))
+    );
+    // The change waits in the journal; it is on its way, not missing.
+    let pending = governor.pending_changes().expect("pending");
+    assert_eq!(pending.len(), 1);
+    let id = pending[0].note.id().to_string();
+    assert_eq!(governor.unaudited_changes().expect("reconcile"), vec![]);
+
+    // While its claim is fresh nobody else records it, even with the log back.
+    store.refusing.store(false, Ordering::SeqCst);
+    let report = governor.record_pending_changes().expect("pass");
+    assert_eq!(
+        (report.recorded.len(), report.already_logged, report.held),
+        (0, 0, 1)
+    );
+
+    // Once stale it is recorded, once, as it happened and marked late; then settled.
+    clock.advance(chrono::Duration::seconds(61));
+    let report = governor.record_pending_changes().expect("pass");
+    assert_eq!(report.recorded.len(), 1, "{report:?}");
+    assert!(
+        report.recorded[0].contains("login-risk@1 deployed"),
+        "{report:?}"
+    );
+    let found = recording(&governor, &id);
+    assert_eq!(found.len(), 1);
+    let fields = &found[0].1;
+    assert_eq!(fields["event"], "deployed");
+    assert_eq!(fields["environment"], "prod");
+    assert_eq!(fields["recorded_late"], true);
+    assert_eq!(fields["actor"], actors.deployer.id.as_str());
+    assert!(governor.pending_changes().expect("pending").is_empty());
+    let again = governor.record_pending_changes().expect("pass");
+    assert_eq!(again, Default::default());
+    assert!(recording(&governor, &id).len() == 1);
+    assert_eq!(governor.unaudited_changes().expect("reconcile"), vec![]);
+    assert!(governor.verify_audit().expect("verify").is_ok());
+}
+
+#[test]
+fn a_late_record_carries_the_entries_noted_with_the_change() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(RefusingAuditStore {
+        inner: MemoryAuditStore::new(),
+        refusing: AtomicBool::new(false),
+    });
+    let (builder, clock) = on_manual_clock();
+    let governor = builder
+        .audit_store(store.clone())
+        .build()
+        .expect("governor");
+    let actors = enrol(&governor);
+    let v = governor
+        .register(
+            &actors.scientist.id,
+            common::registration(&model_dir(dir.path(), "v1", 0.3), &actors),
+        )
+        .expect("register");
+    let r = aigov::core::ModelRef::version(v.name.clone(), v.version);
+    let fairness = common::evidence_for(&common::model_json(0.3), false)
+        .into_iter()
+        .find(|e| e.kind == aigov::registry::EvidenceKind::Fairness)
+        .expect("fairness evidence");
+    store.refusing.store(true, Ordering::SeqCst);
+    let at = governor.audit().size().expect("size");
+    assert!(matches!(
+        governor.attach_evidence(&actors.scientist.id, &r, fairness),
+        Err(Error::NotAudited { .. })
+    ));
+    store.refusing.store(false, Ordering::SeqCst);
+    clock.advance(chrono::Duration::minutes(5));
+    // The next operation records the stale change before its own.
+    governor
+        .validate(&actors.validator.id, &r)
+        .expect_err("evidence missing");
+    let logged = entries(&governor);
+    let late = &logged[at as usize..];
+    let AuditEvent::Registry(fields) = &late[0].event else {
+        panic!("the late change first: {late:?}");
+    };
+    assert_eq!(fields["event"], "evidence-attached");
+    assert_eq!(fields["recorded_late"], true);
+    let AuditEvent::FairnessAudit(audit) = &late[1].event else {
+        panic!("its fairness audit next: {late:?}");
+    };
+    assert_eq!(audit.model.version, v.version);
+    assert_eq!(late[1].time, late[0].time, "dated when the change was made");
+    assert!(matches!(late[2].event, AuditEvent::Gate(_)), "{late:?}");
+    assert!(governor.pending_changes().expect("pending").is_empty());
+    assert!(governor.verify_audit().expect("verify").is_ok());
+}
+
+#[test]
+fn a_change_logged_before_its_note_was_settled_is_not_logged_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (builder, clock) = on_manual_clock();
+    let governor = builder.build().expect("governor");
+    let actors = enrol(&governor);
+    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    // The registry changes and the entry is appended, and then the process dies before it
+    // settles the note.
+    let (_, event) = governor
+        .registry()
+        .transition(
+            &actors.admin.id,
+            &login_risk(),
+            version_of(&r),
+            Stage::Suspended,
+            "incident",
+        )
+        .expect("suspend");
+    let id = event.change_id.clone().expect("noted");
+    let fields = match serde_json::to_value(&event).expect("json") {
+        serde_json::Value::Object(fields) => fields,
+        other => panic!("{other}"),
+    };
+    governor
+        .audit()
+        .append(&AuditEntry {
+            time: event.at,
+            actor: event.actor.clone(),
+            event: AuditEvent::Registry(fields),
+        })
+        .expect("append");
+    clock.advance(chrono::Duration::minutes(2));
+    let report = governor.record_pending_changes().expect("pass");
+    assert_eq!((report.recorded.len(), report.already_logged), (0, 1));
+    assert_eq!(recording(&governor, &id).len(), 1);
+    assert!(governor.pending_changes().expect("pending").is_empty());
+    assert_eq!(governor.unaudited_changes().expect("reconcile"), vec![]);
+}
+
+/// Two processes on one SQLite file: the one that crashed mid-operation left a change
+/// journaled; the other finds it stale and records it; both racing over many stale changes
+/// record each exactly once.
+#[test]
+fn replicas_record_each_stale_change_exactly_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path().join("store");
+    let first = GovernorBuilder::open(&home)
+        .expect("builder")
+        .build()
+        .expect("first");
+    let actors = enrol(&first);
+    let r = to_production(&first, &actors, &model_dir(dir.path(), "v1", 0.3));
+    // Changes made through the registry alone: each noted, none recorded, as if the process
+    // died right after each one.
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let environment = format!("region-{i}");
+        let (_, event) = first
+            .registry()
+            .deploy(
+                &actors.deployer.id,
+                &login_risk(),
+                version_of(&r),
+                &environment,
+                None,
+                "deploy",
+            )
+            .expect("deploy");
+        ids.push(event.change_id.expect("noted"));
+    }
+    assert_eq!(first.pending_changes().expect("pending").len(), 12);
+    drop(first);
+    // Both replicas an hour later, on one clock: neither may take the other's fresh claim.
+    let clock = Arc::new(aigov::core::ManualClock::new(
+        Utc::now() + chrono::Duration::hours(1),
+    ));
+    let replica = || {
+        GovernorBuilder::open(&home)
+            .expect("builder")
+            .clock(clock.clone())
+            .build()
+            .expect("replica")
+    };
+    let (a, b) = (Arc::new(replica()), Arc::new(replica()));
+    let passes: Vec<_> = [Arc::clone(&a), Arc::clone(&b)]
+        .into_iter()
+        .map(|g| std::thread::spawn(move || g.record_pending_changes().expect("pass")))
+        .collect();
+    let reports: Vec<_> = passes
+        .into_iter()
+        .map(|p| p.join().expect("pass"))
+        .collect();
+    let recorded: usize = reports.iter().map(|r| r.recorded.len()).sum();
+    assert_eq!(recorded, 12, "{reports:?}");
+    for id in &ids {
+        assert_eq!(recording(&a, id).len(), 1, "change {id}");
+    }
+    assert!(a.pending_changes().expect("pending").is_empty());
+    assert_eq!(b.unaudited_changes().expect("reconcile"), vec![]);
+    assert!(a.verify_audit().expect("verify").is_ok());
+}
+
+/// A change made straight in a store, past the registry and its journal, is not prevented
+/// but found, and an admin can record it.
+#[test]
+fn changes_made_around_the_journal_are_found_and_recorded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let governor = Governor::in_memory().expect("governor");
+    let actors = enrol(&governor);
+    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    assert_eq!(governor.unaudited_changes().expect("reconcile"), vec![]);
+    let mut v = governor.registry().resolve(&r).expect("version");
+    v.stage = Stage::Suspended;
+    governor
+        .registry()
+        .store()
+        .update_version(&v, None)
+        .expect("behind the log's back");
+    let found = governor.unaudited_changes().expect("reconcile");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].subject, "login-risk@1");
+    assert!(found[0].change.contains("suspended"), "{found:?}");
+    let refused = governor.record_unaudited_changes(&actors.deployer.id);
+    assert_eq!(refused.expect_err("refused").denied_by(), Some("authz"));
+    let recorded = governor
+        .record_unaudited_changes(&actors.admin.id)
+        .expect("record");
+    assert_eq!(recorded, found);
+    assert_eq!(governor.unaudited_changes().expect("reconcile"), vec![]);
+    let last = entries(&governor).pop().expect("an entry");
+    let AuditEvent::Custom(fields) = last.event else {
+        panic!("not the recorded change: {last:?}");
+    };
+    assert_eq!(fields["type"], "unaudited-change-found");
+    assert_eq!(fields["change"], found[0].change.as_str());
+    assert_eq!(last.actor, actors.admin.id);
+    assert!(governor.verify_audit().expect("verify").is_ok());
+}
+
+/// Replicas sharing memory stores (as two processes share a database) see one journal.
+#[test]
+fn replicas_share_one_journal() {
+    let records: Arc<dyn RegistryStore> = Arc::new(MemoryRegistryStore::new());
+    let artifacts = Arc::new(MemoryArtifactStore::new());
+    let audit = Arc::new(MemoryAuditStore::new());
+    let (_, clock) = on_manual_clock();
+    let replica = |lease: u64| {
+        GovernorBuilder::in_memory()
+            .expect("builder")
+            .registry_stores(Arc::clone(&records), artifacts.clone())
+            .audit_store(audit.clone())
+            .clock(clock.clone())
+            .change_claim_lease(std::time::Duration::from_secs(lease))
+            .build()
+            .expect("replica")
+    };
+    let a = replica(3600);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let actors = enrol(&a);
+    let r = to_production(&a, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let (_, event) = a
+        .registry()
+        .transition(
+            &actors.admin.id,
+            &login_risk(),
+            version_of(&r),
+            Stage::Suspended,
+            "incident",
+        )
+        .expect("suspend");
+    // Within the lease the change is left to its maker; after it, a replica records it.
+    clock.advance(chrono::Duration::minutes(10));
+    assert_eq!(
+        replica(3600).record_pending_changes().expect("pass").held,
+        1
+    );
+    let b = replica(60);
+    assert_eq!(b.record_pending_changes().expect("pass").recorded.len(), 1);
+    assert_eq!(
+        recording(&a, event.change_id.as_deref().expect("noted")).len(),
+        1
+    );
+    assert!(a.pending_changes().expect("pending").is_empty());
+    // A lease under a second would let two takers record one change.
+    let short = GovernorBuilder::in_memory()
+        .expect("builder")
+        .change_claim_lease(std::time::Duration::from_millis(999))
+        .build();
+    assert!(
+        matches!(short, Err(Error::InvalidInput { .. })),
+        "{short:?}"
+    );
+}
