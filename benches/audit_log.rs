@@ -23,6 +23,7 @@ fn payloads(from: usize, n: usize) -> Vec<NewEntry> {
                 time,
                 kind: "custom".into(),
                 subjects: Vec::new(),
+                unique_key: None,
             }
         })
         .collect()

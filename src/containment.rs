@@ -36,13 +36,15 @@ impl RegistryContainment {
         else {
             return Err("a registry event is not a JSON object".into());
         };
-        self.audit
-            .append(&aigov_audit::AuditEntry {
-                time: event.at,
-                actor: event.actor.clone(),
-                event: aigov_audit::AuditEvent::Registry(fields),
-            })
-            .map_err(|e| format!("the change was made but not audited yet: {e}"))?;
+        match self.audit.append(&aigov_audit::AuditEntry {
+            time: event.at,
+            actor: event.actor.clone(),
+            event: aigov_audit::AuditEvent::Registry(fields),
+        }) {
+            // Another process recorded it from the journal meanwhile.
+            Ok(_) | Err(aigov_audit::AuditError::Duplicate { .. }) => {}
+            Err(e) => return Err(format!("the change was made but not audited yet: {e}")),
+        }
         if let Some(id) = &event.change_id {
             // Were this to fail, the governor's next pass over the journal finds the entry
             // and settles the note without appending it again.

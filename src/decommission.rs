@@ -226,14 +226,6 @@ pub fn decommission(
             }
         }
     }
-    // The stage changes only once the work it certifies is done.
-    let (_, stage_change) = registry.transition(
-        actor,
-        &version.name,
-        version.version,
-        Stage::Decommissioned,
-        &format!("decommissioned ({mode:?})"),
-    )?;
     let predicate = DecommissionPredicate {
         model: version.reference().to_string(),
         mode,
@@ -254,33 +246,49 @@ pub fn decommission(
     let payload = serde_json::to_vec(&statement)
         .map_err(|e| DecommissionError::Certificate(e.to_string()))?;
     let certificate = Envelope::sign(IN_TOTO_PAYLOAD_TYPE, payload, signer);
-    let certificate_digest = Digest::of(
+    // Kept by its digest, so the certificate outlives a caller that never received it.
+    let certificate_digest = registry.artifacts().put(
         &serde_json::to_vec(&certificate)
             .map_err(|e| DecommissionError::Certificate(e.to_string()))?,
-    );
-    // The stage change and the certificate are one append; then the change's note is settled.
-    let stage_entry = crate::Governor::registry_entry(&stage_change);
-    audit.append_batch(&[
-        stage_entry,
-        AuditEntry {
-            time: now,
-            actor: actor.clone(),
-            event: AuditEvent::Decommission(Decommission {
-                model: ModelReference {
-                    name: version.name.clone(),
-                    version: version.version,
-                    root: version.root,
-                },
-                mode: match mode {
-                    DecommissionMode::Archive => "archive".into(),
-                    DecommissionMode::Destroy => "destroy".into(),
-                },
-                certificate_digest,
-            }),
-        },
-    ])?;
+    )?;
+    let record = AuditEntry {
+        time: now,
+        actor: actor.clone(),
+        event: AuditEvent::Decommission(Decommission {
+            model: ModelReference {
+                name: version.name.clone(),
+                version: version.version,
+                root: version.root,
+            },
+            mode: match mode {
+                DecommissionMode::Archive => "archive".into(),
+                DecommissionMode::Destroy => "destroy".into(),
+            },
+            certificate_digest,
+        }),
+    };
+    // The stage changes only once the work it certifies is done, and its note carries the
+    // certificate's entry, so a change recorded late from the journal still has it.
+    let companion =
+        serde_json::to_value(&record).map_err(|e| DecommissionError::Certificate(e.to_string()))?;
+    let (_, stage_change) = registry.with_companions(vec![companion]).transition(
+        actor,
+        &version.name,
+        version.version,
+        Stage::Decommissioned,
+        &format!("decommissioned ({mode:?})"),
+    )?;
+    let record = AuditEntry {
+        time: stage_change.at,
+        ..record
+    };
+    match audit.append_batch(&[crate::Governor::registry_entry(&stage_change), record]) {
+        // Recorded from the journal by another process meanwhile.
+        Ok(_) | Err(aigov_audit::AuditError::Duplicate { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
     if let Some(id) = &stage_change.change_id {
-        // Were this to fail, the journal's next pass finds the entry and only settles it.
+        // Were this to fail, the pass that takes the note finds it logged and settles it.
         let _ = registry.store().settle_change(id);
     }
     Ok(DecommissionOutcome {

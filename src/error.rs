@@ -31,7 +31,9 @@ pub enum Error {
         /// What failed.
         reason: String,
     },
-    /// The operation was carried out but its audit entry could not be written.
+    /// The operation was carried out but its audit entry could not be written yet. A registry
+    /// change waits in the change journal and is recorded once the log takes writes again
+    /// ([`crate::Governor::record_pending_changes`]).
     #[error("{done}, but the audit log refused the entry: {source}")]
     NotAudited {
         /// What was done.

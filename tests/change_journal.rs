@@ -434,7 +434,7 @@ fn replicas_share_one_journal() {
         1
     );
     assert!(a.pending_changes().expect("pending").is_empty());
-    // A lease under a second would let two takers record one change.
+    // A lease under a second would take changes from makers that are merely recording them.
     let short = GovernorBuilder::in_memory()
         .expect("builder")
         .change_claim_lease(std::time::Duration::from_millis(999))
@@ -443,4 +443,221 @@ fn replicas_share_one_journal() {
         matches!(short, Err(Error::InvalidInput { .. })),
         "{short:?}"
     );
+}
+
+/// A maker that records its change after a taker did is refused by the log, not appended.
+#[test]
+fn the_log_refuses_a_change_recorded_twice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (builder, clock) = on_manual_clock();
+    let governor = builder.build().expect("governor");
+    let actors = enrol(&governor);
+    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let (_, event) = governor
+        .registry()
+        .transition(
+            &actors.admin.id,
+            &login_risk(),
+            version_of(&r),
+            Stage::Suspended,
+            "incident",
+        )
+        .expect("suspend");
+    clock.advance(chrono::Duration::minutes(2));
+    assert_eq!(
+        governor
+            .record_pending_changes()
+            .expect("pass")
+            .recorded
+            .len(),
+        1
+    );
+    // The stalled maker wakes up and appends what it noted.
+    let fields = match serde_json::to_value(&event).expect("json") {
+        serde_json::Value::Object(fields) => fields,
+        other => panic!("{other}"),
+    };
+    let late = governor.audit().append(&AuditEntry {
+        time: event.at,
+        actor: event.actor.clone(),
+        event: AuditEvent::Registry(fields),
+    });
+    let id = event.change_id.clone().expect("noted");
+    assert!(
+        matches!(&late, Err(AuditError::Duplicate { key, .. }) if key == &format!("registry-change:{id}")),
+        "{late:?}"
+    );
+    assert_eq!(recording(&governor, &id).len(), 1);
+}
+
+/// A change logged but not yet settled is counted once, so a bypass beside it still shows.
+#[test]
+fn a_logged_unsettled_change_does_not_hide_a_bypass() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (builder, _clock) = on_manual_clock();
+    let governor = builder.build().expect("governor");
+    let actors = enrol(&governor);
+    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let (record, event) = governor
+        .registry()
+        .deploy(
+            &actors.deployer.id,
+            &login_risk(),
+            version_of(&r),
+            "canary",
+            None,
+            "deploy",
+        )
+        .expect("deploy");
+    // Logged, then the process died before settling.
+    governor
+        .audit()
+        .append(&AuditEntry {
+            time: event.at,
+            actor: event.actor.clone(),
+            event: AuditEvent::Registry(match serde_json::to_value(&event).expect("json") {
+                serde_json::Value::Object(fields) => fields,
+                other => panic!("{other}"),
+            }),
+        })
+        .expect("append");
+    // A second deployment written straight into the store, past the journal.
+    let bypass = aigov::registry::DeploymentRecord {
+        seq: 2,
+        reason: "behind the log's back".into(),
+        ..record
+    };
+    governor
+        .registry()
+        .store()
+        .append_deployment(&bypass, None)
+        .expect("bypass");
+    let found = governor.unaudited_changes().expect("reconcile");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].change,
+        "2 deployments to canary recorded, 1 logged"
+    );
+}
+
+/// A change the log keeps refusing is reported once two leases have passed.
+#[test]
+fn a_change_stuck_in_the_journal_is_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(RefusingAuditStore {
+        inner: MemoryAuditStore::new(),
+        refusing: AtomicBool::new(false),
+    });
+    let (builder, clock) = on_manual_clock();
+    let governor = builder
+        .audit_store(store.clone())
+        .build()
+        .expect("governor");
+    let actors = enrol(&governor);
+    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    store.refusing.store(true, Ordering::SeqCst);
+    assert!(
+        governor
+            .deploy(&actors.deployer.id, &r, "prod", None)
+            .is_err()
+    );
+    clock.advance(chrono::Duration::seconds(90));
+    assert_eq!(governor.unaudited_changes().expect("reconcile"), vec![]);
+    assert!(governor.record_pending_changes().is_err());
+    assert_eq!(governor.journal_failures().0, 1);
+    clock.advance(chrono::Duration::seconds(60));
+    let found = governor.unaudited_changes().expect("reconcile");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].subject, "login-risk@1");
+    assert!(
+        found[0]
+            .change
+            .contains("(deployed) journaled at 2026-11-26T"),
+        "{found:?}"
+    );
+    store.refusing.store(false, Ordering::SeqCst);
+    clock.advance(chrono::Duration::seconds(61));
+    assert_eq!(
+        governor
+            .record_pending_changes()
+            .expect("pass")
+            .recorded
+            .len(),
+        1
+    );
+    assert_eq!(governor.unaudited_changes().expect("reconcile"), vec![]);
+}
+
+/// A decommission whose entries the log refused is recorded later with its certificate entry,
+/// and the certificate is kept by its digest.
+#[test]
+fn a_decommission_recorded_late_keeps_its_certificate_entry() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(RefusingAuditStore {
+        inner: MemoryAuditStore::new(),
+        refusing: AtomicBool::new(false),
+    });
+    let (builder, clock) = on_manual_clock();
+    let governor = builder
+        .audit_store(store.clone())
+        .build()
+        .expect("governor");
+    let actors = enrol(&governor);
+    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    governor
+        .registry()
+        .transition(
+            &actors.admin.id,
+            &login_risk(),
+            version_of(&r),
+            Stage::Suspended,
+            "incident",
+        )
+        .expect("suspend");
+    clock.advance(chrono::Duration::minutes(2));
+    governor.record_pending_changes().expect("pass");
+    let at = governor.audit().size().expect("size") as usize;
+    store.refusing.store(true, Ordering::SeqCst);
+    assert!(
+        governor
+            .decommission(
+                &actors.admin.id,
+                &r,
+                aigov::decommission::DecommissionMode::Archive
+            )
+            .is_err()
+    );
+    assert_eq!(
+        governor.registry().resolve(&r).expect("version").stage,
+        Stage::Decommissioned
+    );
+    store.refusing.store(false, Ordering::SeqCst);
+    clock.advance(chrono::Duration::minutes(2));
+    assert_eq!(
+        governor
+            .record_pending_changes()
+            .expect("pass")
+            .recorded
+            .len(),
+        1
+    );
+    let late = &entries(&governor)[at..];
+    let AuditEvent::Registry(fields) = &late[0].event else {
+        panic!("{late:?}");
+    };
+    assert_eq!(fields["to"], "decommissioned");
+    let AuditEvent::Decommission(record) = &late[1].event else {
+        panic!("the certificate's entry with it: {late:?}");
+    };
+    let certificate = governor
+        .registry()
+        .artifacts()
+        .get(&record.certificate_digest)
+        .expect("the certificate is kept");
+    let envelope: aigov::core::Envelope =
+        serde_json::from_slice(&certificate).expect("a DSSE envelope");
+    let key = governor.checkpoint_key();
+    let verifiers: [&dyn aigov::core::SignatureVerifier; 1] = [&key];
+    assert!(envelope.verify(&verifiers).is_ok());
+    assert!(governor.verify_audit().expect("verify").is_ok());
 }

@@ -217,9 +217,9 @@ impl GovernorBuilder {
 
     /// How long the process that made a registry change keeps the first right to record it in
     /// the audit log; after that any process sharing the store records it (default
-    /// [`super::DEFAULT_CHANGE_CLAIM_LEASE`]). A taker's claim lasts as long. At least a
-    /// second, and longer than any healthy append takes: only a recorder stalled past the
-    /// lease between its claim and its append can make a change recorded twice.
+    /// [`super::DEFAULT_CHANGE_CLAIM_LEASE`]); a taker's claim lasts as long. At least a
+    /// second. Whatever the lease, the log records each change once (it refuses a second
+    /// entry with the same change id); a lease shorter than an append takes only wastes work.
     pub fn change_claim_lease(mut self, lease: std::time::Duration) -> Self {
         self.claim_lease = lease;
         self
@@ -267,8 +267,9 @@ impl GovernorBuilder {
             allowed: Default::default(),
             serving: super::decisions::ServingCache::new(self.serving_ttl),
             claim_lease: claim_lease(self.claim_lease)?,
-            journal_due: Mutex::new(chrono::DateTime::<chrono::Utc>::MIN_UTC),
+            journal_due: std::sync::atomic::AtomicI64::new(i64::MIN),
             journal_pass: Mutex::new(()),
+            journal_failures: Mutex::new((0, None)),
         })
     }
 }

@@ -4,7 +4,9 @@
 //! log that refused the append, is recorded later by whoever finds its claim stale: exactly
 //! once, because the log is searched for the note's change id before it is appended.
 
-use aigov_audit::{AuditEntry, AuditEvent, EntryReceipt};
+use std::sync::atomic::Ordering;
+
+use aigov_audit::{AuditEntry, AuditError, AuditEvent};
 use aigov_registry::{PendingChange, RegistryEvent};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -55,6 +57,23 @@ pub(crate) fn companion(entry: &AuditEntry) -> Result<Value, Error> {
 }
 
 impl Governor {
+    /// Appends the entries of a change unless the log holds its change id already (another
+    /// process recorded it): `true` if they were appended now.
+    fn record_once(
+        &self,
+        done: impl FnOnce() -> String,
+        entries: Vec<AuditEntry>,
+    ) -> Result<bool, Error> {
+        match self.record(done, entries) {
+            Ok(_) => Ok(true),
+            Err(Error::NotAudited {
+                source: AuditError::Duplicate { .. },
+                ..
+            }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Records a change the registry just made (and noted) with its companions, then settles
     /// its note.
     pub(crate) fn record_change(
@@ -62,97 +81,96 @@ impl Governor {
         done: impl FnOnce() -> String,
         event: &RegistryEvent,
         companions: &[AuditEntry],
-    ) -> Result<Vec<EntryReceipt>, Error> {
+    ) -> Result<(), Error> {
         let mut entries = vec![Self::registry_entry(event)];
         entries.extend(companions.iter().cloned().map(|mut e| {
             e.time = event.at;
             e
         }));
-        let receipts = self.record(done, entries)?;
+        self.record_once(done, entries)?;
         if let Some(id) = &event.change_id {
-            // Were this to fail, the note stays pending and a later pass finds the entry in
-            // the log and settles it without appending it again.
+            // Were this to fail, the note stays pending; the pass that takes it finds the
+            // change id logged and only settles it.
             let _ = self.registry.store().settle_change(id);
         }
-        Ok(receipts)
+        Ok(())
     }
 
     /// The registry changes noted but not yet recorded in the audit log, oldest first.
     pub fn pending_changes(&self) -> Result<Vec<PendingChange>, Error> {
-        // The journal holds only what is between a change and its entry: a handful.
+        // The journal holds what lies between changes and their entries: normally nothing.
         Ok(self.registry.store().pending_changes(usize::MAX)?)
     }
 
-    /// Records every pending change whose claim is older than the lease: appends its entries
-    /// (marked `recorded_late`) unless the log already holds its change id, then settles it.
-    /// Changes claimed more recently are left to their recorder.
+    /// Records every pending change whose claim is older than the lease: takes the claim,
+    /// appends its entries (the registry entry marked `recorded_late`) and settles it. The
+    /// log refuses a change id it holds already, so a change its maker or another taker
+    /// recorded meanwhile is only settled. Changes claimed more recently are left alone.
     pub fn record_pending_changes(&self) -> Result<JournalReport, Error> {
         let _one_pass_at_a_time = self.journal_pass.lock().unwrap_or_else(|p| p.into_inner());
+        let result = self.pass_over_journal();
+        if let Err(e) = &result {
+            let mut failures = self
+                .journal_failures
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            failures.0 += 1;
+            failures.1 = Some(e.to_string());
+        }
+        result
+    }
+
+    fn pass_over_journal(&self) -> Result<JournalReport, Error> {
         let mut report = JournalReport::default();
         let now = self.now();
         let stale_before = now - self.claim_lease;
         for pending in self.pending_changes()? {
+            let id = pending.note.id();
             if pending.claimed_at >= stale_before
-                || !self
-                    .registry
-                    .store()
-                    .claim_change(pending.note.id(), now, stale_before)?
+                || !self.registry.store().claim_change(id, now, stale_before)?
             {
                 report.held += 1;
                 continue;
             }
-            if self.is_logged(&pending)? {
-                report.already_logged += 1;
+            let event = &pending.note.event;
+            let entries = change_entries(event, &pending.note.companions, true)?;
+            if self.record_once(|| format!("pending change {id} recorded"), entries)? {
+                report
+                    .recorded
+                    .push(format!("{id}: {}", describe(&Self::registry_entry(event))));
             } else {
-                let event = &pending.note.event;
-                let entries = change_entries(event, &pending.note.companions, true)?;
-                self.record(
-                    || format!("pending change {} recorded", pending.note.id()),
-                    entries,
-                )?;
-                report.recorded.push(format!(
-                    "{}: {}",
-                    pending.note.id(),
-                    describe(&Self::registry_entry(event))
-                ));
+                report.already_logged += 1;
             }
-            self.registry.store().settle_change(pending.note.id())?;
+            self.registry.store().settle_change(id)?;
         }
         Ok(report)
     }
 
-    /// Runs [`Governor::record_pending_changes`] at most once per half lease, as every
-    /// operation starts; a failure leaves the notes pending for the next pass.
-    pub(crate) fn record_pending_if_due(&self) {
-        let now = self.now();
-        {
-            let mut due = self.journal_due.lock().unwrap_or_else(|p| p.into_inner());
-            if now < *due {
-                return;
-            }
-            *due = now + self.claim_lease / 2;
-        }
-        let _ = self.record_pending_changes();
+    /// How many passes over the change journal failed (run as operations start, their
+    /// errors are not the operation's), and the last failure.
+    pub fn journal_failures(&self) -> (u64, Option<String>) {
+        self.journal_failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
-    /// Whether the log holds an entry of this change already, looked up under its subject.
-    fn is_logged(&self, pending: &PendingChange) -> Result<bool, Error> {
-        let id = Value::String(pending.note.id().to_string());
-        let entry = Self::registry_entry(&pending.note.event);
-        for subject in entry.subjects() {
-            for index in self.audit.indices_about(&subject, Some("registry"))? {
-                let stored = aigov_audit::AuditStoreExt::entry(self.audit.store(), index)?;
-                let Some(payload) = stored.payload else {
-                    continue;
-                };
-                if let AuditEvent::Registry(fields) = AuditEntry::from_bytes(&payload)?.event
-                    && fields.get("change_id") == Some(&id)
-                {
-                    return Ok(true);
-                }
-            }
+    /// Runs [`Governor::record_pending_changes`] at most once per half lease, as operations
+    /// start, without making any of them wait on another's pass; a failure leaves the notes
+    /// pending and is counted in [`Governor::journal_failures`].
+    pub(crate) fn record_pending_if_due(&self) {
+        let now = self.now().timestamp_micros();
+        let due = self.journal_due.load(Ordering::Relaxed);
+        let next = now.saturating_add((self.claim_lease / 2).num_microseconds().unwrap_or(0));
+        if now < due
+            || self
+                .journal_due
+                .compare_exchange(due, next, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
         }
-        Ok(false)
+        let _ = self.record_pending_changes();
     }
 }
 

@@ -72,8 +72,9 @@ pub struct Governor {
     serving: decisions::ServingCache,
     allowed: std::sync::RwLock<(u64, std::collections::HashSet<(ActorId, String)>)>,
     claim_lease: chrono::Duration,
-    journal_due: Mutex<DateTime<Utc>>,
+    journal_due: std::sync::atomic::AtomicI64,
     journal_pass: Mutex<()>,
+    journal_failures: Mutex<(u64, Option<String>)>,
 }
 
 impl std::fmt::Debug for Governor {

@@ -5,7 +5,7 @@
 
 use aigov_audit::{AuditEntry, AuditEvent};
 use aigov_core::{ActorId, ModelName, VersionId};
-use aigov_registry::{ModelQuery, ModelVersion, PageRequest, VersionQuery};
+use aigov_registry::{ModelQuery, ModelVersion, PageRequest, PendingChange, VersionQuery};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -65,6 +65,65 @@ fn logged_events(
     Ok(Some(events))
 }
 
+/// The registry events about `subject` that the log holds or the journal will bring, each
+/// change once; `None` when logged ones were erased.
+fn known_events(
+    governor: &Governor,
+    subject: &str,
+    journal: &[PendingChange],
+) -> Result<Option<Vec<Map<String, Value>>>, Error> {
+    let Some(mut events) = logged_events(governor, subject)? else {
+        return Ok(None);
+    };
+    let logged: std::collections::HashSet<Value> = events
+        .iter()
+        .filter_map(|e| e.get("change_id").cloned())
+        .collect();
+    for pending in journal {
+        let entry = Governor::registry_entry(&pending.note.event);
+        if let AuditEvent::Registry(fields) = &entry.event
+            && entry.subjects().iter().any(|s| s == subject)
+            && !fields
+                .get("change_id")
+                .is_some_and(|id| logged.contains(id))
+        {
+            events.push(fields.clone());
+        }
+    }
+    Ok(Some(events))
+}
+
+/// The deployment events about a model's versions, logged or on their way.
+fn deployed_events(
+    governor: &Governor,
+    subjects: &[String],
+    journal: &[PendingChange],
+) -> Result<Vec<Map<String, Value>>, Error> {
+    let mut out = Vec::new();
+    for subject in subjects {
+        if let Some(events) = known_events(governor, subject, journal)? {
+            out.extend(
+                events
+                    .into_iter()
+                    .filter(|e| e.get("event").and_then(Value::as_str) == Some("deployed")),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The `event` field of a registry entry.
+fn entry_kind(entry: &AuditEntry) -> String {
+    match &entry.event {
+        AuditEvent::Registry(fields) => fields
+            .get("event")
+            .and_then(Value::as_str)
+            .unwrap_or("change")
+            .to_string(),
+        _ => String::new(),
+    }
+}
+
 fn is(event: &Map<String, Value>, kind: &str, field: &str, value: &Value) -> bool {
     event.get("event").and_then(Value::as_str) == Some(kind) && event.get(field) == Some(value)
 }
@@ -118,22 +177,14 @@ fn version_gaps(v: &ModelVersion, events: &[Map<String, Value>]) -> Vec<String> 
 impl Governor {
     /// Every registry fact the audit log does not record: versions, stages, evidence and
     /// approvals without their entries, and deployments beyond the logged ones. Empty when
-    /// every change went through the governor and was audited. Versions whose registry
-    /// entries were lawfully erased are left out (there is nothing to compare), and so are
-    /// changes already recorded by [`Governor::record_unaudited_changes`].
+    /// every change went through the registry, whose journal brings each into the log: changes
+    /// still journaled count as on their way, unless no pass has recorded them for two
+    /// claim leases (then they are reported too). Versions whose registry entries were
+    /// lawfully erased are left out (there is nothing to compare), and so are changes
+    /// already recorded by [`Governor::record_unaudited_changes`].
     pub fn unaudited_changes(&self) -> Result<Vec<UnauditedChange>, Error> {
         let store = self.registry.store();
-        // Changes still in the journal are on their way into the log, not missing from it.
-        let mut pending: std::collections::HashMap<String, Vec<Map<String, Value>>> =
-            std::collections::HashMap::new();
-        for change in self.pending_changes()? {
-            let entry = Self::registry_entry(&change.note.event);
-            if let AuditEvent::Registry(fields) = &entry.event {
-                for subject in entry.subjects() {
-                    pending.entry(subject).or_default().push(fields.clone());
-                }
-            }
-        }
+        let first_journal = self.pending_changes()?;
         let mut found = Vec::new();
         let mut after = None;
         loop {
@@ -145,7 +196,7 @@ impl Governor {
                 ..Default::default()
             })?;
             for model in &models.items {
-                let mut deployed_events = Vec::new();
+                let mut subjects = Vec::new();
                 let mut erased = false;
                 let mut version_after = None;
                 loop {
@@ -159,12 +210,21 @@ impl Governor {
                     })?;
                     for v in &versions.items {
                         let subject = v.reference().to_string();
-                        let Some(mut events) = logged_events(self, &subject)? else {
+                        subjects.push(subject.clone());
+                        let Some(events) = known_events(self, &subject, &first_journal)? else {
                             erased = true;
                             continue;
                         };
-                        events.extend(pending.get(&subject).into_iter().flatten().cloned());
-                        let gaps = version_gaps(v, &events);
+                        let mut gaps = version_gaps(v, &events);
+                        if !gaps.is_empty() {
+                            // The record was read before the journal and the log were: a
+                            // change made meanwhile may look missing. Read both again, in
+                            // that order (a note is settled only after its entry is logged).
+                            let journal = self.pending_changes()?;
+                            if let Some(events) = known_events(self, &subject, &journal)? {
+                                gaps = version_gaps(v, &events);
+                            }
+                        }
                         let known = if gaps.is_empty() {
                             Vec::new()
                         } else {
@@ -178,9 +238,6 @@ impl Governor {
                                 change,
                             },
                         ));
-                        deployed_events.extend(events.into_iter().filter(|e| {
-                            e.get("event").and_then(Value::as_str) == Some("deployed")
-                        }));
                     }
                     match versions.next {
                         Some(next) => version_after = Some(next),
@@ -188,36 +245,99 @@ impl Governor {
                     }
                 }
                 // Erased deployment entries cannot be counted either.
-                let environments = if erased {
-                    Vec::new()
-                } else {
-                    store.environments(&model.name)?
-                };
-                for environment in environments {
-                    let records = store.deployments(&model.name, &environment)?.len();
-                    let env = Value::String(environment.clone());
-                    let logged = deployed_events
-                        .iter()
-                        .filter(|e| e.get("environment") == Some(&env))
-                        .count();
-                    let change =
-                        format!("{records} deployments to {environment} recorded, {logged} logged");
-                    let subject = model.name.to_string();
-                    if records > logged && !recorded(self, &subject)?.contains(&change) {
-                        found.push(UnauditedChange {
-                            subject,
-                            model: model.name.clone(),
-                            version: None,
-                            change,
-                        });
-                    }
+                if !erased {
+                    found.extend(self.deployment_gaps(&model.name, &subjects, &first_journal)?);
                 }
             }
             match models.next {
                 Some(next) => after = Some(next),
-                None => return Ok(found),
+                None => break,
             }
         }
+        found.extend(self.stuck_changes(&first_journal)?);
+        Ok(found)
+    }
+
+    /// Environments with more deployments recorded than logged (or on their way).
+    fn deployment_gaps(
+        &self,
+        model: &ModelName,
+        subjects: &[String],
+        journal: &[PendingChange],
+    ) -> Result<Vec<UnauditedChange>, Error> {
+        let store = self.registry.store();
+        let mut gaps = Vec::new();
+        let mut deployed: Option<Vec<Map<String, Value>>> = None;
+        for environment in store.environments(model)? {
+            let records = store.deployments(model, &environment)?.len();
+            let count = |events: &[Map<String, Value>]| {
+                let env = Value::String(environment.clone());
+                events
+                    .iter()
+                    .filter(|e| {
+                        e.get("event").and_then(Value::as_str) == Some("deployed")
+                            && e.get("environment") == Some(&env)
+                    })
+                    .count()
+            };
+            if deployed.is_none() {
+                deployed = Some(deployed_events(self, subjects, journal)?);
+            }
+            let mut logged = count(deployed.as_deref().unwrap_or_default());
+            if records > logged {
+                // As for versions: read the journal, then the log, again.
+                let journal = self.pending_changes()?;
+                logged = count(&deployed_events(self, subjects, &journal)?);
+            }
+            let change =
+                format!("{records} deployments to {environment} recorded, {logged} logged");
+            let subject = model.to_string();
+            if records > logged && !recorded(self, &subject)?.contains(&change) {
+                gaps.push(UnauditedChange {
+                    subject,
+                    model: model.clone(),
+                    version: None,
+                    change,
+                });
+            }
+        }
+        Ok(gaps)
+    }
+
+    /// Journaled changes made more than two leases ago and still not recorded: the log keeps
+    /// refusing them, or no governor has run a pass since.
+    fn stuck_changes(&self, journal: &[PendingChange]) -> Result<Vec<UnauditedChange>, Error> {
+        let stuck_before = self.now() - self.claim_lease * 2;
+        let still: std::collections::HashSet<String> = self
+            .pending_changes()?
+            .iter()
+            .map(|p| p.note.id().to_string())
+            .collect();
+        Ok(journal
+            .iter()
+            // Measured from the change, not the claim: a pass that keeps failing keeps
+            // renewing its claim.
+            .filter(|p| p.note.event.at < stuck_before && still.contains(p.note.id()))
+            .map(|p| {
+                let entry = Self::registry_entry(&p.note.event);
+                let subject = entry.subjects().into_iter().next().unwrap_or_default();
+                let version = subject
+                    .rsplit_once('@')
+                    .and_then(|(_, v)| v.parse::<u64>().ok())
+                    .and_then(|v| VersionId::new(v).ok());
+                UnauditedChange {
+                    subject,
+                    model: p.note.event.model.clone(),
+                    version,
+                    change: format!(
+                        "change {} ({}) journaled at {} and not recorded since",
+                        p.note.id(),
+                        entry_kind(&entry),
+                        p.note.event.at.to_rfc3339()
+                    ),
+                }
+            })
+            .collect())
     }
 
     /// Records the journal's pending changes whose claims went stale

@@ -32,6 +32,7 @@ pub const BEHAVIOURS: &[Behaviour] = &[
         "checkpoints_are_stored_once_per_size",
         checkpoints_are_stored_once_per_size,
     ),
+    ("unique_keys_are_logged_once", unique_keys_are_logged_once),
 ];
 
 /// A fixed moment for test entries.
@@ -59,8 +60,80 @@ pub fn entries(from: usize, n: usize) -> Vec<NewEntry> {
                 (false, true) => vec!["incident:x".into()],
                 (false, false) => Vec::new(),
             },
+            unique_key: None,
         })
         .collect()
+}
+
+fn unique_keys_are_logged_once(store: Arc<dyn AuditStore>) {
+    let keyed = |i: usize, key: &str| {
+        let mut e = entries(i, 1).remove(0);
+        e.unique_key = Some(key.to_string());
+        e
+    };
+    store.append(&entries(0, 3)).expect("plain");
+    let first = store
+        .append(&[keyed(3, "registry-change:a"), keyed(4, "registry-change:b")])
+        .expect("keyed");
+    assert_eq!(first.first_index, 3);
+    // A batch holding a logged key is refused whole, naming where the key is.
+    let refused = store.append(&[keyed(5, "registry-change:c"), keyed(6, "registry-change:b")]);
+    assert!(
+        matches!(&refused, Err(AuditError::Duplicate { key, index: 4 }) if key == "registry-change:b"),
+        "{refused:?}"
+    );
+    assert_eq!(store.size().expect("size"), 5);
+    // So is a batch that repeats a key in itself.
+    assert!(matches!(
+        store.append(&[keyed(5, "registry-change:d"), keyed(6, "registry-change:d")]),
+        Err(AuditError::InvalidInput { .. })
+    ));
+    assert_eq!(store.size().expect("size"), 5);
+    // The refused batch's other key was not taken; entries without keys never collide.
+    let next = store
+        .append(&[keyed(5, "registry-change:c"), entries(6, 1).remove(0)])
+        .expect("after");
+    assert_eq!(next.first_index, 5);
+    store.append(&entries(6, 1)).expect("no key, same bytes");
+    // The log stays whole.
+    let leaves: Vec<_> = store
+        .entries(0, 8)
+        .expect("entries")
+        .iter()
+        .map(|e| e.leaf_hash)
+        .collect();
+    assert_eq!(leaves.len(), 8);
+    // Through the log's group commit, concurrent callers with one logged key among them:
+    // only that one is refused.
+    let log = Arc::new(AuditLog::new(Arc::clone(&store)));
+    let registry_entry = |id: &str| crate::AuditEntry {
+        time: t0(),
+        actor: ActorId::new("ops@example.com").expect("actor"),
+        event: crate::AuditEvent::Registry(
+            serde_json::json!({"model": "m", "version": 1, "event": "deployed", "change_id": id})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+        ),
+    };
+    let handles: Vec<_> = ["a", "x1", "x2", "x3", "x4", "x5"]
+        .into_iter()
+        .map(|id| {
+            let log = Arc::clone(&log);
+            let entry = registry_entry(id);
+            std::thread::spawn(move || (id, log.append(&entry)))
+        })
+        .collect();
+    for handle in handles {
+        let (id, result) = handle.join().expect("thread");
+        match (id, result) {
+            ("a", Err(AuditError::Duplicate { index: 3, .. })) => {}
+            ("a", other) => panic!("the logged change was appended again: {other:?}"),
+            (_, Ok(_)) => {}
+            (id, Err(e)) => panic!("{id} failed with the duplicate: {e}"),
+        }
+    }
+    assert_eq!(store.size().expect("size"), 13);
 }
 
 fn subjects_are_indexed_with_the_append(store: Arc<dyn AuditStore>) {

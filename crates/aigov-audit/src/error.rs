@@ -36,6 +36,15 @@ pub enum AuditError {
     /// Retention or a legal hold forbids the operation.
     #[error("denied: {0}")]
     Denied(String),
+    /// An entry carries a unique key (a registry change's id) the log already holds: the
+    /// append was refused whole, and the entry is logged at `index` already.
+    #[error("{key} is already logged, at index {index}")]
+    Duplicate {
+        /// The key.
+        key: String,
+        /// Where the entry holding it is.
+        index: u64,
+    },
     /// The storage backend failed.
     #[error("{backend} storage error: {message}")]
     Storage {

@@ -275,6 +275,19 @@ impl AuditEntry {
         serde_json::to_vec(self).map_err(|e| AuditError::invalid("audit entry", e.to_string()))
     }
 
+    /// The key no other entry of the log may carry: `registry-change:<id>` for a registry
+    /// change that names its change id, so each change is recorded once however many
+    /// processes try.
+    pub fn unique_key(&self) -> Option<String> {
+        match &self.event {
+            AuditEvent::Registry(map) => map
+                .get("change_id")
+                .and_then(Value::as_str)
+                .map(|id| format!("registry-change:{id}")),
+            _ => None,
+        }
+    }
+
     /// What the entry is about, for the store's subject index: `name@version` for a version,
     /// `name` for a model-level change, `incident:<id>` for incident actions (plus every
     /// version the action names).

@@ -34,7 +34,37 @@ struct GroupState {
     queue: Vec<(u64, NewEntry)>,
     next_ticket: u64,
     writing: bool,
-    done: HashMap<u64, Result<u64, String>>,
+    done: HashMap<u64, Result<u64, GroupFailure>>,
+}
+
+/// Why a grouped append failed for one caller.
+#[derive(Clone, Debug)]
+enum GroupFailure {
+    /// That caller's entry is logged already.
+    Duplicate { key: String, index: u64 },
+    /// The whole group's transaction failed.
+    Other(String),
+}
+
+impl From<AuditError> for GroupFailure {
+    fn from(e: AuditError) -> Self {
+        match e {
+            AuditError::Duplicate { key, index } => GroupFailure::Duplicate { key, index },
+            other => GroupFailure::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<GroupFailure> for AuditError {
+    fn from(f: GroupFailure) -> Self {
+        match f {
+            GroupFailure::Duplicate { key, index } => AuditError::Duplicate { key, index },
+            GroupFailure::Other(message) => AuditError::Storage {
+                backend: "group commit",
+                message,
+            },
+        }
+    }
 }
 
 /// The audit log over one store.
@@ -128,16 +158,14 @@ impl AuditLog {
                 time: entry.time,
                 kind: entry.event.kind().to_string(),
                 subjects: entry.subjects(),
+                unique_key: entry.unique_key(),
             },
         ));
         loop {
             if let Some(result) = state.done.remove(&ticket) {
                 return result
                     .map(|index| EntryReceipt { index, leaf_hash })
-                    .map_err(|message| AuditError::Storage {
-                        backend: "group commit",
-                        message,
-                    });
+                    .map_err(AuditError::from);
             }
             if state.writing {
                 state = self.written.wait(state).unwrap_or_else(|p| p.into_inner());
@@ -148,20 +176,25 @@ impl AuditLog {
             let batch: Vec<(u64, NewEntry)> = state.queue.drain(..take).collect();
             drop(state);
             let entries: Vec<NewEntry> = batch.iter().map(|(_, e)| e.clone()).collect();
-            let result = self.store.append(&entries);
+            let results: Vec<Result<u64, GroupFailure>> = match self.store.append(&entries) {
+                Ok(receipt) => (0..entries.len() as u64)
+                    .map(|i| Ok(receipt.first_index + i))
+                    .collect(),
+                // One caller's entry is logged already: the others must not fail with it.
+                Err(AuditError::Duplicate { .. }) if entries.len() > 1 => entries
+                    .iter()
+                    .map(|e| {
+                        self.store
+                            .append(std::slice::from_ref(e))
+                            .map(|r| r.first_index)
+                            .map_err(GroupFailure::from)
+                    })
+                    .collect(),
+                Err(e) => vec![Err(GroupFailure::from(e)); entries.len()],
+            };
             state = self.lock_group();
-            match result {
-                Ok(receipt) => {
-                    for (i, (t, _)) in batch.iter().enumerate() {
-                        state.done.insert(*t, Ok(receipt.first_index + i as u64));
-                    }
-                }
-                Err(e) => {
-                    let message = e.to_string();
-                    for (t, _) in &batch {
-                        state.done.insert(*t, Err(message.clone()));
-                    }
-                }
+            for ((t, _), result) in batch.iter().zip(results) {
+                state.done.insert(*t, result);
             }
             state.writing = false;
             self.written.notify_all();

@@ -799,6 +799,24 @@ fn a_failed_mutation_journals_nothing(store: &dyn RegistryStore) {
         current
     );
     assert_eq!(pending_ids(store), vec![kept.id().to_string()]);
+
+    // A note without an id is refused, and so is its change.
+    let mut anonymous = note(8);
+    anonymous.event.change_id = None;
+    let mut renamed = sample_model("cf-journal-fail");
+    renamed.description = "not without its note".into();
+    assert!(matches!(
+        store.update_model(&renamed, Some(&anonymous)),
+        Err(RegistryError::InvalidInput { .. })
+    ));
+    assert_ne!(
+        store
+            .model(&name)
+            .expect("read")
+            .expect("model")
+            .description,
+        "not without its note"
+    );
 }
 
 fn claims_are_compare_and_swap_and_settling_is_idempotent(store: &dyn RegistryStore) {

@@ -33,6 +33,17 @@ impl ChangeNote {
         self.event.change_id.as_deref().unwrap_or_default()
     }
 
+    /// The id, refused when empty (a note built by hand without [`ChangeNote::new`]).
+    pub(crate) fn checked_id(&self) -> Result<&str, crate::RegistryError> {
+        match self.id() {
+            "" => Err(crate::RegistryError::invalid(
+                "change note",
+                "it has no change id (make notes with ChangeNote::new)",
+            )),
+            id => Ok(id),
+        }
+    }
+
     /// The note with the version number the store allocated to a new version.
     pub(crate) fn with_allocated_version(&self, allocated: VersionId) -> ChangeNote {
         let mut note = self.clone();
@@ -67,7 +78,8 @@ impl ChangeNote {
 /// A change whose note the audit log has not recorded yet.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingChange {
-    /// Its place in the journal: notes are recorded in this order.
+    /// Its place in the journal (allocated when the note was written; passes take notes in
+    /// this order).
     pub seq: u64,
     /// The note.
     pub note: ChangeNote,

@@ -23,6 +23,7 @@ struct Inner {
     cursors: BTreeMap<String, u64>,
     /// subject -> (index, kind), in index order.
     subjects: BTreeMap<String, Vec<(u64, String)>>,
+    unique_keys: BTreeMap<String, u64>,
 }
 
 /// An [`AuditStore`] in memory; it keeps every interior node, so proofs are pure lookups.
@@ -76,12 +77,29 @@ impl AuditStore for MemoryAuditStore {
     fn append(&self, entries: &[NewEntry]) -> Result<AppendReceipt, AuditError> {
         let mut inner = self.write();
         let start = inner.entries.len() as u64;
+        if let Some(key) = super::repeated_key(entries) {
+            return Err(AuditError::invalid(
+                "audit batch",
+                format!("two entries carry the key {key}"),
+            ));
+        }
+        for key in entries.iter().filter_map(|e| e.unique_key.as_ref()) {
+            if let Some(&index) = inner.unique_keys.get(key) {
+                return Err(AuditError::Duplicate {
+                    key: key.clone(),
+                    index,
+                });
+            }
+        }
         let leaves: Vec<Digest> = entries.iter().map(|e| leaf_hash(&e.payload)).collect();
         let nodes = {
             let snapshot = &*inner;
             new_nodes(start, &leaves, &mut |l, i| snapshot.perfect(l, i))?
         };
         for (i, entry) in entries.iter().enumerate() {
+            if let Some(key) = &entry.unique_key {
+                inner.unique_keys.insert(key.clone(), start + i as u64);
+            }
             for subject in &entry.subjects {
                 inner
                     .subjects

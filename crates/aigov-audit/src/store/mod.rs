@@ -33,6 +33,10 @@ pub struct NewEntry {
     pub kind: String,
     /// What it is about ([`crate::AuditEntry::subjects`]), indexed in the same transaction.
     pub subjects: Vec<String>,
+    /// A key no other entry of the log may carry ([`crate::AuditEntry::unique_key`]): an
+    /// append holding a key the log already holds is refused whole with
+    /// [`AuditError::Duplicate`], so an event recorded twice is recorded once.
+    pub unique_key: Option<String>,
 }
 
 impl NewEntry {
@@ -43,6 +47,7 @@ impl NewEntry {
             time: entry.time,
             kind: entry.event.kind().to_string(),
             subjects: entry.subjects(),
+            unique_key: entry.unique_key(),
         })
     }
 }
@@ -108,6 +113,15 @@ impl LegalHold {
     pub fn covers(&self, index: u64) -> bool {
         self.released_at.is_none() && self.from <= index && index <= self.to
     }
+}
+
+/// The first unique key of `entries` that repeats one before it in the same batch.
+pub(crate) fn repeated_key(entries: &[NewEntry]) -> Option<&str> {
+    let mut seen = std::collections::HashSet::new();
+    entries
+        .iter()
+        .filter_map(|e| e.unique_key.as_deref())
+        .find(|k| !seen.insert(*k))
 }
 
 /// Durable home of the audit log. Appends are atomic and durable when they return; indices

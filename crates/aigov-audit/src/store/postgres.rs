@@ -149,6 +149,24 @@ impl AuditStore for PostgresAuditStore {
             .map_err(db_error)?
             .get(0);
         let start = start as u64;
+        if let Some(key) = super::repeated_key(entries) {
+            return Err(AuditError::invalid(
+                "audit batch",
+                format!("two entries carry the key {key}"),
+            ));
+        }
+        // Under the append lock taken above, so no other append can log a key in between.
+        for key in entries.iter().filter_map(|e| e.unique_key.as_ref()) {
+            let logged = tx
+                .query_opt("SELECT idx FROM audit_unique_keys WHERE key = $1", &[key])
+                .map_err(db_error)?;
+            if let Some(row) = logged {
+                return Err(AuditError::Duplicate {
+                    key: key.clone(),
+                    index: row.get::<_, i64>(0) as u64,
+                });
+            }
+        }
         let nodes = new_nodes(start, &leaves, &mut |l, i| perfect(&mut tx, l, i))?;
         let insert = tx
             .prepare(
@@ -176,6 +194,15 @@ impl AuditStore for PostgresAuditStore {
                     .map(move |s| (s.clone(), e.kind.clone(), (start + i as u64) as i64))
             })
             .collect();
+        for (i, entry) in entries.iter().enumerate() {
+            if let Some(key) = &entry.unique_key {
+                tx.execute(
+                    "INSERT INTO audit_unique_keys (key, idx) VALUES ($1, $2)",
+                    &[key, &((start + i as u64) as i64)],
+                )
+                .map_err(db_error)?;
+            }
+        }
         if !subjects.is_empty() {
             let insert_subject = tx
                 .prepare(

@@ -194,6 +194,25 @@ impl AuditStore for SqliteAuditStore {
             )
             .map_err(db_error)?;
         let start = start as u64;
+        if let Some(key) = super::repeated_key(entries) {
+            return Err(AuditError::invalid(
+                "audit batch",
+                format!("two entries carry the key {key}"),
+            ));
+        }
+        // Under the write lock taken above, so no other append can log a key in between.
+        for key in entries.iter().filter_map(|e| e.unique_key.as_ref()) {
+            let logged: Option<i64> = tx
+                .prepare_cached("SELECT idx FROM audit_unique_keys WHERE key = ?1")
+                .and_then(|mut s| s.query_row(params![key], |r| r.get(0)).optional())
+                .map_err(db_error)?;
+            if let Some(index) = logged {
+                return Err(AuditError::Duplicate {
+                    key: key.clone(),
+                    index: index as u64,
+                });
+            }
+        }
         let nodes = new_nodes(start, &leaves, &mut |l, i| perfect(&tx, l, i))?;
         {
             let mut insert = tx
@@ -219,10 +238,18 @@ impl AuditStore for SqliteAuditStore {
                     "INSERT OR IGNORE INTO audit_subjects (subject, kind, idx) VALUES (?1, ?2, ?3)",
                 )
                 .map_err(db_error)?;
+            let mut insert_key = tx
+                .prepare_cached("INSERT INTO audit_unique_keys (key, idx) VALUES (?1, ?2)")
+                .map_err(db_error)?;
             for (i, entry) in entries.iter().enumerate() {
                 for subject in &entry.subjects {
                     insert_subject
                         .execute(params![subject, entry.kind, (start + i as u64) as i64])
+                        .map_err(db_error)?;
+                }
+                if let Some(key) = &entry.unique_key {
+                    insert_key
+                        .execute(params![key, (start + i as u64) as i64])
                         .map_err(db_error)?;
                 }
             }

@@ -54,6 +54,7 @@ impl Inner {
         let Some(note) = note else {
             return Ok(());
         };
+        note.checked_id()?;
         if self.journal.values().any(|p| p.note.id() == note.id()) {
             return Err(RegistryError::Conflict(format!(
                 "change {} is already journaled",

@@ -131,7 +131,11 @@ fn journal(
     };
     tx.execute(
         "INSERT INTO registry_pending_changes (id, note, claimed_at) VALUES ($1, $2, $3)",
-        &[&note.id(), &note.encode()?, &to_micros(note.event.at)],
+        &[
+            &note.checked_id()?,
+            &note.encode()?,
+            &to_micros(note.event.at),
+        ],
     )
     .map_err(db_error)?;
     Ok(())

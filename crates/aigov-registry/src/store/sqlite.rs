@@ -165,10 +165,11 @@ fn journal(tx: &rusqlite::Transaction<'_>, note: Option<&ChangeNote>) -> Result<
         return Ok(());
     };
     let text = note.encode()?;
+    let id = note.checked_id()?;
     tx.prepare_cached(
         "INSERT INTO registry_pending_changes (id, note, claimed_at) VALUES (?1, ?2, ?3)",
     )
-    .and_then(|mut s| s.execute(params![note.id(), text, to_micros(note.event.at)]))
+    .and_then(|mut s| s.execute(params![id, text, to_micros(note.event.at)]))
     .map_err(db_error)?;
     Ok(())
 }
