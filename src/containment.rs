@@ -41,9 +41,13 @@ impl RegistryContainment {
             actor: event.actor.clone(),
             event: aigov_audit::AuditEvent::Registry(fields),
         }) {
-            // Another process recorded it from the journal meanwhile.
-            Ok(_) | Err(aigov_audit::AuditError::Duplicate { .. }) => {}
-            Err(e) => return Err(format!("the change was made but not audited yet: {e}")),
+            Ok(_) => {}
+            // Another process may have recorded it from the journal meanwhile.
+            Err(e) => match crate::governor::logged_already(&self.audit, event, &e) {
+                Ok(true) => {}
+                Ok(false) => return Err(format!("the change was made but not audited yet: {e}")),
+                Err(e) => return Err(format!("the change was made but not audited: {e}")),
+            },
         }
         if let Some(id) = &event.change_id {
             // Were this to fail, the governor's next pass over the journal finds the entry

@@ -282,10 +282,11 @@ pub fn decommission(
         time: stage_change.at,
         ..record
     };
-    match audit.append_batch(&[crate::Governor::registry_entry(&stage_change), record]) {
-        // Recorded from the journal by another process meanwhile.
-        Ok(_) | Err(aigov_audit::AuditError::Duplicate { .. }) => {}
-        Err(e) => return Err(e.into()),
+    if let Err(e) = audit.append_batch(&[crate::Governor::registry_entry(&stage_change), record]) {
+        // Another process may have recorded it from the journal meanwhile.
+        if !crate::governor::logged_already(audit, &stage_change, &e)? {
+            return Err(e.into());
+        }
     }
     if let Some(id) = &stage_change.change_id {
         // Were this to fail, the pass that takes the note finds it logged and settles it.

@@ -18,12 +18,31 @@ use aigov::{Error, Governor};
 use chrono::{DateTime, Utc};
 use common::{enrol, model_dir, on_manual_clock, to_production};
 
+/// Something to run inside the next append, before it reaches the log.
+type Interlude = Box<dyn FnOnce() + Send>;
+
 /// An audit store that refuses appends while told to, as a full disk or a lost database
-/// connection would.
-#[derive(Debug)]
+/// connection would; it can also hold the next append for a while, or run something first.
+#[derive(Default)]
 struct RefusingAuditStore {
     inner: MemoryAuditStore,
     refusing: AtomicBool,
+    hold_next: std::sync::atomic::AtomicU64,
+    before_next: std::sync::Mutex<Option<Interlude>>,
+}
+
+impl std::fmt::Debug for RefusingAuditStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("RefusingAuditStore")
+            .field(&self.inner)
+            .finish()
+    }
+}
+
+impl RefusingAuditStore {
+    fn new() -> Self {
+        Self::default()
+    }
 }
 
 impl AuditStore for RefusingAuditStore {
@@ -31,6 +50,12 @@ impl AuditStore for RefusingAuditStore {
         if self.refusing.load(Ordering::SeqCst) {
             return Err(AuditError::storage("test", "the log refuses writes"));
         }
+        let interlude = self.before_next.lock().expect("lock").take();
+        if let Some(run) = interlude {
+            run();
+        }
+        let hold = self.hold_next.swap(0, Ordering::SeqCst);
+        std::thread::sleep(std::time::Duration::from_millis(hold));
         self.inner.append(entries)
     }
     fn size(&self) -> Result<u64, AuditError> {
@@ -134,10 +159,7 @@ fn login_risk() -> ModelName {
 #[test]
 fn a_change_the_log_refused_is_recorded_once_when_the_log_takes_writes_again() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Arc::new(RefusingAuditStore {
-        inner: MemoryAuditStore::new(),
-        refusing: AtomicBool::new(false),
-    });
+    let store = Arc::new(RefusingAuditStore::new());
     let (builder, clock) = on_manual_clock();
     let governor = builder
         .audit_store(store.clone())
@@ -200,10 +222,7 @@ fn a_change_the_log_refused_is_recorded_once_when_the_log_takes_writes_again() {
 #[test]
 fn a_late_record_carries_the_entries_noted_with_the_change() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Arc::new(RefusingAuditStore {
-        inner: MemoryAuditStore::new(),
-        refusing: AtomicBool::new(false),
-    });
+    let store = Arc::new(RefusingAuditStore::new());
     let (builder, clock) = on_manual_clock();
     let governor = builder
         .audit_store(store.clone())
@@ -488,6 +507,7 @@ fn the_log_refuses_a_change_recorded_twice() {
         "{late:?}"
     );
     assert_eq!(recording(&governor, &id).len(), 1);
+    assert!(governor.verify_audit().expect("verify").is_ok());
 }
 
 /// A change logged but not yet settled is counted once, so a bypass beside it still shows.
@@ -538,16 +558,14 @@ fn a_logged_unsettled_change_does_not_hide_a_bypass() {
         found[0].change,
         "2 deployments to canary recorded, 1 logged"
     );
+    assert!(governor.verify_audit().expect("verify").is_ok());
 }
 
 /// A change the log keeps refusing is reported once two leases have passed.
 #[test]
 fn a_change_stuck_in_the_journal_is_reported() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Arc::new(RefusingAuditStore {
-        inner: MemoryAuditStore::new(),
-        refusing: AtomicBool::new(false),
-    });
+    let store = Arc::new(RefusingAuditStore::new());
     let (builder, clock) = on_manual_clock();
     let governor = builder
         .audit_store(store.clone())
@@ -586,6 +604,7 @@ fn a_change_stuck_in_the_journal_is_reported() {
         1
     );
     assert_eq!(governor.unaudited_changes().expect("reconcile"), vec![]);
+    assert!(governor.verify_audit().expect("verify").is_ok());
 }
 
 /// A decommission whose entries the log refused is recorded later with its certificate entry,
@@ -593,10 +612,7 @@ fn a_change_stuck_in_the_journal_is_reported() {
 #[test]
 fn a_decommission_recorded_late_keeps_its_certificate_entry() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Arc::new(RefusingAuditStore {
-        inner: MemoryAuditStore::new(),
-        refusing: AtomicBool::new(false),
-    });
+    let store = Arc::new(RefusingAuditStore::new());
     let (builder, clock) = on_manual_clock();
     let governor = builder
         .audit_store(store.clone())
@@ -659,5 +675,140 @@ fn a_decommission_recorded_late_keeps_its_certificate_entry() {
     let key = governor.checkpoint_key();
     let verifiers: [&dyn aigov::core::SignatureVerifier; 1] = [&key];
     assert!(envelope.verify(&verifiers).is_ok());
+    assert!(governor.verify_audit().expect("verify").is_ok());
+}
+
+/// A maker whose change a replica recorded while the maker was still appending gets its own
+/// append refused as a duplicate, takes that as recorded, and returns `Ok`: one entry.
+#[test]
+fn a_maker_overtaken_by_a_replica_returns_ok_with_one_entry() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let records: Arc<dyn RegistryStore> = Arc::new(MemoryRegistryStore::new());
+    let artifacts = Arc::new(MemoryArtifactStore::new());
+    let store = Arc::new(RefusingAuditStore::new());
+    let (_, clock) = on_manual_clock();
+    let replica = || {
+        GovernorBuilder::in_memory()
+            .expect("builder")
+            .registry_stores(Arc::clone(&records), artifacts.clone())
+            .audit_store(store.clone())
+            .clock(clock.clone())
+            .build()
+            .expect("replica")
+    };
+    let maker = replica();
+    let other = Arc::new(replica());
+    let actors = enrol(&maker);
+    let r = to_production(&maker, &actors, &model_dir(dir.path(), "v1", 0.3));
+    // Inside the maker's append, two minutes pass and the other replica's pass takes the
+    // change over and records it.
+    let (taker, later) = (Arc::clone(&other), clock.clone());
+    *store.before_next.lock().expect("lock") = Some(Box::new(move || {
+        later.advance(chrono::Duration::minutes(2));
+        let report = taker.record_pending_changes().expect("pass");
+        assert_eq!(report.recorded.len(), 1, "{report:?}");
+    }));
+    maker
+        .deploy(&actors.deployer.id, &r, "prod", None)
+        .expect("the maker's deploy succeeds");
+    let deployed: Vec<_> = entries(&maker)
+        .into_iter()
+        .filter_map(|e| match e.event {
+            AuditEvent::Registry(fields)
+                if fields["event"] == "deployed" && fields["environment"] == "prod" =>
+            {
+                Some(fields)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(deployed.len(), 1, "{deployed:?}");
+    assert_eq!(deployed[0]["recorded_late"], true, "the replica's record");
+    assert!(maker.pending_changes().expect("pending").is_empty());
+    assert!(maker.verify_audit().expect("verify").is_ok());
+}
+
+/// Callers grouped into one commit: one whose change is logged already is refused as a
+/// duplicate and the others' entries are appended; of two callers recording the same change,
+/// one is appended and the other refused.
+#[test]
+fn group_commit_refuses_only_the_duplicates() {
+    let store = Arc::new(RefusingAuditStore::new());
+    let governor = Arc::new(
+        GovernorBuilder::in_memory()
+            .expect("builder")
+            .audit_store(store.clone())
+            .build()
+            .expect("governor"),
+    );
+    let registry_entry = |id: &str| AuditEntry {
+        time: Utc::now(),
+        actor: aigov::core::ActorId::new("ops@example.com").expect("actor"),
+        event: AuditEvent::Registry(
+            serde_json::json!({"model": "m", "version": 1, "event": "deployed", "change_id": id})
+                .as_object()
+                .cloned()
+                .expect("object"),
+        ),
+    };
+    let logged = governor
+        .audit()
+        .append(&registry_entry("logged"))
+        .expect("first")
+        .index;
+    // Each round: the first append holds the log while the others queue up behind it, so
+    // they are written as one group (or two, when a key repeats).
+    let round = |ids: &[&'static str]| {
+        store.hold_next.store(300, Ordering::SeqCst);
+        let holder = {
+            let governor = Arc::clone(&governor);
+            let entry = registry_entry(&format!("holder-{}", ids[0]));
+            std::thread::spawn(move || governor.audit().append(&entry).map(|r| r.index))
+        };
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let callers: Vec<_> = ids
+            .iter()
+            .map(|&id| {
+                let governor = Arc::clone(&governor);
+                let entry = registry_entry(id);
+                std::thread::spawn(move || (id, governor.audit().append(&entry).map(|r| r.index)))
+            })
+            .collect();
+        assert!(holder.join().expect("holder").is_ok());
+        callers
+            .into_iter()
+            .map(|c| c.join().expect("caller"))
+            .collect::<Vec<_>>()
+    };
+    let results = round(&["logged", "p1", "p2", "p3", "p4", "p5"]);
+    for (id, result) in &results {
+        match (*id, result) {
+            ("logged", Err(AuditError::Duplicate { index, .. })) if *index == logged => {}
+            ("logged", other) => panic!("the logged change again: {other:?}"),
+            (_, Ok(_)) => {}
+            (id, Err(e)) => panic!("{id} failed beside the duplicate: {e}"),
+        }
+    }
+    let results = round(&["same", "same", "q1", "q2"]);
+    let same: Vec<_> = results.iter().filter(|(id, _)| *id == "same").collect();
+    assert_eq!(
+        same.iter().filter(|(_, r)| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(
+        same.iter()
+            .any(|(_, r)| matches!(r, Err(AuditError::Duplicate { .. }))),
+        "{results:?}"
+    );
+    assert!(
+        results
+            .iter()
+            .filter(|(id, _)| id.starts_with('q'))
+            .all(|(_, r)| r.is_ok()),
+        "{results:?}"
+    );
+    // logged, two holders, p1..p5, one same, q1, q2.
+    assert_eq!(governor.audit().size().expect("size"), 11);
     assert!(governor.verify_audit().expect("verify").is_ok());
 }

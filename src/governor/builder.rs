@@ -217,8 +217,8 @@ impl GovernorBuilder {
 
     /// How long the process that made a registry change keeps the first right to record it in
     /// the audit log; after that any process sharing the store records it (default
-    /// [`super::DEFAULT_CHANGE_CLAIM_LEASE`]); a taker's claim lasts as long. At least a
-    /// second. Whatever the lease, the log records each change once (it refuses a second
+    /// [`super::DEFAULT_CHANGE_CLAIM_LEASE`]); a taker's claim lasts as long. Between a
+    /// second and a day. Whatever the lease, the log records each change once (it refuses a second
     /// entry with the same change id); a lease shorter than an append takes only wastes work.
     pub fn change_claim_lease(mut self, lease: std::time::Duration) -> Self {
         self.claim_lease = lease;
@@ -274,13 +274,13 @@ impl GovernorBuilder {
     }
 }
 
-/// A lease of at least a second: a shorter one would let a second taker claim a change while
-/// the first is still recording it.
+/// A lease between a second and a day: a shorter one takes changes from makers still
+/// recording them, a longer one leaves a crashed maker's changes out of the log too long.
 fn claim_lease(lease: std::time::Duration) -> Result<chrono::Duration, Error> {
-    if lease < std::time::Duration::from_secs(1) {
+    if lease < std::time::Duration::from_secs(1) || lease > std::time::Duration::from_secs(86_400) {
         return Err(Error::invalid(
             "change claim lease",
-            format!("{lease:?} is shorter than a second"),
+            format!("{lease:?} is not between a second and a day"),
         ));
     }
     chrono::Duration::from_std(lease)

@@ -2,7 +2,9 @@
 //! own transaction (see [`aigov_registry::ChangeNote`]); the operation that made it appends the
 //! note to the audit log and settles it. A note left pending, by a crash between the two or a
 //! log that refused the append, is recorded later by whoever finds its claim stale: exactly
-//! once, because the log is searched for the note's change id before it is appended.
+//! once, because the log refuses a second entry with the note's change id in its append
+//! transaction, and a refusal counts as "recorded" only once the entry the log names is read
+//! back and found to be this change.
 
 use std::sync::atomic::Ordering;
 
@@ -51,6 +53,46 @@ pub(crate) fn change_entries(
     Ok(entries)
 }
 
+/// Whether `error` says the log holds `event` already: a refusal as a duplicate of this
+/// change's key whose logged entry is this change (its `recorded_late` mark aside). A
+/// duplicate holding something else under the key is an integrity error, never "recorded".
+pub(crate) fn logged_already(
+    audit: &aigov_audit::AuditLog,
+    event: &RegistryEvent,
+    error: &AuditError,
+) -> Result<bool, AuditError> {
+    let AuditError::Duplicate { key, index } = error else {
+        return Ok(false);
+    };
+    let ours = Governor::registry_entry(event);
+    if ours.unique_key().as_deref() != Some(key.as_str()) {
+        return Ok(false);
+    }
+    let stored = aigov_audit::AuditStoreExt::entry(audit.store(), *index)?;
+    let same = match stored.payload {
+        Some(payload) => {
+            let logged = AuditEntry::from_bytes(&payload)?;
+            match (logged.event, ours.event) {
+                (AuditEvent::Registry(mut logged_fields), AuditEvent::Registry(fields)) => {
+                    logged_fields.remove("recorded_late");
+                    logged_fields == fields && logged.actor == ours.actor
+                }
+                _ => false,
+            }
+        }
+        // Erased since (retention): the key is what the log kept of it.
+        None => true,
+    };
+    if same {
+        Ok(true)
+    } else {
+        Err(AuditError::Integrity {
+            index: *index,
+            detail: format!("the entry logged under {key} is not this change"),
+        })
+    }
+}
+
 /// A companion entry as a change note carries it.
 pub(crate) fn companion(entry: &AuditEntry) -> Result<Value, Error> {
     serde_json::to_value(entry).map_err(|e| Error::invalid("change companion", e.to_string()))
@@ -62,14 +104,18 @@ impl Governor {
     fn record_once(
         &self,
         done: impl FnOnce() -> String,
+        event: &RegistryEvent,
         entries: Vec<AuditEntry>,
     ) -> Result<bool, Error> {
         match self.record(done, entries) {
             Ok(_) => Ok(true),
-            Err(Error::NotAudited {
-                source: AuditError::Duplicate { .. },
-                ..
-            }) => Ok(false),
+            Err(Error::NotAudited { source, done }) => {
+                match logged_already(&self.audit, event, &source) {
+                    Ok(true) => Ok(false),
+                    Ok(false) => Err(Error::NotAudited { source, done }),
+                    Err(e) => Err(Error::NotAudited { source: e, done }),
+                }
+            }
             Err(e) => Err(e),
         }
     }
@@ -87,7 +133,7 @@ impl Governor {
             e.time = event.at;
             e
         }));
-        self.record_once(done, entries)?;
+        self.record_once(done, event, entries)?;
         if let Some(id) = &event.change_id {
             // Were this to fail, the note stays pending; the pass that takes it finds the
             // change id logged and only settles it.
@@ -108,6 +154,11 @@ impl Governor {
     /// recorded meanwhile is only settled. Changes claimed more recently are left alone.
     pub fn record_pending_changes(&self) -> Result<JournalReport, Error> {
         let _one_pass_at_a_time = self.journal_pass.lock().unwrap_or_else(|p| p.into_inner());
+        self.counted_pass()
+    }
+
+    /// A pass whose failure is counted in [`Governor::journal_failures`].
+    fn counted_pass(&self) -> Result<JournalReport, Error> {
         let result = self.pass_over_journal();
         if let Err(e) = &result {
             let mut failures = self
@@ -134,7 +185,7 @@ impl Governor {
             }
             let event = &pending.note.event;
             let entries = change_entries(event, &pending.note.companions, true)?;
-            if self.record_once(|| format!("pending change {id} recorded"), entries)? {
+            if self.record_once(|| format!("pending change {id} recorded"), event, entries)? {
                 report
                     .recorded
                     .push(format!("{id}: {}", describe(&Self::registry_entry(event))));
@@ -170,7 +221,10 @@ impl Governor {
         {
             return;
         }
-        let _ = self.record_pending_changes();
+        // A pass already running in this process does the work.
+        if let Ok(_one_pass_at_a_time) = self.journal_pass.try_lock() {
+            let _ = self.counted_pass();
+        }
     }
 }
 

@@ -41,6 +41,7 @@ pub use assessment::{Assessment, Holdout};
 pub use builder::GovernorBuilder;
 pub use decisions::{DecisionReceipt, DecisionRequest, InputLogging, explanation_record};
 pub use incidents::IncidentOutcome;
+pub(crate) use journal::logged_already;
 pub use journal::{DEFAULT_CHANGE_CLAIM_LEASE, JournalReport};
 pub use lifecycle::{ApprovalRequest, Registration, VerifiedLoad};
 pub use monitoring::{AlertResponse, MonitorReport, MonitorSettings};

@@ -3,6 +3,8 @@
 //! this finds are changes made around it, straight in a store, or through a store without
 //! the journal. It records them in the log (late, and marked so) when asked.
 
+use std::collections::HashMap;
+
 use aigov_audit::{AuditEntry, AuditEvent};
 use aigov_core::{ActorId, ModelName, VersionId};
 use aigov_registry::{ModelQuery, ModelVersion, PageRequest, PendingChange, VersionQuery};
@@ -65,12 +67,28 @@ fn logged_events(
     Ok(Some(events))
 }
 
+/// The journal's registry events, by the subject their entries will be indexed under.
+type JournalIndex = HashMap<String, Vec<Map<String, Value>>>;
+
+fn index_journal(journal: &[PendingChange]) -> JournalIndex {
+    let mut index = JournalIndex::new();
+    for pending in journal {
+        let entry = Governor::registry_entry(&pending.note.event);
+        if let AuditEvent::Registry(fields) = &entry.event {
+            for subject in entry.subjects() {
+                index.entry(subject).or_default().push(fields.clone());
+            }
+        }
+    }
+    index
+}
+
 /// The registry events about `subject` that the log holds or the journal will bring, each
 /// change once; `None` when logged ones were erased.
 fn known_events(
     governor: &Governor,
     subject: &str,
-    journal: &[PendingChange],
+    journal: &JournalIndex,
 ) -> Result<Option<Vec<Map<String, Value>>>, Error> {
     let Some(mut events) = logged_events(governor, subject)? else {
         return Ok(None);
@@ -79,13 +97,10 @@ fn known_events(
         .iter()
         .filter_map(|e| e.get("change_id").cloned())
         .collect();
-    for pending in journal {
-        let entry = Governor::registry_entry(&pending.note.event);
-        if let AuditEvent::Registry(fields) = &entry.event
-            && entry.subjects().iter().any(|s| s == subject)
-            && !fields
-                .get("change_id")
-                .is_some_and(|id| logged.contains(id))
+    for fields in journal.get(subject).into_iter().flatten() {
+        if !fields
+            .get("change_id")
+            .is_some_and(|id| logged.contains(id))
         {
             events.push(fields.clone());
         }
@@ -93,11 +108,20 @@ fn known_events(
     Ok(Some(events))
 }
 
+/// Whether the log holds a registry entry with this change id under `subject`.
+fn is_logged(governor: &Governor, subject: &str, change_id: &str) -> Result<bool, Error> {
+    let id = Value::String(change_id.to_string());
+    Ok(logged_events(governor, subject)?
+        .unwrap_or_default()
+        .iter()
+        .any(|e| e.get("change_id") == Some(&id)))
+}
+
 /// The deployment events about a model's versions, logged or on their way.
 fn deployed_events(
     governor: &Governor,
     subjects: &[String],
-    journal: &[PendingChange],
+    journal: &JournalIndex,
 ) -> Result<Vec<Map<String, Value>>, Error> {
     let mut out = Vec::new();
     for subject in subjects {
@@ -185,6 +209,7 @@ impl Governor {
     pub fn unaudited_changes(&self) -> Result<Vec<UnauditedChange>, Error> {
         let store = self.registry.store();
         let first_journal = self.pending_changes()?;
+        let journal_index = index_journal(&first_journal);
         let mut found = Vec::new();
         let mut after = None;
         loop {
@@ -211,7 +236,7 @@ impl Governor {
                     for v in &versions.items {
                         let subject = v.reference().to_string();
                         subjects.push(subject.clone());
-                        let Some(events) = known_events(self, &subject, &first_journal)? else {
+                        let Some(events) = known_events(self, &subject, &journal_index)? else {
                             erased = true;
                             continue;
                         };
@@ -220,7 +245,7 @@ impl Governor {
                             // The record was read before the journal and the log were: a
                             // change made meanwhile may look missing. Read both again, in
                             // that order (a note is settled only after its entry is logged).
-                            let journal = self.pending_changes()?;
+                            let journal = index_journal(&self.pending_changes()?);
                             if let Some(events) = known_events(self, &subject, &journal)? {
                                 gaps = version_gaps(v, &events);
                             }
@@ -246,7 +271,7 @@ impl Governor {
                 }
                 // Erased deployment entries cannot be counted either.
                 if !erased {
-                    found.extend(self.deployment_gaps(&model.name, &subjects, &first_journal)?);
+                    found.extend(self.deployment_gaps(&model.name, &subjects, &journal_index)?);
                 }
             }
             match models.next {
@@ -263,11 +288,12 @@ impl Governor {
         &self,
         model: &ModelName,
         subjects: &[String],
-        journal: &[PendingChange],
+        journal: &JournalIndex,
     ) -> Result<Vec<UnauditedChange>, Error> {
         let store = self.registry.store();
         let mut gaps = Vec::new();
         let mut deployed: Option<Vec<Map<String, Value>>> = None;
+        let mut reread: Option<Vec<Map<String, Value>>> = None;
         for environment in store.environments(model)? {
             let records = store.deployments(model, &environment)?.len();
             let count = |events: &[Map<String, Value>]| {
@@ -285,9 +311,12 @@ impl Governor {
             }
             let mut logged = count(deployed.as_deref().unwrap_or_default());
             if records > logged {
-                // As for versions: read the journal, then the log, again.
-                let journal = self.pending_changes()?;
-                logged = count(&deployed_events(self, subjects, &journal)?);
+                // As for versions: read the journal, then the log, again (once per model).
+                if reread.is_none() {
+                    let journal = index_journal(&self.pending_changes()?);
+                    reread = Some(deployed_events(self, subjects, &journal)?);
+                }
+                logged = count(reread.as_deref().unwrap_or_default());
             }
             let change =
                 format!("{records} deployments to {environment} recorded, {logged} logged");
@@ -313,31 +342,41 @@ impl Governor {
             .iter()
             .map(|p| p.note.id().to_string())
             .collect();
-        Ok(journal
+        let mut stuck = Vec::new();
+        // Measured from the change, not the claim: a pass that keeps failing keeps renewing
+        // its claim.
+        for p in journal
             .iter()
-            // Measured from the change, not the claim: a pass that keeps failing keeps
-            // renewing its claim.
             .filter(|p| p.note.event.at < stuck_before && still.contains(p.note.id()))
-            .map(|p| {
-                let entry = Self::registry_entry(&p.note.event);
-                let subject = entry.subjects().into_iter().next().unwrap_or_default();
-                let version = subject
-                    .rsplit_once('@')
-                    .and_then(|(_, v)| v.parse::<u64>().ok())
-                    .and_then(|v| VersionId::new(v).ok());
-                UnauditedChange {
-                    subject,
-                    model: p.note.event.model.clone(),
-                    version,
-                    change: format!(
-                        "change {} ({}) journaled at {} and not recorded since",
-                        p.note.id(),
-                        entry_kind(&entry),
-                        p.note.event.at.to_rfc3339()
-                    ),
-                }
-            })
-            .collect())
+        {
+            let entry = Self::registry_entry(&p.note.event);
+            let subject = entry.subjects().into_iter().next().unwrap_or_default();
+            // Logged but not settled (the settle failed, or the process died after the
+            // append): nothing is missing from the log.
+            if is_logged(self, &subject, p.note.id())? {
+                continue;
+            }
+            let change = format!(
+                "change {} ({}) journaled at {} and not recorded since",
+                p.note.id(),
+                entry_kind(&entry),
+                p.note.event.at.to_rfc3339()
+            );
+            if recorded(self, &subject)?.contains(&change) {
+                continue;
+            }
+            let version = subject
+                .rsplit_once('@')
+                .and_then(|(_, v)| v.parse::<u64>().ok())
+                .and_then(|v| VersionId::new(v).ok());
+            stuck.push(UnauditedChange {
+                subject,
+                model: p.note.event.model.clone(),
+                version,
+                change,
+            });
+        }
+        Ok(stuck)
     }
 
     /// Records the journal's pending changes whose claims went stale
@@ -346,7 +385,9 @@ impl Governor {
     /// (late, and marked so), and returns them. Needs the `reconcile-audit` permission.
     pub fn record_unaudited_changes(&self, actor: &ActorId) -> Result<Vec<UnauditedChange>, Error> {
         self.authorize(actor, "reconcile-audit")?;
-        self.record_pending_changes()?;
+        // A pass that fails (counted in journal_failures) leaves its changes to be reported
+        // below as stuck once they are old enough, rather than stopping the reconciliation.
+        let _ = self.record_pending_changes();
         let found = self.unaudited_changes()?;
         if found.is_empty() {
             return Ok(found);

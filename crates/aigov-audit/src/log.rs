@@ -172,26 +172,18 @@ impl AuditLog {
                 continue;
             }
             state.writing = true;
-            let take = state.queue.len().min(MAX_GROUP);
+            // A group never holds one key twice: a second caller with the same key waits
+            // for the next round, where the log refuses it as a duplicate.
+            let mut keys = std::collections::HashSet::new();
+            let take = state
+                .queue
+                .iter()
+                .take(MAX_GROUP)
+                .take_while(|(_, e)| e.unique_key.as_ref().is_none_or(|k| keys.insert(k.clone())))
+                .count();
             let batch: Vec<(u64, NewEntry)> = state.queue.drain(..take).collect();
             drop(state);
-            let entries: Vec<NewEntry> = batch.iter().map(|(_, e)| e.clone()).collect();
-            let results: Vec<Result<u64, GroupFailure>> = match self.store.append(&entries) {
-                Ok(receipt) => (0..entries.len() as u64)
-                    .map(|i| Ok(receipt.first_index + i))
-                    .collect(),
-                // One caller's entry is logged already: the others must not fail with it.
-                Err(AuditError::Duplicate { .. }) if entries.len() > 1 => entries
-                    .iter()
-                    .map(|e| {
-                        self.store
-                            .append(std::slice::from_ref(e))
-                            .map(|r| r.first_index)
-                            .map_err(GroupFailure::from)
-                    })
-                    .collect(),
-                Err(e) => vec![Err(GroupFailure::from(e)); entries.len()],
-            };
+            let results = self.append_group(&batch);
             state = self.lock_group();
             for ((t, _), result) in batch.iter().zip(results) {
                 state.done.insert(*t, result);
@@ -199,6 +191,50 @@ impl AuditLog {
             state.writing = false;
             self.written.notify_all();
         }
+    }
+
+    /// Appends one group's entries in one transaction. When the log refuses one of them as a
+    /// duplicate, that caller alone is told so and the rest are appended without it.
+    fn append_group(&self, batch: &[(u64, NewEntry)]) -> Vec<Result<u64, GroupFailure>> {
+        let mut results: Vec<Option<Result<u64, GroupFailure>>> = vec![None; batch.len()];
+        let mut remaining: Vec<usize> = (0..batch.len()).collect();
+        while !remaining.is_empty() {
+            let entries: Vec<NewEntry> = remaining.iter().map(|&i| batch[i].1.clone()).collect();
+            match self.store.append(&entries) {
+                Ok(receipt) => {
+                    for (n, &i) in remaining.iter().enumerate() {
+                        results[i] = Some(Ok(receipt.first_index + n as u64));
+                    }
+                    remaining.clear();
+                }
+                Err(AuditError::Duplicate { key, index }) => {
+                    let Some(at) = remaining
+                        .iter()
+                        .position(|&i| batch[i].1.unique_key.as_deref() == Some(key.as_str()))
+                    else {
+                        let failure = GroupFailure::Duplicate { key, index };
+                        for &i in &remaining {
+                            results[i] = Some(Err(failure.clone()));
+                        }
+                        remaining.clear();
+                        continue;
+                    };
+                    results[remaining.remove(at)] =
+                        Some(Err(GroupFailure::Duplicate { key, index }));
+                }
+                Err(e) => {
+                    let failure = GroupFailure::from(e);
+                    for &i in &remaining {
+                        results[i] = Some(Err(failure.clone()));
+                    }
+                    remaining.clear();
+                }
+            }
+        }
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(GroupFailure::Other("not appended".into()))))
+            .collect()
     }
 
     /// Appends entries in one transaction: all of them or, on any error, none.

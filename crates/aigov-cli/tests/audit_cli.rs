@@ -93,6 +93,30 @@ fn append_checkpoint_prove_verify_and_tamper() {
         String::from_utf8_lossy(&out.stderr)
     );
 
+    // A registry entry by hand may not claim a change id: it could stand in for a real change.
+    fs::write(
+        &payload,
+        br#"{"model": "login-risk", "version": 1, "event": "deployed", "change_id": "c-1"}"#,
+    )
+    .unwrap();
+    let out = aigov(
+        &store,
+        &[
+            "audit",
+            "append",
+            "--kind",
+            "registry",
+            "--json-file",
+            payload.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("may not carry a change_id"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
     let note = ok(&aigov(&store, &["audit", "checkpoint"]));
     let key = aigov_core::VerifierKey::parse(ok(&aigov(&store, &["audit", "public-key"])).trim())
         .unwrap();

@@ -124,6 +124,10 @@ pub enum AuditCommand {
     },
 }
 
+fn event_has_change_id(event: &AuditEvent) -> bool {
+    matches!(event, AuditEvent::Registry(fields) if fields.contains_key("change_id"))
+}
+
 fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
@@ -131,6 +135,15 @@ fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
 
 fn entry(global: &GlobalArgs, kind: &str, payload: Value) -> Result<AuditEntry, Failure> {
     let event = AuditEvent::from_parts(kind, payload)?;
+    // A change id is the registry journal's key in the log: an entry appended by hand that
+    // claimed one could stand in for the real change.
+    if event.kind() == "registry" && event_has_change_id(&event) {
+        return Err(Failure::BadInput(
+            "registry entries appended by hand may not carry a change_id (only the registry's \
+             change journal records those)"
+                .into(),
+        ));
+    }
     Ok(AuditEntry {
         time: Utc::now(),
         actor: global.actor()?,
