@@ -152,21 +152,72 @@ fn version_of(r: &aigov::core::ModelRef) -> aigov::core::VersionId {
     }
 }
 
-fn login_risk() -> ModelName {
-    ModelName::new("login-risk").expect("name")
+/// The scenario's model registered and taken to production through every gate; the
+/// directory holding its files goes with it.
+fn in_production(
+    governor: &Governor,
+) -> (tempfile::TempDir, common::Actors, aigov::core::ModelRef) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let actors = enrol(governor);
+    let r = to_production(governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    (dir, actors, r)
 }
 
-#[test]
-fn a_change_the_log_refused_is_recorded_once_when_the_log_takes_writes_again() {
-    let dir = tempfile::tempdir().expect("tempdir");
+/// A governor on a manual clock whose log refuses appends on demand.
+fn refusing_governor() -> (
+    Governor,
+    Arc<RefusingAuditStore>,
+    Arc<aigov::core::ManualClock>,
+) {
     let store = Arc::new(RefusingAuditStore::new());
     let (builder, clock) = on_manual_clock();
     let governor = builder
         .audit_store(store.clone())
         .build()
         .expect("governor");
-    let actors = enrol(&governor);
-    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    (governor, store, clock)
+}
+
+/// Suspends the version straight through the registry, as an operation that died before
+/// its audit entry would leave it: the change and its note, no entry.
+fn suspend_behind_the_log(
+    governor: &Governor,
+    actors: &common::Actors,
+    r: &aigov::core::ModelRef,
+) -> aigov::registry::RegistryEvent {
+    governor
+        .registry()
+        .transition(
+            &actors.admin.id,
+            &login_risk(),
+            version_of(r),
+            Stage::Suspended,
+            "incident",
+        )
+        .expect("suspend")
+        .1
+}
+
+/// The registry entry its maker appends for `event`.
+fn as_logged(event: &aigov::registry::RegistryEvent) -> AuditEntry {
+    let serde_json::Value::Object(fields) = serde_json::to_value(event).expect("json") else {
+        panic!("a registry event is a JSON object");
+    };
+    AuditEntry {
+        time: event.at,
+        actor: event.actor.clone(),
+        event: AuditEvent::Registry(fields),
+    }
+}
+
+fn login_risk() -> ModelName {
+    ModelName::new("login-risk").expect("name")
+}
+
+#[test]
+fn a_change_the_log_refused_is_recorded_once_when_the_log_takes_writes_again() {
+    let (governor, store, clock) = refusing_governor();
+    let (_dir, actors, r) = in_production(&governor);
     assert!(governor.pending_changes().expect("pending").is_empty());
 
     // The log refuses: the deployment is made, the caller is told it is not audited yet.
@@ -222,12 +273,7 @@ fn a_change_the_log_refused_is_recorded_once_when_the_log_takes_writes_again() {
 #[test]
 fn a_late_record_carries_the_entries_noted_with_the_change() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Arc::new(RefusingAuditStore::new());
-    let (builder, clock) = on_manual_clock();
-    let governor = builder
-        .audit_store(store.clone())
-        .build()
-        .expect("governor");
+    let (governor, store, clock) = refusing_governor();
     let actors = enrol(&governor);
     let v = governor
         .register(
@@ -271,36 +317,14 @@ fn a_late_record_carries_the_entries_noted_with_the_change() {
 
 #[test]
 fn a_change_logged_before_its_note_was_settled_is_not_logged_again() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let (builder, clock) = on_manual_clock();
     let governor = builder.build().expect("governor");
-    let actors = enrol(&governor);
-    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let (_dir, actors, r) = in_production(&governor);
     // The registry changes and the entry is appended, and then the process dies before it
     // settles the note.
-    let (_, event) = governor
-        .registry()
-        .transition(
-            &actors.admin.id,
-            &login_risk(),
-            version_of(&r),
-            Stage::Suspended,
-            "incident",
-        )
-        .expect("suspend");
+    let event = suspend_behind_the_log(&governor, &actors, &r);
     let id = event.change_id.clone().expect("noted");
-    let fields = match serde_json::to_value(&event).expect("json") {
-        serde_json::Value::Object(fields) => fields,
-        other => panic!("{other}"),
-    };
-    governor
-        .audit()
-        .append(&AuditEntry {
-            time: event.at,
-            actor: event.actor.clone(),
-            event: AuditEvent::Registry(fields),
-        })
-        .expect("append");
+    governor.audit().append(&as_logged(&event)).expect("append");
     clock.advance(chrono::Duration::minutes(2));
     let report = governor.record_pending_changes().expect("pass");
     assert_eq!((report.recorded.len(), report.already_logged), (0, 1));
@@ -320,8 +344,7 @@ fn replicas_record_each_stale_change_exactly_once() {
         .expect("builder")
         .build()
         .expect("first");
-    let actors = enrol(&first);
-    let r = to_production(&first, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let (_dir, actors, r) = in_production(&first);
     // Changes made through the registry alone: each noted, none recorded, as if the process
     // died right after each one.
     let mut ids = Vec::new();
@@ -376,10 +399,8 @@ fn replicas_record_each_stale_change_exactly_once() {
 /// but found, and an admin can record it.
 #[test]
 fn changes_made_around_the_journal_are_found_and_recorded() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let governor = Governor::in_memory().expect("governor");
-    let actors = enrol(&governor);
-    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let (_dir, actors, r) = in_production(&governor);
     assert_eq!(governor.unaudited_changes().expect("reconcile"), vec![]);
     let mut v = governor.registry().resolve(&r).expect("version");
     v.stage = Stage::Suspended;
@@ -427,19 +448,8 @@ fn replicas_share_one_journal() {
             .expect("replica")
     };
     let a = replica(3600);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let actors = enrol(&a);
-    let r = to_production(&a, &actors, &model_dir(dir.path(), "v1", 0.3));
-    let (_, event) = a
-        .registry()
-        .transition(
-            &actors.admin.id,
-            &login_risk(),
-            version_of(&r),
-            Stage::Suspended,
-            "incident",
-        )
-        .expect("suspend");
+    let (_dir, actors, r) = in_production(&a);
+    let event = suspend_behind_the_log(&a, &actors, &r);
     // Within the lease the change is left to its maker; after it, a replica records it.
     clock.advance(chrono::Duration::minutes(10));
     assert_eq!(
@@ -467,21 +477,10 @@ fn replicas_share_one_journal() {
 /// A maker that records its change after a taker did is refused by the log, not appended.
 #[test]
 fn the_log_refuses_a_change_recorded_twice() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let (builder, clock) = on_manual_clock();
     let governor = builder.build().expect("governor");
-    let actors = enrol(&governor);
-    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
-    let (_, event) = governor
-        .registry()
-        .transition(
-            &actors.admin.id,
-            &login_risk(),
-            version_of(&r),
-            Stage::Suspended,
-            "incident",
-        )
-        .expect("suspend");
+    let (_dir, actors, r) = in_production(&governor);
+    let event = suspend_behind_the_log(&governor, &actors, &r);
     clock.advance(chrono::Duration::minutes(2));
     assert_eq!(
         governor
@@ -492,15 +491,7 @@ fn the_log_refuses_a_change_recorded_twice() {
         1
     );
     // The stalled maker wakes up and appends what it noted.
-    let fields = match serde_json::to_value(&event).expect("json") {
-        serde_json::Value::Object(fields) => fields,
-        other => panic!("{other}"),
-    };
-    let late = governor.audit().append(&AuditEntry {
-        time: event.at,
-        actor: event.actor.clone(),
-        event: AuditEvent::Registry(fields),
-    });
+    let late = governor.audit().append(&as_logged(&event));
     let id = event.change_id.clone().expect("noted");
     assert!(
         matches!(&late, Err(AuditError::Duplicate { key, .. }) if key == &format!("registry-change:{id}")),
@@ -513,11 +504,9 @@ fn the_log_refuses_a_change_recorded_twice() {
 /// A change logged but not yet settled is counted once, so a bypass beside it still shows.
 #[test]
 fn a_logged_unsettled_change_does_not_hide_a_bypass() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let (builder, _clock) = on_manual_clock();
     let governor = builder.build().expect("governor");
-    let actors = enrol(&governor);
-    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let (_dir, actors, r) = in_production(&governor);
     let (record, event) = governor
         .registry()
         .deploy(
@@ -530,17 +519,7 @@ fn a_logged_unsettled_change_does_not_hide_a_bypass() {
         )
         .expect("deploy");
     // Logged, then the process died before settling.
-    governor
-        .audit()
-        .append(&AuditEntry {
-            time: event.at,
-            actor: event.actor.clone(),
-            event: AuditEvent::Registry(match serde_json::to_value(&event).expect("json") {
-                serde_json::Value::Object(fields) => fields,
-                other => panic!("{other}"),
-            }),
-        })
-        .expect("append");
+    governor.audit().append(&as_logged(&event)).expect("append");
     // A second deployment written straight into the store, past the journal.
     let bypass = aigov::registry::DeploymentRecord {
         seq: 2,
@@ -564,15 +543,8 @@ fn a_logged_unsettled_change_does_not_hide_a_bypass() {
 /// A change the log keeps refusing is reported once two leases have passed.
 #[test]
 fn a_change_stuck_in_the_journal_is_reported() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = Arc::new(RefusingAuditStore::new());
-    let (builder, clock) = on_manual_clock();
-    let governor = builder
-        .audit_store(store.clone())
-        .build()
-        .expect("governor");
-    let actors = enrol(&governor);
-    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let (governor, store, clock) = refusing_governor();
+    let (_dir, actors, r) = in_production(&governor);
     store.refusing.store(true, Ordering::SeqCst);
     assert!(
         governor
@@ -611,25 +583,9 @@ fn a_change_stuck_in_the_journal_is_reported() {
 /// and the certificate is kept by its digest.
 #[test]
 fn a_decommission_recorded_late_keeps_its_certificate_entry() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = Arc::new(RefusingAuditStore::new());
-    let (builder, clock) = on_manual_clock();
-    let governor = builder
-        .audit_store(store.clone())
-        .build()
-        .expect("governor");
-    let actors = enrol(&governor);
-    let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
-    governor
-        .registry()
-        .transition(
-            &actors.admin.id,
-            &login_risk(),
-            version_of(&r),
-            Stage::Suspended,
-            "incident",
-        )
-        .expect("suspend");
+    let (governor, store, clock) = refusing_governor();
+    let (_dir, actors, r) = in_production(&governor);
+    suspend_behind_the_log(&governor, &actors, &r);
     clock.advance(chrono::Duration::minutes(2));
     governor.record_pending_changes().expect("pass");
     let at = governor.audit().size().expect("size") as usize;
@@ -682,7 +638,6 @@ fn a_decommission_recorded_late_keeps_its_certificate_entry() {
 /// append refused as a duplicate, takes that as recorded, and returns `Ok`: one entry.
 #[test]
 fn a_maker_overtaken_by_a_replica_returns_ok_with_one_entry() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let records: Arc<dyn RegistryStore> = Arc::new(MemoryRegistryStore::new());
     let artifacts = Arc::new(MemoryArtifactStore::new());
     let store = Arc::new(RefusingAuditStore::new());
@@ -698,8 +653,7 @@ fn a_maker_overtaken_by_a_replica_returns_ok_with_one_entry() {
     };
     let maker = replica();
     let other = Arc::new(replica());
-    let actors = enrol(&maker);
-    let r = to_production(&maker, &actors, &model_dir(dir.path(), "v1", 0.3));
+    let (_dir, actors, r) = in_production(&maker);
     // Inside the maker's append, two minutes pass and the other replica's pass takes the
     // change over and records it.
     let (taker, later) = (Arc::clone(&other), clock.clone());
