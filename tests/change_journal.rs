@@ -333,17 +333,11 @@ fn a_change_logged_before_its_note_was_settled_is_not_logged_again() {
     assert_eq!(governor.unaudited_changes().expect("reconcile"), vec![]);
 }
 
-/// Two processes on one SQLite file: the one that crashed mid-operation left a change
-/// journaled; the other finds it stale and records it; both racing over many stale changes
-/// record each exactly once.
-#[test]
-fn replicas_record_each_stale_change_exactly_once() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let home = dir.path().join("store");
-    let first = GovernorBuilder::open(&home)
-        .expect("builder")
-        .build()
-        .expect("first");
+/// Two processes on one store: the one that crashed mid-operation left changes journaled;
+/// two replicas then race to record them, one with a clock 30 s ahead and a one-second lease,
+/// so both take the same changes over and the log's change key must keep each to one entry.
+fn replicas_record_each_stale_change_exactly_once(open: &dyn Fn() -> GovernorBuilder) {
+    let first = open().build().expect("first");
     let (_dir, actors, r) = in_production(&first);
     // Changes made through the registry alone: each noted, none recorded, as if the process
     // died right after each one.
@@ -365,18 +359,22 @@ fn replicas_record_each_stale_change_exactly_once() {
     }
     assert_eq!(first.pending_changes().expect("pending").len(), 12);
     drop(first);
-    // Both replicas an hour later, on one clock: neither may take the other's fresh claim.
-    let clock = Arc::new(aigov::core::ManualClock::new(
-        Utc::now() + chrono::Duration::hours(1),
-    ));
-    let replica = || {
-        GovernorBuilder::open(&home)
-            .expect("builder")
-            .clock(clock.clone())
+    let later = Utc::now() + chrono::Duration::hours(1);
+    let a = Arc::new(
+        open()
+            .clock(Arc::new(aigov::core::ManualClock::new(later)))
             .build()
-            .expect("replica")
-    };
-    let (a, b) = (Arc::new(replica()), Arc::new(replica()));
+            .expect("replica"),
+    );
+    let b = Arc::new(
+        open()
+            .clock(Arc::new(aigov::core::ManualClock::new(
+                later + chrono::Duration::seconds(30),
+            )))
+            .change_claim_lease(std::time::Duration::from_secs(1))
+            .build()
+            .expect("skewed replica"),
+    );
     let passes: Vec<_> = [Arc::clone(&a), Arc::clone(&b)]
         .into_iter()
         .map(|g| std::thread::spawn(move || g.record_pending_changes().expect("pass")))
@@ -393,6 +391,28 @@ fn replicas_record_each_stale_change_exactly_once() {
     assert!(a.pending_changes().expect("pending").is_empty());
     assert_eq!(b.unaudited_changes().expect("reconcile"), vec![]);
     assert!(a.verify_audit().expect("verify").is_ok());
+    eprintln!("{reports:?}");
+}
+
+#[test]
+fn sqlite_replicas_record_each_stale_change_exactly_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path().join("store");
+    replicas_record_each_stale_change_exactly_once(&|| {
+        GovernorBuilder::open(&home).expect("builder")
+    });
+}
+
+#[test]
+fn postgres_replicas_record_each_stale_change_exactly_once() {
+    let Some(pg) = aigov_testkit::PgSchema::create("gov_journal") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path().join("home");
+    replicas_record_each_stale_change_exactly_once(&|| {
+        GovernorBuilder::postgres(&pg.url(), &home).expect("builder")
+    });
 }
 
 /// A change made straight in a store, past the registry and its journal, is not prevented

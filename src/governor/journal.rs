@@ -27,8 +27,8 @@ pub struct JournalReport {
     pub recorded: Vec<String>,
     /// Changes the log already held (their recorder stopped before settling): settled only.
     pub already_logged: usize,
-    /// Changes left alone because their claim is still fresh: the process that made them (or
-    /// another taker) may be recording them right now.
+    /// Changes left alone: claimed more recently by the process that made them or another
+    /// taker (which may be recording them right now), or recorded by one meanwhile.
     pub held: usize,
 }
 
