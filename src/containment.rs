@@ -31,16 +31,7 @@ impl RegistryContainment {
 impl RegistryContainment {
     /// Writes a registry change to the audit log, so the forensic timeline and the SIEM see it.
     fn audit(&self, event: &aigov_registry::RegistryEvent) -> Result<(), String> {
-        let serde_json::Value::Object(fields) =
-            serde_json::to_value(event).map_err(|e| e.to_string())?
-        else {
-            return Err("a registry event is not a JSON object".into());
-        };
-        match self.audit.append(&aigov_audit::AuditEntry {
-            time: event.at,
-            actor: event.actor.clone(),
-            event: aigov_audit::AuditEvent::Registry(fields),
-        }) {
+        match self.audit.append(&crate::Governor::registry_entry(event)) {
             Ok(_) => {}
             // Another process may have recorded it from the journal meanwhile.
             Err(e) => match crate::governor::logged_already(&self.audit, event, &e) {

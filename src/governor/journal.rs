@@ -34,23 +34,32 @@ pub struct JournalReport {
 
 /// The audit entries of a change: the registry event, then its companions, all dated when the
 /// change was made.
-pub(crate) fn change_entries(
+fn change_entries(
     event: &RegistryEvent,
-    companions: &[Value],
+    companions: impl IntoIterator<Item = AuditEntry>,
     late: bool,
-) -> Result<Vec<AuditEntry>, Error> {
+) -> Vec<AuditEntry> {
     let mut first = Governor::registry_entry(event);
     if late && let AuditEvent::Registry(fields) = &mut first.event {
         fields.insert("recorded_late".into(), Value::Bool(true));
     }
     let mut entries = vec![first];
-    for companion in companions {
-        let mut entry: AuditEntry = serde_json::from_value(companion.clone())
-            .map_err(|e| Error::invalid("change companion", e.to_string()))?;
-        entry.time = event.at;
-        entries.push(entry);
+    entries.extend(companions.into_iter().map(|mut e| {
+        e.time = event.at;
+        e
+    }));
+    entries
+}
+
+/// The `event` field of a registry entry (`deployed`, `stage-changed`, ...).
+pub(crate) fn event_name(entry: &AuditEntry) -> &str {
+    match &entry.event {
+        AuditEvent::Registry(fields) => fields
+            .get("event")
+            .and_then(Value::as_str)
+            .unwrap_or("change"),
+        _ => "",
     }
-    Ok(entries)
 }
 
 /// Whether `error` says the log holds `event` already: a refusal as a duplicate of this
@@ -128,11 +137,7 @@ impl Governor {
         event: &RegistryEvent,
         companions: &[AuditEntry],
     ) -> Result<(), Error> {
-        let mut entries = vec![Self::registry_entry(event)];
-        entries.extend(companions.iter().cloned().map(|mut e| {
-            e.time = event.at;
-            e
-        }));
+        let entries = change_entries(event, companions.iter().cloned(), false);
         self.record_once(done, event, entries)?;
         if let Some(id) = &event.change_id {
             // Were this to fail, the note stays pending; the pass that takes it finds the
@@ -184,11 +189,21 @@ impl Governor {
                 continue;
             }
             let event = &pending.note.event;
-            let entries = change_entries(event, &pending.note.companions, true)?;
+            let companions = pending
+                .note
+                .companions
+                .iter()
+                .map(|c| serde_json::from_value::<AuditEntry>(c.clone()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| Error::invalid("change companion", e.to_string()))?;
+            let entries = change_entries(event, companions, true);
             if self.record_once(|| format!("pending change {id} recorded"), event, entries)? {
-                report
-                    .recorded
-                    .push(format!("{id}: {}", describe(&Self::registry_entry(event))));
+                let entry = Self::registry_entry(event);
+                report.recorded.push(format!(
+                    "{id}: {} {}",
+                    entry.subjects().join(", "),
+                    event_name(&entry)
+                ));
             } else {
                 report.already_logged += 1;
             }
@@ -225,20 +240,5 @@ impl Governor {
         if let Ok(_one_pass_at_a_time) = self.journal_pass.try_lock() {
             let _ = self.counted_pass();
         }
-    }
-}
-
-/// `model: event` for a report line.
-fn describe(entry: &AuditEntry) -> String {
-    match &entry.event {
-        AuditEvent::Registry(fields) => format!(
-            "{} {}",
-            entry.subjects().join(", "),
-            fields
-                .get("event")
-                .and_then(Value::as_str)
-                .unwrap_or("change")
-        ),
-        _ => String::new(),
     }
 }

@@ -136,18 +136,6 @@ fn deployed_events(
     Ok(out)
 }
 
-/// The `event` field of a registry entry.
-fn entry_kind(entry: &AuditEntry) -> String {
-    match &entry.event {
-        AuditEvent::Registry(fields) => fields
-            .get("event")
-            .and_then(Value::as_str)
-            .unwrap_or("change")
-            .to_string(),
-        _ => String::new(),
-    }
-}
-
 fn is(event: &Map<String, Value>, kind: &str, field: &str, value: &Value) -> bool {
     event.get("event").and_then(Value::as_str) == Some(kind) && event.get(field) == Some(value)
 }
@@ -359,7 +347,7 @@ impl Governor {
             let change = format!(
                 "change {} ({}) journaled at {} and not recorded since",
                 p.note.id(),
-                entry_kind(&entry),
+                super::journal::event_name(&entry),
                 p.note.event.at.to_rfc3339()
             );
             if recorded(self, &subject)?.contains(&change) {
