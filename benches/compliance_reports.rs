@@ -21,6 +21,8 @@ fn decision(model: &ModelReference, i: usize) -> AuditEntry {
     AuditEntry {
         time: chrono::Utc::now(),
         actor: "deployer@example.com".parse().expect("actor"),
+        authn: None,
+        request: None,
         event: AuditEvent::Decision(Decision {
             model: model.clone(),
             input_digest: Digest::of(&i.to_le_bytes()),

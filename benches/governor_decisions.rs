@@ -64,6 +64,8 @@ fn direct_entry(actor: &ActorId, reference: &ModelReference, i: usize) -> AuditE
     AuditEntry {
         time: chrono::Utc::now(),
         actor: actor.clone(),
+        authn: None,
+        request: None,
         event: AuditEvent::Decision(Decision {
             model: reference.clone(),
             input_digest: Digest::of(&aigov::registry::canonical_json(&input)),
@@ -133,7 +135,10 @@ fn decisions(c: &mut Criterion) {
 
     let facade = |i: usize| {
         governor
-            .record_decision(&deployer, request(&model, i))
+            .record_decision(
+                &aigov::Principal::vouched_by_host(deployer.clone()),
+                request(&model, i),
+            )
             .expect("decision");
     };
     let direct = |i: usize| {

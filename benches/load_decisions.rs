@@ -66,7 +66,7 @@ fn run(
                         let t = Instant::now();
                         governor
                             .record_decision(
-                                deployer,
+                                &aigov::Principal::vouched_by_host(deployer.clone()),
                                 DecisionRequest {
                                     model: model.clone(),
                                     input: serde_json::json!({"failed_logins": i % 7, "user": format!("user{i}@example.com")}),

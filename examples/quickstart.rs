@@ -12,8 +12,7 @@
 
 use std::path::Path;
 
-use aigov::Governor;
-use aigov::core::{ActorId, ModelRef, Role, SignerKey};
+use aigov::core::{Action, ActorId, Digest, ModelRef, Role, SignedRequest, SignerKey};
 use aigov::drift::{
     DriftOptions, MonitorConfig, QualityThresholds, Rule, Table, Window, profile_types,
 };
@@ -28,6 +27,7 @@ use aigov::registry::{
     CodeRef, DatasetRef, Decision, Lineage, NewModel, NewVersion, RiskClass, Stage,
 };
 use aigov::validation::{FeatureConstraints, LinearModel, LogisticTrainer};
+use aigov::{Governor, Principal};
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -127,12 +127,37 @@ struct Person {
     key: SignerKey,
 }
 
-fn person(governor: &Governor, admin: &ActorId, id: &str, role: Role) -> Result<Person, Error> {
-    let person = Person {
-        id: ActorId::new(id)?,
-        key: SignerKey::generate(id.split('@').next().unwrap_or(id))?,
-    };
-    governor.add_actor(admin, person.id.clone(), person.key.verifier(), [role])?;
+impl Person {
+    fn new(id: &str) -> Result<Person, Error> {
+        Ok(Person {
+            id: ActorId::new(id)?,
+            key: SignerKey::generate(id.split('@').next().unwrap_or(id))?,
+        })
+    }
+
+    /// Signs a request for one operation with this person's key; the governor checks it
+    /// against the key it enrolled for them and uses the nonce up.
+    fn sign(
+        &self,
+        governor: &Governor,
+        operation: Action,
+        arguments: &str,
+    ) -> Result<Principal, Error> {
+        let request = SignedRequest::sign(
+            self.id.clone(),
+            operation,
+            Digest::of(arguments.as_bytes()),
+            chrono::Utc::now(),
+            &self.key,
+        )?;
+        Ok(governor.authenticate(&request)?)
+    }
+}
+
+fn person(governor: &Governor, admin: &Person, id: &str, role: Role) -> Result<Person, Error> {
+    let person = Person::new(id)?;
+    let by = admin.sign(governor, Action::ManageActors, id)?;
+    governor.add_actor(&by, person.id.clone(), person.key.verifier(), [role])?;
     Ok(person)
 }
 
@@ -158,7 +183,7 @@ fn train_and_validate(
         serde_json::to_string_pretty(&model)?,
     )?;
     let dataset = aigov::core::Digest::of(csv(&training.x).as_bytes());
-    let version = governor.register(&scientist.id, Registration {
+    let version = governor.register(&scientist.sign(governor, Action::Register, "register")?, Registration {
         model: NewModel {
             name: "login-risk".parse()?,
             description: "Scores interactive logins for account-takeover risk".into(),
@@ -189,7 +214,7 @@ fn train_and_validate(
         .immutable(&["new_device", "asn_risk", "mfa"])?
         .integer(&["failed_logins"])?;
     let assessed = governor.assess(
-        &scientist.id,
+        &scientist.sign(governor, Action::AttachEvidence, "attachevidence")?,
         &r,
         &Holdout {
             rows: holdout.x.view(),
@@ -214,7 +239,7 @@ fn train_and_validate(
         evasion.attacked,
         assessed.fairness.verdict,
     );
-    governor.validate(&validator.id, &r)?;
+    governor.validate(&validator.sign(governor, Action::Validate, "validate")?, &r)?;
     Ok(r)
 }
 
@@ -232,7 +257,12 @@ fn approve(
         valid_for: chrono::Duration::days(14),
         comment: "evidence reviewed".into(),
     };
-    governor.approve(&who.id, r, request, &who.key)?;
+    governor.approve(
+        &who.sign(governor, Action::Approve, "approve")?,
+        r,
+        request,
+        &who.key,
+    )?;
     println!("  {} approved {r} for {stage} as {role}", who.id);
     Ok(())
 }
@@ -248,13 +278,18 @@ fn main() -> Result<(), Error> {
         home.display()
     );
 
-    let admin = ActorId::new("admin@example.com")?;
-    governor.add_actor(
-        &admin,
-        admin.clone(),
-        SignerKey::generate("admin")?.verifier(),
-        [Role::Admin],
+    // The first admin proves they hold the key they enrol; everyone after is enrolled by an
+    // admin's signed request.
+    let admin = Person::new("admin@example.com")?;
+    let enrolment = SignedRequest::sign(
+        admin.id.clone(),
+        Action::ManageActors,
+        Digest::of(admin.id.as_str().as_bytes()),
+        chrono::Utc::now(),
+        &admin.key,
     )?;
+    let by = governor.authenticate_enrolment(&enrolment, &admin.key.verifier())?;
+    governor.add_actor(&by, admin.id.clone(), admin.key.verifier(), [Role::Admin])?;
     let scientist = person(&governor, &admin, "dana@example.com", Role::DataScientist)?;
     let validator = person(&governor, &admin, "victor@example.com", Role::Validator)?;
     let security = person(&governor, &admin, "sam@example.com", Role::SecurityApprover)?;
@@ -272,7 +307,12 @@ fn main() -> Result<(), Error> {
             &governor, &scientist, &validator, &models, quarter, seed, &holdout,
         )?;
         approve(&governor, &validator, &r, Stage::Staging, Role::Validator)?;
-        governor.promote(&deployer.id, &r, Stage::Staging, None)?;
+        governor.promote(
+            &deployer.sign(&governor, Action::Promote, "promote")?,
+            &r,
+            Stage::Staging,
+            None,
+        )?;
         for (who, role) in [
             (&security, Role::SecurityApprover),
             (&legal, Role::LegalApprover),
@@ -280,14 +320,29 @@ fn main() -> Result<(), Error> {
         ] {
             approve(&governor, who, &r, Stage::Production, role)?;
         }
-        governor.promote(&deployer.id, &r, Stage::Production, Some("eu-west-1"))?;
-        governor.deploy(&deployer.id, &r, "prod", Some("eu-west-1"))?;
+        governor.promote(
+            &deployer.sign(&governor, Action::Promote, "promote")?,
+            &r,
+            Stage::Production,
+            Some("eu-west-1"),
+        )?;
+        governor.deploy(
+            &deployer.sign(&governor, Action::Deploy, "deploy")?,
+            &r,
+            "prod",
+            Some("eu-west-1"),
+        )?;
         println!("  {r} promoted to production and serving prod");
         versions.push((r, models.join(quarter)));
     }
     let (previous, _) = &versions[0];
     let (current, current_path) = &versions[1];
-    let loaded = governor.verify_load(&deployer.id, &current.name, "prod", current_path)?;
+    let loaded = governor.verify_load(
+        &deployer.sign(&governor, Action::VerifyLoad, "verifyload")?,
+        &current.name,
+        "prod",
+        current_path,
+    )?;
     println!(
         "4. Load gate: prod loads {} ({}), approved digest",
         current, loaded.root
@@ -321,7 +376,7 @@ fn main() -> Result<(), Error> {
         let input = serde_json::json!({"user": format!("user{i}@example.com"),
             "region": today.region[i], "department": today.department[i], "features": values});
         let receipt = governor.record_decision(
-            &deployer.id,
+            &deployer.sign(&governor, Action::RecordDecision, "recorddecision")?,
             DecisionRequest {
                 model: current.clone(),
                 input,
@@ -353,7 +408,7 @@ fn main() -> Result<(), Error> {
         .map(|(r, _)| r)
         .ok_or("no decision")?;
     governor.record_review(
-        &security.id,
+        &security.sign(&governor, Action::RecordReview, "recordreview")?,
         overridden.index,
         "benign",
         true,
@@ -374,7 +429,7 @@ fn main() -> Result<(), Error> {
     )?;
     let _ = responder;
     governor.start_monitor(
-        &deployer.id,
+        &deployer.sign(&governor, Action::Monitor, "monitor")?,
         current,
         MonitorSettings {
             config: MonitorConfig {
@@ -397,7 +452,12 @@ fn main() -> Result<(), Error> {
         &profile_types(&profile),
         "today",
     )?;
-    let report = governor.monitor(&deployer.id, current, batch, chrono::Utc::now())?;
+    let report = governor.monitor(
+        &deployer.sign(&governor, Action::Monitor, "monitor")?,
+        current,
+        batch,
+        chrono::Utc::now(),
+    )?;
     if let Some(drift) = report.windows.first().and_then(|w| w.report.as_ref()) {
         println!(
             "  window of 1,000 logins: {} of {} features drifted",

@@ -94,16 +94,19 @@ pub struct DecommissionOutcome {
     pub certificate_digest: Digest,
 }
 
-/// Retires `reference` in `mode`, signs the certificate with `signer` and audits it.
+/// Retires `reference` in `mode`, signs the certificate with `signer` and audits it. Callers
+/// authorize first: [`crate::Governor::decommission`] is the one that does.
 pub fn decommission(
     registry: &Registry,
     audit: &AuditLog,
     signer: &SignerKey,
-    actor: &ActorId,
+    principal: &crate::Principal,
     reference: &ModelRef,
     mode: DecommissionMode,
     now: DateTime<Utc>,
 ) -> Result<DecommissionOutcome, DecommissionError> {
+    let registry = &registry.acting_with(principal.authn(), principal.request());
+    let actor = principal.actor();
     let version = registry.resolve(reference)?;
     if version.stage == Stage::Decommissioned {
         return Err(DecommissionError::Denied(format!(
@@ -254,6 +257,8 @@ pub fn decommission(
     let record = AuditEntry {
         time: now,
         actor: actor.clone(),
+        authn: Some(principal.authn()),
+        request: principal.request(),
         event: AuditEvent::Decommission(Decommission {
             model: ModelReference {
                 name: version.name.clone(),

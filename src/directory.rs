@@ -118,6 +118,15 @@ impl ActorDirectory {
             .unwrap_or_default()
     }
 
+    /// The key an actor's signed requests and approvals verify with (none for an unknown
+    /// actor).
+    pub fn key(&self, actor: &ActorId) -> Option<aigov_core::VerifierKey> {
+        self.cache
+            .read()
+            .ok()
+            .and_then(|t| t.trust.approvers.get(actor).map(|a| a.key.clone()))
+    }
+
     /// True when nobody is registered yet, as the store says now.
     pub fn is_empty(&self) -> bool {
         match self.store.load() {

@@ -16,19 +16,27 @@
 //! [`containment::RegistryContainment`], the [`forensics`] timeline and [`decommission`].
 //!
 //! ```
-//! use aigov::Governor;
-//! use aigov::core::{ActorId, Role, SignerKey};
+//! use aigov::{Governor, Principal};
+//! use aigov::core::{Action, ActorId, Digest, Role, SignedRequest, SignerKey};
 //!
 //! let governor = Governor::in_memory()?;
+//! // Every operation takes an authenticated principal. A caller proves who they are with a
+//! // request signed by their key; the first admin proves they hold the key they enrol.
 //! let admin = ActorId::new("admin@example.com")?;
-//! governor.add_actor(&admin, admin.clone(), SignerKey::generate("admin")?.verifier(), [Role::Admin])?;
-//! // Once there is an admin, nobody else enrols themselves; the refusal is audited.
-//! let stranger = ActorId::new("mallory@example.com")?;
-//! let key = SignerKey::generate("mallory")?.verifier();
-//! let refused = governor.add_actor(&stranger, stranger.clone(), key, [Role::Admin]);
+//! let key = SignerKey::generate("admin")?;
+//! let now = chrono::Utc::now();
+//! let request = SignedRequest::sign(admin.clone(), Action::ManageActors, Digest::of(b"[]"), now, &key)?;
+//! let principal = governor.authenticate_enrolment(&request, &key.verifier())?;
+//! governor.add_actor(&principal, admin.clone(), key.verifier(), [Role::Admin])?;
+//! // A stranger claiming to be the admin, with a key of their own, is refused and audited.
+//! let forged = SignerKey::generate("admin")?;
+//! let claim = SignedRequest::sign(admin.clone(), Action::ManageActors, Digest::of(b"[]"), now, &forged)?;
+//! assert_eq!(governor.authenticate(&claim).unwrap_err().denied_by(), Some("authn"));
+//! // A host that authenticated its caller itself vouches for them, and the log says so.
+//! let host = Principal::vouched_by_host(ActorId::new("mallory@example.com")?);
+//! let refused = governor.add_actor(&host, host.actor().clone(), forged.verifier(), [Role::Admin]);
 //! assert_eq!(refused.unwrap_err().denied_by(), Some("authz"));
-//! assert_eq!(governor.audit().size()?, 2);
-//! # Ok::<(), aigov::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -53,8 +61,10 @@ pub mod events;
 pub mod evidence;
 pub mod forensics;
 pub mod governor;
+mod principal;
 
 pub use directory::ActorDirectory;
 pub use error::Error;
 pub use events::{EventSink, ExportSink, ForwardedEvent, MemorySink};
 pub use governor::{Governor, GovernorBuilder};
+pub use principal::Principal;

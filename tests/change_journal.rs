@@ -206,6 +206,8 @@ fn as_logged(event: &aigov::registry::RegistryEvent) -> AuditEntry {
     AuditEntry {
         time: event.at,
         actor: event.actor.clone(),
+        authn: None,
+        request: None,
         event: AuditEvent::Registry(fields),
     }
 }
@@ -223,7 +225,7 @@ fn a_change_the_log_refused_is_recorded_once_when_the_log_takes_writes_again() {
     // The log refuses: the deployment is made, the caller is told it is not audited yet.
     store.refusing.store(true, Ordering::SeqCst);
     let refused = governor
-        .deploy(&actors.deployer.id, &r, "prod", Some("eu-west-1"))
+        .deploy(&actors.deployer.principal(), &r, "prod", Some("eu-west-1"))
         .expect_err("not audited");
     assert!(matches!(refused, Error::NotAudited { .. }), "{refused}");
     assert_eq!(
@@ -277,7 +279,7 @@ fn a_late_record_carries_the_entries_noted_with_the_change() {
     let actors = enrol(&governor);
     let v = governor
         .register(
-            &actors.scientist.id,
+            &actors.scientist.principal(),
             common::registration(&model_dir(dir.path(), "v1", 0.3), &actors),
         )
         .expect("register");
@@ -289,14 +291,14 @@ fn a_late_record_carries_the_entries_noted_with_the_change() {
     store.refusing.store(true, Ordering::SeqCst);
     let at = governor.audit().size().expect("size");
     assert!(matches!(
-        governor.attach_evidence(&actors.scientist.id, &r, fairness),
+        governor.attach_evidence(&actors.scientist.principal(), &r, fairness),
         Err(Error::NotAudited { .. })
     ));
     store.refusing.store(false, Ordering::SeqCst);
     clock.advance(chrono::Duration::minutes(5));
     // The next operation records the stale change before its own.
     governor
-        .validate(&actors.validator.id, &r)
+        .validate(&actors.validator.principal(), &r)
         .expect_err("evidence missing");
     let logged = entries(&governor);
     let late = &logged[at as usize..];
@@ -433,10 +435,10 @@ fn changes_made_around_the_journal_are_found_and_recorded() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].subject, "login-risk@1");
     assert!(found[0].change.contains("suspended"), "{found:?}");
-    let refused = governor.record_unaudited_changes(&actors.deployer.id);
+    let refused = governor.record_unaudited_changes(&actors.deployer.principal());
     assert_eq!(refused.expect_err("refused").denied_by(), Some("authz"));
     let recorded = governor
-        .record_unaudited_changes(&actors.admin.id)
+        .record_unaudited_changes(&actors.admin.principal())
         .expect("record");
     assert_eq!(recorded, found);
     assert_eq!(governor.unaudited_changes().expect("reconcile"), vec![]);
@@ -568,7 +570,7 @@ fn a_change_stuck_in_the_journal_is_reported() {
     store.refusing.store(true, Ordering::SeqCst);
     assert!(
         governor
-            .deploy(&actors.deployer.id, &r, "prod", None)
+            .deploy(&actors.deployer.principal(), &r, "prod", None)
             .is_err()
     );
     clock.advance(chrono::Duration::seconds(90));
@@ -613,7 +615,7 @@ fn a_decommission_recorded_late_keeps_its_certificate_entry() {
     assert!(
         governor
             .decommission(
-                &actors.admin.id,
+                &actors.admin.principal(),
                 &r,
                 aigov::decommission::DecommissionMode::Archive
             )
@@ -683,7 +685,7 @@ fn a_maker_overtaken_by_a_replica_returns_ok_with_one_entry() {
         assert_eq!(report.recorded.len(), 1, "{report:?}");
     }));
     maker
-        .deploy(&actors.deployer.id, &r, "prod", None)
+        .deploy(&actors.deployer.principal(), &r, "prod", None)
         .expect("the maker's deploy succeeds");
     let deployed: Vec<_> = entries(&maker)
         .into_iter()
@@ -718,6 +720,8 @@ fn group_commit_refuses_only_the_duplicates() {
     let registry_entry = |id: &str| AuditEntry {
         time: Utc::now(),
         actor: aigov::core::ActorId::new("ops@example.com").expect("actor"),
+        authn: None,
+        request: None,
         event: AuditEvent::Registry(
             serde_json::json!({"model": "m", "version": 1, "event": "deployed", "change_id": id})
                 .as_object()

@@ -36,7 +36,7 @@ fn decide(governor: &Governor, actors: &common::Actors, r: &aigov::core::ModelRe
     for i in 0..n {
         governor
             .record_decision(
-                &actors.deployer.id,
+                &actors.deployer.principal(),
                 common::decision(r, serde_json::json!({"failed_logins": i % 5}), 0.4),
             )
             .expect("decision");
@@ -62,12 +62,12 @@ fn rotation_seals_the_old_key_and_survives_reopening() {
         let origin = governor.audit().origin().to_string();
 
         // Only an admin rotates; the refusal is audited like any other.
-        let refused = governor.rotate_checkpoint_key(&actors.deployer.id);
+        let refused = governor.rotate_checkpoint_key(&actors.deployer.principal());
         assert_eq!(refused.expect_err("refused").denied_by(), Some("authz"));
 
         let size = governor.audit().size().expect("size");
         let new = governor
-            .rotate_checkpoint_key(&actors.admin.id)
+            .rotate_checkpoint_key(&actors.admin.principal())
             .expect("rotate");
         assert_ne!(new, old);
         assert_eq!(governor.checkpoint_key(), new);
@@ -124,7 +124,7 @@ fn a_checkpoint_signed_with_the_retired_key_after_the_seal_is_caught() {
     let stale = SignerKey::load(&store.join("keys/aigov-store.key")).expect("old key");
     let origin = governor.audit().origin().to_string();
     governor
-        .rotate_checkpoint_key(&actors.admin.id)
+        .rotate_checkpoint_key(&actors.admin.principal())
         .expect("rotate");
     decide(&governor, &actors, &r, 2);
     let stale_log = AuditLog::new(Arc::new(
@@ -163,7 +163,7 @@ fn a_rotation_cut_off_by_a_crash_completes_on_opening() {
     let new = {
         let governor = Governor::open(&store).expect("governor");
         governor
-            .rotate_checkpoint_key(&actors.admin.id)
+            .rotate_checkpoint_key(&actors.admin.principal())
             .expect("rotate")
     };
     // Put the disk back as a crash after retiring the old key but before installing the new
@@ -216,7 +216,7 @@ fn a_rotation_that_cannot_record_the_retired_key_keeps_the_old_key() {
     // The retired-key list cannot be written (a directory stands where the file goes).
     let saved = block_retired_list(&keys);
     let error = governor
-        .rotate_checkpoint_key(&actors.admin.id)
+        .rotate_checkpoint_key(&actors.admin.principal())
         .expect_err("the rotation must fail");
     assert!(matches!(error, aigov::Error::Io { .. }), "{error}");
     assert_eq!(governor.checkpoint_key(), old, "the old key stays");
@@ -229,7 +229,7 @@ fn a_rotation_that_cannot_record_the_retired_key_keeps_the_old_key() {
     // Once the list can be written, rotation works and leaves nothing staged behind.
     unblock_retired_list(&keys, saved);
     governor
-        .rotate_checkpoint_key(&actors.admin.id)
+        .rotate_checkpoint_key(&actors.admin.principal())
         .expect("rotate");
     assert!(!keys.join("next").exists());
     assert!(governor.verify_audit().expect("verify").is_ok());
@@ -247,7 +247,7 @@ fn a_crash_between_the_key_files_renames_is_repaired_on_opening() {
     let old_public = std::fs::read(keys.join("aigov-store.pub")).expect("old pub");
     let new = Governor::open(&store)
         .expect("governor")
-        .rotate_checkpoint_key(&actors.admin.id)
+        .rotate_checkpoint_key(&actors.admin.principal())
         .expect("rotate");
     // The private key moved, the public one did not.
     std::fs::write(keys.join("aigov-store.pub"), old_public).expect("stale pub");
@@ -270,7 +270,7 @@ fn a_second_rotation_finishes_the_first_ones_move_instead_of_losing_its_key() {
     let actors = enrol(&governor);
     let old_private = std::fs::read(keys.join("aigov-store.key")).expect("old key");
     let first = governor
-        .rotate_checkpoint_key(&actors.admin.id)
+        .rotate_checkpoint_key(&actors.admin.principal())
         .expect("rotate");
     // As if the first rotation's key files had not moved: the new key (already signing) only
     // under next/, the retired one back in place.
@@ -286,7 +286,11 @@ fn a_second_rotation_finishes_the_first_ones_move_instead_of_losing_its_key() {
     // The retry fails at recording its retirement (a directory stands where the list goes):
     // the first new key must be on disk by then, not thrown away with next/.
     let saved = block_retired_list(&keys);
-    assert!(governor.rotate_checkpoint_key(&actors.admin.id).is_err());
+    assert!(
+        governor
+            .rotate_checkpoint_key(&actors.admin.principal())
+            .is_err()
+    );
     drop(governor);
     unblock_retired_list(&keys, saved);
     let reopened = Governor::open(&store).expect("reopen");
@@ -298,7 +302,7 @@ fn a_second_rotation_finishes_the_first_ones_move_instead_of_losing_its_key() {
     let report = reopened.verify_audit().expect("verify");
     assert!(report.is_ok(), "{:?}", report.problems);
     let second = reopened
-        .rotate_checkpoint_key(&actors.admin.id)
+        .rotate_checkpoint_key(&actors.admin.principal())
         .expect("rotate again");
     assert_ne!(second, first);
     assert!(reopened.verify_audit().expect("verify").is_ok());

@@ -53,14 +53,14 @@ fn fixture_documents() -> Documents {
     let actors = enrol(&governor);
     let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
     governor
-        .deploy(&actors.deployer.id, &r, "prod", Some("eu-west-1"))
+        .deploy(&actors.deployer.principal(), &r, "prod", Some("eu-west-1"))
         .expect("deploy");
     let mut indices = Vec::new();
     for i in 0..3 {
         clock.advance(chrono::Duration::minutes(5));
         let receipt = governor
             .record_decision(
-                &actors.deployer.id,
+                &actors.deployer.principal(),
                 common::decision(
                     &r,
                     serde_json::json!({"failed_logins": i, "new_device": 1, "bad_asn": 1}),
@@ -72,7 +72,7 @@ fn fixture_documents() -> Documents {
     }
     governor
         .record_review(
-            &actors.security.id,
+            &actors.security.principal(),
             indices[1],
             "benign",
             true,

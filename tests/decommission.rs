@@ -109,7 +109,7 @@ fn destroy_and_archive_with_a_signed_certificate() {
         &registry,
         &audit,
         &key,
-        &owner,
+        &aigov::Principal::vouched_by_host(owner.clone()),
         &r2,
         DecommissionMode::Destroy,
         now,
@@ -127,7 +127,7 @@ fn destroy_and_archive_with_a_signed_certificate() {
         &registry,
         &audit,
         &key,
-        &owner,
+        &aigov::Principal::vouched_by_host(owner.clone()),
         &r2,
         DecommissionMode::Destroy,
         now,
@@ -152,6 +152,8 @@ fn destroy_and_archive_with_a_signed_certificate() {
         AuditEntry {
             time,
             actor: owner.clone(),
+            authn: None,
+            request: None,
             event: AuditEvent::Custom(map),
         }
     };
@@ -165,7 +167,7 @@ fn destroy_and_archive_with_a_signed_certificate() {
         &registry,
         &audit,
         &key,
-        &owner,
+        &aigov::Principal::vouched_by_host(owner.clone()),
         &r2,
         DecommissionMode::Destroy,
         now,
@@ -233,7 +235,7 @@ fn destroy_and_archive_with_a_signed_certificate() {
             &registry,
             &audit,
             &key,
-            &owner,
+            &aigov::Principal::vouched_by_host(owner.clone()),
             &r2,
             DecommissionMode::Archive,
             now
@@ -254,7 +256,7 @@ fn destroy_and_archive_with_a_signed_certificate() {
         &registry,
         &audit,
         &key,
-        &owner,
+        &aigov::Principal::vouched_by_host(owner.clone()),
         &r1,
         DecommissionMode::Archive,
         now,

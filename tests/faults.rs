@@ -102,7 +102,10 @@ fn a_full_sqlite_database_refuses_writes_and_loses_nothing() {
         .expect("capped governor");
     let mut receipts = Vec::new();
     let error = loop {
-        match governor.record_decision(&actors.deployer.id, decision(&r, receipts.len() as u64)) {
+        match governor.record_decision(
+            &actors.deployer.principal(),
+            decision(&r, receipts.len() as u64),
+        ) {
             Ok(receipt) => receipts.push(receipt),
             Err(e) => break e,
         }
@@ -113,7 +116,7 @@ fn a_full_sqlite_database_refuses_writes_and_loses_nothing() {
     assert!(receipts.len() > 10, "only {} decisions fit", receipts.len());
     // A registry write is refused whole too: no second version appears.
     let refused = governor.register(
-        &actors.scientist.id,
+        &actors.scientist.principal(),
         common::registration(&model_dir(dir.path(), "v2", 0.4), &actors),
     );
     let refused = refused.expect_err("a write into a full database was accepted");
@@ -145,7 +148,7 @@ fn a_full_sqlite_database_refuses_writes_and_loses_nothing() {
     // With room again, writing resumes where it stopped.
     let governor = Governor::open(&store).expect("reopen");
     governor
-        .record_decision(&actors.deployer.id, decision(&r, u64::MAX))
+        .record_decision(&actors.deployer.principal(), decision(&r, u64::MAX))
         .expect("recorded once there is room");
     assert_eq!(governor.audit().size().expect("size"), size + 1);
     let report = governor.verify_audit().expect("verify");

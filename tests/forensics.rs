@@ -72,6 +72,8 @@ fn the_forensic_timeline_merges_and_proves() {
         AuditEntry {
             time: clock.now(),
             actor: owner.clone(),
+            authn: None,
+            request: None,
             event: AuditEvent::Custom(map),
         }
     };

@@ -18,7 +18,7 @@ fn assessment_reports_equal_the_crates_own_and_are_attached() {
     let actors = enrol(&governor);
     let v = governor
         .register(
-            &actors.scientist.id,
+            &actors.scientist.principal(),
             registration(&model_dir(dir.path(), "m", 0.3), &actors),
         )
         .expect("register");
@@ -26,7 +26,7 @@ fn assessment_reports_equal_the_crates_own_and_are_attached() {
     let (x, y, region) = holdout(1000, 0.0);
     let assessment = governor
         .assess(
-            &actors.scientist.id,
+            &actors.scientist.principal(),
             &r,
             &Holdout {
                 rows: x.view(),
@@ -71,7 +71,7 @@ fn assessment_reports_equal_the_crates_own_and_are_attached() {
     // An attacker who may change every feature within its range evades every detection:
     // the validation gate rejects the version on this evidence.
     let refused = governor
-        .validate(&actors.validator.id, &r)
+        .validate(&actors.validator.principal(), &r)
         .expect_err("evadable");
     assert_eq!(refused.codes(), vec!["evasion_rate_above_maximum"]);
     assert_eq!(
@@ -89,7 +89,7 @@ fn a_version_without_a_scorable_model_cannot_be_assessed() {
     std::fs::create_dir_all(&path).expect("dir");
     std::fs::write(path.join("weights.bin"), [1u8; 64]).expect("file");
     let v = governor
-        .register(&actors.scientist.id, registration(&path, &actors))
+        .register(&actors.scientist.principal(), registration(&path, &actors))
         .expect("register");
     let r = ModelRef::version(v.name, v.version);
     assert!(matches!(
@@ -108,7 +108,7 @@ fn a_version_without_a_scorable_model_cannot_be_assessed() {
     )
     .expect("copy");
     let v = governor
-        .register(&actors.scientist.id, registration(&onnx, &actors))
+        .register(&actors.scientist.principal(), registration(&onnx, &actors))
         .expect("register");
     let loaded = governor.load_model(&ModelRef::version(v.name, v.version));
     if cfg!(feature = "onnx") {

@@ -1,5 +1,5 @@
 //! The authorization sweep: every governor operation tried by an actor holding each role (and
-//! by one holding none). Exactly the roles `policy.yaml` permits get past the `authz` gate;
+//! by one holding none), each with a request signed by the actor's key. Exactly the roles `policy.yaml` permits get past the `authz` gate;
 //! every other attempt is refused by it and the refusal is the newest audit entry.
 
 mod common;
@@ -7,19 +7,19 @@ mod common;
 use std::collections::BTreeSet;
 
 use aigov::audit::{AuditEntry, AuditEvent, AuditStoreExt};
-use aigov::core::{ActorId, ModelName, Role, SignerKey};
+use aigov::core::{Action, ActorId, Digest, ModelName, Role, SignedRequest, SignerKey};
 use aigov::decommission::DecommissionMode;
 use aigov::drift::{DriftOptions, MonitorConfig, QualityThresholds, Rule, Window};
-use aigov::governor::{AlertResponse, MonitorSettings};
+use aigov::governor::{AlertResponse, IncidentUpdate, MonitorSettings};
 use aigov::incident::{Containment, IncidentKind, IncidentSource, NewIncident, Severity};
 use aigov::policy::PolicyConfig;
 use aigov::registry::Stage;
-use aigov::{Error, Governor};
+use aigov::{Error, Governor, Principal};
 use common::{approval, enrol, model_dir, registration, to_production};
 
 /// Facade operations, each named by the policy action it needs, except the ones listed in
 /// [`permission`] that share another operation's action.
-const ACTIONS: [&str; 17] = [
+const ACTIONS: [&str; 21] = [
     "manage-actors",
     "rotate-checkpoint-key",
     "reconcile-audit",
@@ -36,20 +36,27 @@ const ACTIONS: [&str; 17] = [
     "monitor",
     "open-incident",
     "contain",
+    "update-incident",
     "decommission",
+    "hold-audit",
+    "redact-audit",
+    "append-audit",
 ];
 
 /// The policy action an operation needs.
-fn permission(operation: &str) -> &str {
+fn permission(operation: &str) -> Action {
     match operation {
-        "rotate-checkpoint-key" => "manage-actors",
-        other => other,
+        "rotate-checkpoint-key" => Action::ManageActors,
+        other => other.parse().expect("an action"),
     }
 }
 
-/// Tries `action` as `actor` (who signs with `key`); returns the outcome as a unit result.
+/// Tries `action` as `principal` (`actor`, who signs approvals with `key`); returns the
+/// outcome as a unit result.
+#[allow(clippy::too_many_arguments)]
 fn attempt(
     governor: &Governor,
+    principal: &Principal,
     action: &str,
     actor: &ActorId,
     key: &SignerKey,
@@ -72,16 +79,16 @@ fn attempt(
     let name = ModelName::new("login-risk").expect("name");
     match action {
         "manage-actors" => governor.add_actor(
-            actor,
+            principal,
             ActorId::new(format!("new{n}@example.com")).expect("id"),
             SignerKey::generate("new").expect("key").verifier(),
             [Role::Auditor],
         ),
-        "rotate-checkpoint-key" => governor.rotate_checkpoint_key(actor).map(drop),
-        "reconcile-audit" => governor.record_unaudited_changes(actor).map(drop),
+        "rotate-checkpoint-key" => governor.rotate_checkpoint_key(principal).map(drop),
+        "reconcile-audit" => governor.record_unaudited_changes(principal).map(drop),
         "register" => governor
             .register(
-                actor,
+                principal,
                 registration(
                     &model_dir(dir, &format!("sweep{n}"), 0.1),
                     &actors_for_registration(),
@@ -90,7 +97,7 @@ fn attempt(
             .map(drop),
         "attach-evidence" => governor
             .attach_evidence(
-                actor,
+                principal,
                 &r,
                 aigov::evidence::explanation_baseline(
                     &aigov::explain::Background::new(
@@ -101,34 +108,36 @@ fn attempt(
                 ),
             )
             .map(drop),
-        "validate" => governor.validate(actor, &r).map(drop),
+        "validate" => governor.validate(principal, &r).map(drop),
         "approve" => governor
             .approve(
-                actor,
+                principal,
                 &r,
                 approval(Stage::Production, role.cloned().unwrap_or(Role::Auditor)),
                 key,
             )
             .map(drop),
         "promote" => governor
-            .promote(actor, &r, Stage::Production, Some("eu-west-1"))
+            .promote(principal, &r, Stage::Production, Some("eu-west-1"))
             .map(drop),
-        "deploy" => governor.deploy(actor, &r, "sweep", None).map(drop),
-        "rollback" => governor.rollback(actor, &name, "prod", "sweep").map(drop),
+        "deploy" => governor.deploy(principal, &r, "sweep", None).map(drop),
+        "rollback" => governor
+            .rollback(principal, &name, "prod", "sweep")
+            .map(drop),
         "verify-load" => governor
-            .verify_load(actor, &name, "prod", &dir.join("v1"))
+            .verify_load(principal, &name, "prod", &dir.join("v1"))
             .map(drop),
         "record-decision" => governor
             .record_decision(
-                actor,
+                principal,
                 common::decision(&r, serde_json::json!({"failed_logins": n}), 0.2),
             )
             .map(drop),
         "record-review" => governor
-            .record_review(actor, 0, "benign", false, "sweep")
+            .record_review(principal, 0, "benign", false, "sweep")
             .map(drop),
         "monitor" => governor.start_monitor(
-            actor,
+            principal,
             &r,
             MonitorSettings {
                 config: MonitorConfig {
@@ -144,7 +153,7 @@ fn attempt(
         ),
         "open-incident" => governor
             .open_incident(
-                actor,
+                principal,
                 NewIncident {
                     id: format!("sweep-{n}"),
                     title: "sweep".into(),
@@ -160,16 +169,46 @@ fn attempt(
             .map(drop),
         "contain" => governor
             .contain(
-                actor,
+                principal,
                 "sweep-base",
                 &Containment::LegalHold { audit_range: None },
             )
             .map(drop),
         "decommission" => governor
-            .decommission(actor, &r, DecommissionMode::Archive)
+            .decommission(principal, &r, DecommissionMode::Archive)
+            .map(drop),
+        "update-incident" => governor
+            .update_incident(
+                principal,
+                "sweep-base",
+                IncidentUpdate::Note(format!("sweep {n}")),
+            )
+            .map(drop),
+        "hold-audit" => governor.hold_audit(principal, 0, 1, "sweep").map(drop),
+        "redact-audit" => governor.redact_audit(principal, 0, "sweep"),
+        "append-audit" => governor
+            .append_audit(
+                principal,
+                vec![AuditEvent::Custom(serde_json::Map::from_iter([(
+                    "sweep".to_string(),
+                    serde_json::json!(n),
+                )]))],
+            )
             .map(drop),
         other => panic!("no attempt for {other}"),
     }
+}
+
+/// The newest audit entry, which must be a refusal: its gate and actor.
+fn newest_refusal(governor: &Governor) -> (String, ActorId) {
+    let size = governor.audit().size().expect("size");
+    let last = governor.audit().store().entry(size - 1).expect("entry");
+    let entry = AuditEntry::from_bytes(&last.payload.expect("payload")).expect("parse");
+    let AuditEvent::Gate(gate) = entry.event else {
+        panic!("the newest entry is not a refusal: {:?}", entry.event);
+    };
+    assert!(!gate.allow);
+    (gate.gate, entry.actor)
 }
 
 fn person(actor: &ActorId, key: &SignerKey) -> common::Person {
@@ -186,11 +225,11 @@ fn only_permitted_roles_pass_authz_and_every_refusal_is_audited() {
     let actors = enrol(&governor);
     let r = to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
     governor
-        .deploy(&actors.deployer.id, &r, "prod", Some("eu-west-1"))
+        .deploy(&actors.deployer.principal(), &r, "prod", Some("eu-west-1"))
         .expect("deploy");
     governor
         .open_incident(
-            &actors.responder.id,
+            &actors.responder.principal(),
             NewIncident {
                 id: "sweep-base".into(),
                 title: "base".into(),
@@ -207,7 +246,7 @@ fn only_permitted_roles_pass_authz_and_every_refusal_is_audited() {
     let permissions = PolicyConfig::default().permissions;
     let mut roles: Vec<Option<Role>> = Role::BUILT_IN.iter().cloned().map(Some).collect();
     roles.push(None);
-    let (mut passed, mut refused, mut n) = (0, 0, 0);
+    let (mut passed, mut refused, mut unauthenticated, mut n) = (0, 0, 0, 0);
     for role in &roles {
         for action in ACTIONS {
             n += 1;
@@ -216,7 +255,7 @@ fn only_permitted_roles_pass_authz_and_every_refusal_is_audited() {
             if let Some(role) = role {
                 governor
                     .add_actor(
-                        &actors.admin.id,
+                        &actors.admin.principal(),
                         actor.clone(),
                         key.verifier(),
                         [role.clone()],
@@ -224,14 +263,36 @@ fn only_permitted_roles_pass_authz_and_every_refusal_is_audited() {
                     .expect("enrol");
             }
             let permitted: BTreeSet<&str> = permissions
-                .get(permission(action))
+                .get(permission(action).as_str())
                 .map(|p| p.iter().map(String::as_str).collect())
                 .unwrap_or_default();
             let allowed = role
                 .as_ref()
                 .is_some_and(|r| permitted.contains(r.as_str()));
+            // The actor signs a request for the operation's action; the governor checks it
+            // against the key it enrolled. Someone enrolled nowhere is refused by authn.
+            let request = SignedRequest::sign(
+                actor.clone(),
+                permission(action),
+                Digest::of(action.as_bytes()),
+                chrono::Utc::now(),
+                &key,
+            )
+            .expect("sign");
+            let principal = match governor.authenticate(&request) {
+                Ok(principal) => principal,
+                Err(e) => {
+                    assert!(role.is_none(), "{action}: {e}");
+                    assert_eq!(e.denied_by(), Some("authn"), "{action}: {e}");
+                    assert_eq!(newest_refusal(&governor).0, "authn");
+                    unauthenticated += 1;
+                    // What a host vouching for a stranger gets: authz still says no.
+                    Principal::vouched_by_host(actor.clone())
+                }
+            };
             let outcome = attempt(
                 &governor,
+                &principal,
                 action,
                 &actor,
                 &key,
@@ -246,28 +307,22 @@ fn only_permitted_roles_pass_authz_and_every_refusal_is_audited() {
                 passed += 1;
             } else {
                 assert!(by_authz, "{label} got past authz: {outcome:?}");
-                let size = governor.audit().size().expect("size");
-                let last = governor.audit().store().entry(size - 1).expect("entry");
-                let entry = AuditEntry::from_bytes(&last.payload.expect("payload")).expect("parse");
-                let AuditEvent::Gate(gate) = entry.event else {
-                    panic!("{label}: the refusal is not the newest entry");
-                };
                 assert_eq!(
-                    (gate.gate.as_str(), gate.allow),
-                    ("authz", false),
+                    newest_refusal(&governor),
+                    ("authz".to_string(), actor),
                     "{label}"
                 );
-                assert_eq!(entry.actor, actor, "{label}");
                 refused += 1;
             }
         }
     }
     eprintln!(
-        "authorization sweep: {} cases ({} roles incl. none x {} operations): {passed} permitted, {refused} refused and audited",
+        "authorization sweep: {} cases ({} roles incl. none x {} operations): {passed} permitted, {refused} refused and audited ({unauthenticated} of them first refused by authn)",
         roles.len() * ACTIONS.len(),
         roles.len(),
         ACTIONS.len()
     );
+    assert_eq!(unauthenticated, ACTIONS.len());
     assert_eq!(passed + refused, roles.len() * ACTIONS.len());
     assert!(passed >= 25 && refused >= 100, "{passed} / {refused}");
 }

@@ -48,7 +48,7 @@ fn assert_refused(
 fn registered(governor: &Governor, actors: &Actors, dir: &std::path::Path) -> ModelRef {
     let v = governor
         .register(
-            &actors.scientist.id,
+            &actors.scientist.principal(),
             registration(&model_dir(dir, "m", 0.3), actors),
         )
         .expect("register");
@@ -58,7 +58,7 @@ fn registered(governor: &Governor, actors: &Actors, dir: &std::path::Path) -> Mo
 fn attach(governor: &Governor, actors: &Actors, r: &ModelRef, evidence: Vec<Evidence>) {
     for e in evidence {
         governor
-            .attach_evidence(&actors.scientist.id, r, e)
+            .attach_evidence(&actors.scientist.principal(), r, e)
             .expect("attach");
     }
 }
@@ -67,7 +67,7 @@ fn validated(governor: &Governor, actors: &Actors, dir: &std::path::Path) -> Mod
     let r = registered(governor, actors, dir);
     attach(governor, actors, &r, evidence_for(&model_json(0.3), false));
     governor
-        .validate(&actors.validator.id, &r)
+        .validate(&actors.validator.principal(), &r)
         .expect("validate");
     r
 }
@@ -78,12 +78,15 @@ fn an_actor_without_the_role_is_refused_by_authz() {
     let (governor, _) = governor();
     let actors = enrol(&governor);
     let result = governor.register(
-        &actors.deployer.id,
+        &actors.deployer.principal(),
         registration(&model_dir(dir.path(), "m", 0.3), &actors),
     );
     assert_refused(&governor, result, "authz", "not_permitted");
     let stranger = ActorId::new("mallory@example.com").expect("id");
-    let result = governor.register(&stranger, registration(&dir.path().join("m"), &actors));
+    let result = governor.register(
+        &aigov::Principal::vouched_by_host(stranger.clone()),
+        registration(&dir.path().join("m"), &actors),
+    );
     assert_refused(&governor, result, "authz", "not_permitted");
     // Nothing was registered.
     assert!(
@@ -97,13 +100,18 @@ fn an_actor_without_the_role_is_refused_by_authz() {
     // Only an admin enrols others once the directory has one.
     let key = aigov::core::SignerKey::generate("m").expect("key");
     let result = governor.add_actor(
-        &actors.owner.id,
+        &actors.owner.principal(),
         stranger.clone(),
         key.verifier(),
         [Role::Admin],
     );
     assert_refused(&governor, result, "authz", "not_permitted");
-    let result = governor.add_actor(&stranger, stranger.clone(), key.verifier(), [Role::Admin]);
+    let result = governor.add_actor(
+        &aigov::Principal::vouched_by_host(stranger.clone()),
+        stranger.clone(),
+        key.verifier(),
+        [Role::Admin],
+    );
     assert_refused(&governor, result, "authz", "not_permitted");
 }
 
@@ -114,7 +122,7 @@ fn missing_lineage_rejects_at_registration() {
     let actors = enrol(&governor);
     let mut reg: Registration = registration(&model_dir(dir.path(), "m", 0.3), &actors);
     reg.sbom = None;
-    let result = governor.register(&actors.scientist.id, reg);
+    let result = governor.register(&actors.scientist.principal(), reg);
     assert!(
         result
             .as_ref()
@@ -135,7 +143,7 @@ fn files_changed_after_signature_verification_reject_the_version() {
     let actors = enrol(&governor);
     let mut reg: Registration = registration(&model_dir(dir.path(), "m", 0.3), &actors);
     reg.signed_root = Some(aigov::core::Digest::of(b"the files that were signed"));
-    let result = governor.register(&actors.scientist.id, reg);
+    let result = governor.register(&actors.scientist.principal(), reg);
     assert_refused(&governor, result, "signature", "root_mismatch");
     let v = governor
         .registry()
@@ -151,7 +159,7 @@ fn files_changed_after_signature_verification_reject_the_version() {
     let mut reg: Registration = registration(&model_dir(dir.path(), "m", 0.3), &actors);
     reg.signed_root = Some(v.root);
     let v2 = governor
-        .register(&actors.scientist.id, reg)
+        .register(&actors.scientist.principal(), reg)
         .expect("register");
     assert_eq!(v2.stage, Stage::Registered);
 }
@@ -167,7 +175,7 @@ fn missing_fairness_evidence_keeps_the_version_registered() {
         .filter(|e| e.kind != EvidenceKind::Fairness)
         .collect();
     attach(&governor, &actors, &r, without_fairness);
-    let result = governor.validate(&actors.validator.id, &r);
+    let result = governor.validate(&actors.validator.principal(), &r);
     let error = result.expect_err("denied");
     assert_eq!(error.denied_by(), Some("validation"));
     assert_eq!(error.codes(), vec!["missing_fairness"]);
@@ -202,7 +210,7 @@ fn a_failed_fairness_verdict_rejects() {
     let r = registered(&governor, &actors, dir.path());
     attach(&governor, &actors, &r, evidence_for(&model_json(0.3), true));
     let error = governor
-        .validate(&actors.validator.id, &r)
+        .validate(&actors.validator.principal(), &r)
         .expect_err("denied");
     assert_eq!(error.denied_by(), Some("validation"));
     assert!(error.codes().contains(&"fairness_failed"), "{error}");
@@ -221,7 +229,7 @@ fn a_failed_fairness_verdict_rejects() {
         content: serde_json::json!({"verdict": "pass"}),
     };
     assert!(matches!(
-        governor.attach_evidence(&actors.scientist.id, &r2, forged),
+        governor.attach_evidence(&actors.scientist.principal(), &r2, forged),
         Err(Error::InvalidInput { .. })
     ));
 }
@@ -252,7 +260,7 @@ fn unsigned_expired_wrong_role_and_self_approvals_are_refused() {
         .sign(&v, &actors.validator.key)
         .expect("sign");
     unsigned.signatures.clear();
-    let result = governor.submit_approval(&actors.validator.id, &r, unsigned);
+    let result = governor.submit_approval(&actors.validator.principal(), &r, unsigned);
     assert_refused(&governor, result, "approval", "untrusted_signature");
 
     let expired = predicate(
@@ -262,11 +270,11 @@ fn unsigned_expired_wrong_role_and_self_approvals_are_refused() {
     )
     .sign(&v, &actors.validator.key)
     .expect("sign");
-    let result = governor.submit_approval(&actors.validator.id, &r, expired);
+    let result = governor.submit_approval(&actors.validator.principal(), &r, expired);
     assert_refused(&governor, result, "approval", "expired");
 
     let result = governor.approve(
-        &actors.validator.id,
+        &actors.validator.principal(),
         &r,
         approval(Stage::Staging, Role::SecurityApprover),
         &actors.validator.key,
@@ -275,7 +283,7 @@ fn unsigned_expired_wrong_role_and_self_approvals_are_refused() {
 
     // Signed with someone else's key than the named approver's.
     let result = governor.approve(
-        &actors.validator.id,
+        &actors.validator.principal(),
         &r,
         approval(Stage::Staging, Role::Validator),
         &actors.security.key,
@@ -285,14 +293,14 @@ fn unsigned_expired_wrong_role_and_self_approvals_are_refused() {
     // The data scientist who trained it is also a validator: still may not approve it.
     governor
         .add_actor(
-            &actors.admin.id,
+            &actors.admin.principal(),
             actors.scientist.id.clone(),
             actors.scientist.key.verifier(),
             [Role::DataScientist, Role::Validator],
         )
         .expect("second role");
     let result = governor.approve(
-        &actors.scientist.id,
+        &actors.scientist.principal(),
         &r,
         approval(Stage::Staging, Role::Validator),
         &actors.scientist.key,
@@ -310,7 +318,7 @@ fn unsigned_expired_wrong_role_and_self_approvals_are_refused() {
     // A valid approval that expires before promotion no longer counts.
     governor
         .approve(
-            &actors.validator.id,
+            &actors.validator.principal(),
             &r,
             aigov::governor::ApprovalRequest {
                 valid_for: Duration::hours(1),
@@ -320,7 +328,7 @@ fn unsigned_expired_wrong_role_and_self_approvals_are_refused() {
         )
         .expect("approve");
     clock.advance(Duration::hours(2));
-    let result = governor.promote(&actors.deployer.id, &r, Stage::Staging, None);
+    let result = governor.promote(&actors.deployer.principal(), &r, Stage::Staging, None);
     assert_refused(&governor, result, "staging", "missing_approval");
     assert_eq!(
         governor.registry().resolve(&r).expect("v").stage,
@@ -336,7 +344,7 @@ fn approvals_do_not_move_to_another_version_or_stage() {
     let r1 = validated(&governor, &actors, dir.path());
     let envelope = governor
         .approve(
-            &actors.validator.id,
+            &actors.validator.principal(),
             &r1,
             approval(Stage::Staging, Role::Validator),
             &actors.validator.key,
@@ -344,19 +352,19 @@ fn approvals_do_not_move_to_another_version_or_stage() {
         .expect("approve v1");
     let v2 = governor
         .register(
-            &actors.scientist.id,
+            &actors.scientist.principal(),
             registration(&model_dir(dir.path(), "m2", 0.4), &actors),
         )
         .expect("v2");
     let r2 = ModelRef::version(v2.name, v2.version);
-    let result = governor.submit_approval(&actors.validator.id, &r2, envelope);
+    let result = governor.submit_approval(&actors.validator.principal(), &r2, envelope);
     assert_refused(&governor, result, "approval", "wrong_subject");
     // A staging approval does not open production.
     governor
-        .promote(&actors.deployer.id, &r1, Stage::Staging, None)
+        .promote(&actors.deployer.principal(), &r1, Stage::Staging, None)
         .expect("staging");
     let result = governor.promote(
-        &actors.deployer.id,
+        &actors.deployer.principal(),
         &r1,
         Stage::Production,
         Some("eu-west-1"),
@@ -372,18 +380,18 @@ fn a_tampered_artifact_is_refused_at_load_time() {
     let path = model_dir(dir.path(), "v1", 0.3);
     let r = common::to_production(&governor, &actors, &path);
     governor
-        .deploy(&actors.deployer.id, &r, "prod", Some("eu-west-1"))
+        .deploy(&actors.deployer.principal(), &r, "prod", Some("eu-west-1"))
         .expect("deploy");
     let name = ModelName::new("login-risk").expect("name");
     governor
-        .verify_load(&actors.deployer.id, &name, "prod", &path)
+        .verify_load(&actors.deployer.principal(), &name, "prod", &path)
         .expect("the approved bytes load");
     // Someone edits a weight between approval and load.
     std::fs::write(path.join("model.json"), model_json(0.0)).expect("tamper");
-    let result = governor.verify_load(&actors.deployer.id, &name, "prod", &path);
+    let result = governor.verify_load(&actors.deployer.principal(), &name, "prod", &path);
     assert_refused(&governor, result, "deployment", "digest_not_approved");
     // Nothing deployed in an environment: nothing loads.
-    let result = governor.verify_load(&actors.deployer.id, &name, "staging", &path);
+    let result = governor.verify_load(&actors.deployer.principal(), &name, "staging", &path);
     assert_refused(&governor, result, "deployment", "digest_not_approved");
 }
 
@@ -395,7 +403,7 @@ fn a_suspended_version_cannot_be_promoted_or_deployed() {
     let r = common::to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
     governor
         .open_incident(
-            &actors.responder.id,
+            &actors.responder.principal(),
             NewIncident {
                 id: "inc-1".into(),
                 title: "evasion campaign".into(),
@@ -410,23 +418,27 @@ fn a_suspended_version_cannot_be_promoted_or_deployed() {
         )
         .expect("open");
     governor
-        .contain(&actors.responder.id, "inc-1", &Containment::Suspend)
+        .contain(
+            &actors.responder.principal(),
+            "inc-1",
+            &Containment::Suspend,
+        )
         .expect("suspend");
     assert_eq!(
         governor.registry().resolve(&r).expect("v").stage,
         Stage::Suspended
     );
     let result = governor.promote(
-        &actors.deployer.id,
+        &actors.deployer.principal(),
         &r,
         Stage::Production,
         Some("eu-west-1"),
     );
     assert_refused(&governor, result, "production", "not_staged");
-    let result = governor.deploy(&actors.deployer.id, &r, "prod", None);
+    let result = governor.deploy(&actors.deployer.principal(), &r, "prod", None);
     assert_refused(&governor, result, "lifecycle", "not_deployable");
     // Containment is for responders only.
-    let result = governor.contain(&actors.deployer.id, "inc-1", &Containment::Suspend);
+    let result = governor.contain(&actors.deployer.principal(), "inc-1", &Containment::Suspend);
     assert_refused(&governor, result, "authz", "not_permitted");
 }
 
@@ -438,14 +450,14 @@ fn a_role_taken_away_stops_a_remembered_authorization() {
     let r = common::to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
     let decide = || {
         governor.record_decision(
-            &actors.deployer.id,
+            &actors.deployer.principal(),
             common::decision(&r, serde_json::json!({"failed_logins": 3}), 0.7),
         )
     };
     decide().expect("a deployer records decisions");
     governor
         .add_actor(
-            &actors.admin.id,
+            &actors.admin.principal(),
             actors.deployer.id.clone(),
             actors.deployer.key.verifier(),
             [Role::Auditor],
@@ -468,11 +480,11 @@ fn another_replica_sees_a_suspension_on_the_decision_path() {
         .expect("second");
     let request = common::decision(&r, serde_json::json!({"failed_logins": 3}), 0.7);
     second
-        .record_decision(&actors.deployer.id, request.clone())
+        .record_decision(&actors.deployer.principal(), request.clone())
         .expect("serving");
     first
         .open_incident(
-            &actors.responder.id,
+            &actors.responder.principal(),
             NewIncident {
                 id: "inc-2".into(),
                 title: "leak".into(),
@@ -486,7 +498,7 @@ fn another_replica_sees_a_suspension_on_the_decision_path() {
             },
         )
         .expect("open: the playbook suspends at once");
-    let refused = second.record_decision(&actors.deployer.id, request);
+    let refused = second.record_decision(&actors.deployer.principal(), request);
     assert_eq!(refused.expect_err("suspended").denied_by(), Some("serving"));
 }
 
@@ -498,7 +510,7 @@ fn rotated_keys_keep_old_approvals_and_refuse_new_ones() {
     let r = validated(&governor, &actors, dir.path());
     governor
         .approve(
-            &actors.validator.id,
+            &actors.validator.principal(),
             &r,
             approval(Stage::Staging, Role::Validator),
             &actors.validator.key,
@@ -508,7 +520,7 @@ fn rotated_keys_keep_old_approvals_and_refuse_new_ones() {
     let new_key = aigov::core::SignerKey::generate("validator-2026").expect("key");
     governor
         .add_actor(
-            &actors.admin.id,
+            &actors.admin.principal(),
             actors.validator.id.clone(),
             new_key.verifier(),
             [Role::Validator],
@@ -518,12 +530,12 @@ fn rotated_keys_keep_old_approvals_and_refuse_new_ones() {
     assert_eq!(trust.approvers[&actors.validator.id].retired.len(), 1);
     // The approval stored before the rotation still counts.
     governor
-        .promote(&actors.deployer.id, &r, Stage::Staging, None)
+        .promote(&actors.deployer.principal(), &r, Stage::Staging, None)
         .expect("the old approval still verifies");
     // Anything new signed with the retired key is refused, whatever date it claims.
     clock.advance(Duration::minutes(10));
     let result = governor.approve(
-        &actors.validator.id,
+        &actors.validator.principal(),
         &r,
         approval(Stage::Production, Role::Validator),
         &actors.validator.key,
@@ -531,7 +543,7 @@ fn rotated_keys_keep_old_approvals_and_refuse_new_ones() {
     assert_refused(&governor, result, "approval", "retired_key");
     governor
         .approve(
-            &actors.validator.id,
+            &actors.validator.principal(),
             &r,
             approval(Stage::Production, Role::Validator),
             &new_key,
@@ -557,7 +569,7 @@ fn replicas_share_the_actor_directory_in_postgres() {
         .expect("second");
     let decide = || {
         second.record_decision(
-            &actors.deployer.id,
+            &actors.deployer.principal(),
             common::decision(&r, serde_json::json!({"failed_logins": 3}), 0.7),
         )
     };
@@ -568,7 +580,7 @@ fn replicas_share_the_actor_directory_in_postgres() {
     );
     first
         .add_actor(
-            &actors.admin.id,
+            &actors.admin.principal(),
             actors.deployer.id.clone(),
             actors.deployer.key.verifier(),
             [Role::Auditor],
@@ -630,7 +642,12 @@ fn only_one_of_two_racing_first_admins_wins() {
                         let who = ActorId::new(format!("claimant{i}@example.com")).expect("id");
                         let key = aigov::core::SignerKey::generate("claimant").expect("key");
                         barrier.wait();
-                        governor.add_actor(&who, who.clone(), key.verifier(), [Role::Admin])
+                        governor.add_actor(
+                            &aigov::Principal::vouched_by_host(who.clone()),
+                            who.clone(),
+                            key.verifier(),
+                            [Role::Admin],
+                        )
                     })
                 })
                 .collect();

@@ -26,13 +26,18 @@ fn lifecycle(governor: &Governor, models: &std::path::Path) {
     let v1 = to_production(governor, &actors, &model_dir(models, "v1", 0.3));
     let v2 = to_production(governor, &actors, &model_dir(models, "v2", 0.35));
     governor
-        .deploy(&actors.deployer.id, &v1, "prod", Some("eu-west-1"))
+        .deploy(&actors.deployer.principal(), &v1, "prod", Some("eu-west-1"))
         .expect("deploy v1");
     governor
-        .deploy(&actors.deployer.id, &v2, "prod", None)
+        .deploy(&actors.deployer.principal(), &v2, "prod", None)
         .expect("deploy v2");
     let loaded = governor
-        .verify_load(&actors.deployer.id, &name, "prod", &models.join("v2"))
+        .verify_load(
+            &actors.deployer.principal(),
+            &name,
+            "prod",
+            &models.join("v2"),
+        )
         .expect("the deployed, approved bytes load");
     assert_eq!(
         loaded.version.version,
@@ -44,7 +49,7 @@ fn lifecycle(governor: &Governor, models: &std::path::Path) {
     for i in 0..5 {
         let receipt = governor
             .record_decision(
-                &actors.deployer.id,
+                &actors.deployer.principal(),
                 common::decision(
                     &v2,
                     serde_json::json!({"failed_logins": i, "new_device": 1, "bad_asn": 1,
@@ -68,7 +73,7 @@ fn lifecycle(governor: &Governor, models: &std::path::Path) {
     assert!(text.contains(&receipts[2].input_digest.to_string()));
     governor
         .record_review(
-            &actors.security.id,
+            &actors.security.principal(),
             receipts[2].index,
             "benign",
             true,
@@ -81,7 +86,7 @@ fn lifecycle(governor: &Governor, models: &std::path::Path) {
     let profile = governor.drift_baseline(&v2).expect("baseline");
     governor
         .start_monitor(
-            &actors.deployer.id,
+            &actors.deployer.principal(),
             &v2,
             MonitorSettings {
                 config: MonitorConfig {
@@ -102,7 +107,7 @@ fn lifecycle(governor: &Governor, models: &std::path::Path) {
     let (calm, _, _) = holdout(500, 0.0);
     let quiet = governor
         .monitor(
-            &actors.deployer.id,
+            &actors.deployer.principal(),
             &v2,
             table(&calm, Some(&profile)),
             Utc::now(),
@@ -113,7 +118,7 @@ fn lifecycle(governor: &Governor, models: &std::path::Path) {
     let (drifted, _, _) = holdout(500, 1.0);
     let report = governor
         .monitor(
-            &actors.deployer.id,
+            &actors.deployer.principal(),
             &v2,
             table(&drifted, Some(&profile)),
             Utc::now(),
@@ -143,7 +148,7 @@ fn lifecycle(governor: &Governor, models: &std::path::Path) {
     );
     // A suspended version neither decides nor loads.
     let refused = governor.record_decision(
-        &actors.deployer.id,
+        &actors.deployer.principal(),
         common::decision(&v2, serde_json::json!({}), 0.1),
     );
     assert_eq!(refused.expect_err("suspended").denied_by(), Some("serving"));

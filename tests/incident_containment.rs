@@ -80,6 +80,8 @@ fn run(store: Arc<dyn RegistryStore>, audit_store: Arc<dyn AuditStore>, dir: &Pa
             .append(&AuditEntry {
                 time: clock.now(),
                 actor: owner.clone(),
+                authn: None,
+                request: None,
                 event: AuditEvent::Custom(fields),
             })
             .unwrap();

@@ -2,7 +2,7 @@
 //! digest-checked files and runs the validation, fairness, robustness, drift and explanation
 //! crates on hold-out data, then attaches every report.
 
-use aigov_core::{ActorId, Model, ModelRef};
+use aigov_core::{Model, ModelRef};
 use aigov_drift::{Column, ColumnValues, ProfileOptions, ReferenceProfile, Table};
 use aigov_explain::Background;
 use aigov_fairness::{AuditConfig, FairnessReport, SensitiveColumn, group_counts};
@@ -14,7 +14,8 @@ use aigov_validation::{
 use ndarray::{ArrayView2, Axis};
 
 use super::Governor;
-use crate::{Error, evidence};
+use crate::{Error, Principal, evidence};
+use aigov_core::Action;
 
 /// Labelled hold-out data and how to judge the model on it.
 #[derive(Clone, Debug)]
@@ -103,11 +104,11 @@ impl Governor {
     /// background.
     pub fn assess(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         reference: &ModelRef,
         holdout: &Holdout<'_>,
     ) -> Result<Assessment, Error> {
-        self.authorize(actor, "attach-evidence")?;
+        self.authorize(principal, Action::AttachEvidence)?;
         let model = self.load_model(reference)?;
         let invalid = |what: &'static str| move |e: String| Error::invalid(what, e);
         let scores = model
@@ -175,7 +176,7 @@ impl Governor {
             evidence::drift_baseline(&profile)?,
             evidence::explanation_baseline(&background),
         ] {
-            version = Some(self.attach_evidence(actor, reference, e)?);
+            version = Some(self.attach_evidence(principal, reference, e)?);
         }
         let version = version.ok_or_else(|| Error::invalid("assessment", "nothing attached"))?;
         Ok(Assessment {

@@ -1,21 +1,41 @@
 //! Authorize, then audit: the steps every operation shares.
 
 use aigov_audit::{AuditEntry, AuditEvent, EntryReceipt, GateRecord};
-use aigov_core::ActorId;
+use aigov_core::Action;
 use aigov_policy::{Finding, Gate, GateDecision};
 use aigov_registry::RegistryEvent;
 use serde_json::{Value, json};
 
 use super::Governor;
-use crate::Error;
+use super::authn::AuthnFailure;
+use crate::{Error, Principal};
 
 impl Governor {
-    /// Asks the `authz` gate whether `actor` (with the roles the directory gives them) may
-    /// perform `action`; a refusal is audited and returned.
+    /// Asks the `authz` gate whether `principal` (with the roles the directory gives its
+    /// actor) may perform `action`; a refusal is audited and returned. A principal signed for
+    /// another operation, or proven only by possession of an unenrolled key, is refused by
+    /// `authn` first.
     ///
     /// The gate is a pure function of the actor's roles, the action and the policies, so an
     /// allowed pair is remembered until the directory or the policies change.
-    pub(crate) fn authorize(&self, actor: &ActorId, action: &str) -> Result<(), Error> {
+    pub(crate) fn authorize(&self, principal: &Principal, action: Action) -> Result<(), Error> {
+        let actor = principal.actor();
+        if principal.possessed_key().is_some() {
+            return Err(self.refuse_authn(
+                actor,
+                AuthnFailure::KeyNotEnrolled,
+                format!("{actor} signed with a key that is not enrolled for them"),
+            ));
+        }
+        if let Some(signed_for) = principal.operation()
+            && signed_for != action
+        {
+            return Err(self.refuse_authn(
+                actor,
+                AuthnFailure::WrongOperation,
+                format!("the request was signed for {signed_for}, not {action}"),
+            ));
+        }
         // Another replica may have enrolled or demoted someone.
         if self.directory.refresh_if_due()? {
             self.forget_authorizations();
@@ -23,7 +43,7 @@ impl Governor {
         // Changes a crashed or refused operation left in the journal go into the log before
         // anything newer.
         self.record_pending_if_due();
-        let key = (actor.clone(), action.to_string());
+        let key = (actor.clone(), action);
         let generation = match self.allowed.read() {
             Ok(a) if a.1.contains(&key) => return Ok(()),
             Ok(a) => a.0,
@@ -35,7 +55,7 @@ impl Governor {
             .iter()
             .map(|r| r.as_str().to_string())
             .collect();
-        let input = json!({"actor": actor.as_str(), "roles": roles, "action": action});
+        let input = json!({"actor": actor.as_str(), "roles": roles, "action": action.as_str()});
         let decision = self.policy.evaluate(Gate::Authz, &input)?;
         if decision.allow {
             // Remember it only if no role or policy changed while it was being decided.
@@ -46,7 +66,7 @@ impl Governor {
             }
             return Ok(());
         }
-        self.audit_gate(actor, &decision)?;
+        self.audit_gate(principal, &decision)?;
         Err(Error::Denied {
             gate: Gate::Authz.as_str().to_string(),
             findings: decision.deny,
@@ -66,13 +86,13 @@ impl Governor {
     /// every gate decision about a version.
     pub(crate) fn gate(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         gate: Gate,
         subject: Option<String>,
         input: Value,
     ) -> Result<GateDecision, Error> {
         let decision = self.policy.evaluate(gate, &input)?;
-        let mut entry = self.gate_entry(actor, &decision);
+        let mut entry = self.gate_entry(principal, &decision);
         if let (Some(subject), AuditEvent::Gate(record)) = (subject, &mut entry.event)
             && let Value::Object(fields) = &mut record.record
         {
@@ -83,10 +103,12 @@ impl Governor {
     }
 
     /// A gate's decision as an audit entry.
-    pub(crate) fn gate_entry(&self, actor: &ActorId, decision: &GateDecision) -> AuditEntry {
+    pub(crate) fn gate_entry(&self, principal: &Principal, decision: &GateDecision) -> AuditEntry {
         AuditEntry {
             time: self.now(),
-            actor: actor.clone(),
+            actor: principal.actor().clone(),
+            authn: Some(principal.authn()),
+            request: principal.request(),
             event: AuditEvent::Gate(GateRecord {
                 gate: decision.gate.as_str().to_string(),
                 decision_id: decision.record.decision_id.clone(),
@@ -96,15 +118,19 @@ impl Governor {
         }
     }
 
-    fn audit_gate(&self, actor: &ActorId, decision: &GateDecision) -> Result<EntryReceipt, Error> {
-        Ok(self.audit.append(&self.gate_entry(actor, decision))?)
+    fn audit_gate(
+        &self,
+        principal: &Principal,
+        decision: &GateDecision,
+    ) -> Result<EntryReceipt, Error> {
+        Ok(self.audit.append(&self.gate_entry(principal, decision))?)
     }
 
     /// Refuses an operation for a reason outside the policy gates (a signature, the
     /// lifecycle), audits the refusal as a gate record and returns the error.
     pub(crate) fn refuse(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         rule: &str,
         code: &str,
         msg: String,
@@ -116,7 +142,9 @@ impl Governor {
         };
         let entry = AuditEntry {
             time: self.now(),
-            actor: actor.clone(),
+            actor: principal.actor().clone(),
+            authn: Some(principal.authn()),
+            request: principal.request(),
             event: AuditEvent::Gate(GateRecord {
                 gate: rule.to_string(),
                 decision_id: uuid::Uuid::new_v4().to_string(),
@@ -136,15 +164,20 @@ impl Governor {
         }
     }
 
-    /// A registry change as an audit entry.
+    /// A registry change as an audit entry; how its actor was authenticated moves from the
+    /// event to the entry.
     pub(crate) fn registry_entry(event: &RegistryEvent) -> AuditEntry {
-        let fields = match serde_json::to_value(event) {
+        let mut fields = match serde_json::to_value(event) {
             Ok(Value::Object(fields)) => fields,
             _ => serde_json::Map::new(),
         };
+        fields.remove("authn");
+        fields.remove("request");
         AuditEntry {
             time: event.at,
             actor: event.actor.clone(),
+            authn: event.authn,
+            request: event.request,
             event: AuditEvent::Registry(fields),
         }
     }

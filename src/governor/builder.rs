@@ -54,6 +54,7 @@ pub struct GovernorBuilder {
     input_logging: InputLogging,
     serving_ttl: std::time::Duration,
     claim_lease: std::time::Duration,
+    request_window: std::time::Duration,
 }
 
 impl std::fmt::Debug for GovernorBuilder {
@@ -84,6 +85,7 @@ impl GovernorBuilder {
             input_logging: InputLogging::default(),
             serving_ttl: DEFAULT_SERVING_TTL,
             claim_lease: super::DEFAULT_CHANGE_CLAIM_LEASE,
+            request_window: super::DEFAULT_REQUEST_WINDOW,
         })
     }
 
@@ -125,6 +127,7 @@ impl GovernorBuilder {
             input_logging: InputLogging::default(),
             serving_ttl: DEFAULT_SERVING_TTL,
             claim_lease: super::DEFAULT_CHANGE_CLAIM_LEASE,
+            request_window: super::DEFAULT_REQUEST_WINDOW,
         })
     }
 
@@ -152,6 +155,7 @@ impl GovernorBuilder {
             input_logging: InputLogging::default(),
             serving_ttl: DEFAULT_SERVING_TTL,
             claim_lease: super::DEFAULT_CHANGE_CLAIM_LEASE,
+            request_window: super::DEFAULT_REQUEST_WINDOW,
         })
     }
 
@@ -215,6 +219,14 @@ impl GovernorBuilder {
         self
     }
 
+    /// How far a signed request's time may be from this governor's clock, either way (default
+    /// [`super::DEFAULT_REQUEST_WINDOW`], five minutes). Nonces are kept for good, so the
+    /// window bounds clock skew, not replay.
+    pub fn request_window(mut self, window: std::time::Duration) -> Self {
+        self.request_window = window;
+        self
+    }
+
     /// How long the process that made a registry change keeps the first right to record it in
     /// the audit log; after that any process sharing the store records it (default
     /// [`super::DEFAULT_CHANGE_CLAIM_LEASE`]); a taker's claim lasts as long. Between a
@@ -265,6 +277,7 @@ impl GovernorBuilder {
             input_logging: self.input_logging,
             system: ActorId::new(CONTROL_PLANE_ACTOR)?,
             allowed: Default::default(),
+            request_window: self.request_window,
             serving: super::decisions::ServingCache::new(self.serving_ttl),
             claim_lease: claim_lease(self.claim_lease)?,
             journal_due: std::sync::atomic::AtomicI64::new(i64::MIN),

@@ -1,12 +1,12 @@
 //! Rotating the store's checkpoint key, and verifying the log across rotations.
 
 use aigov_audit::{AuditEntry, AuditEvent, RetiredCheckpointKey, VerifyReport};
-use aigov_core::{ActorId, SignerKey, VerifierKey};
+use aigov_core::{Action, SignerKey, VerifierKey};
 use serde_json::{Map, Value, json};
 
 use super::Governor;
 use super::builder::STORE_KEY_NAME;
-use crate::{Error, checkpoint_keys};
+use crate::{Error, Principal, checkpoint_keys};
 
 impl Governor {
     /// Replaces the key that signs checkpoints and certificates (an admin's act, audited).
@@ -16,8 +16,9 @@ impl Governor {
     /// sign after the seal does not verify. PostgreSQL replicas keep `keys/` (the key and the
     /// retired-key list) under their own home: give every replica the rotated `keys/` (a
     /// shared volume, or a copy) before restarting it.
-    pub fn rotate_checkpoint_key(&self, actor: &ActorId) -> Result<VerifierKey, Error> {
-        self.authorize(actor, "manage-actors")?;
+    pub fn rotate_checkpoint_key(&self, principal: &Principal) -> Result<VerifierKey, Error> {
+        self.authorize(principal, Action::ManageActors)?;
+        let actor = principal.actor();
         // One rotation at a time, in this process and (through a lock file) across processes.
         let _rotating = self.rotation.lock().unwrap_or_else(|p| p.into_inner());
         let _keys_lock = match &self.keys_dir {
@@ -77,6 +78,8 @@ impl Governor {
         let entry = AuditEntry {
             time: self.now(),
             actor: actor.clone(),
+            authn: Some(principal.authn()),
+            request: principal.request(),
             event: AuditEvent::Custom(Map::from_iter(fields)),
         };
         self.record(|| "the checkpoint key rotated".to_string(), vec![entry])?;

@@ -8,14 +8,15 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
-use aigov_core::{ActorId, Digest, ModelRef};
+use aigov_core::{Digest, ModelRef};
 use aigov_explain::Explanation;
 use aigov_policy::pii::{Redactor, Replacement};
 use aigov_registry::Stage;
 use serde_json::{Value, json};
 
 use super::Governor;
-use crate::Error;
+use crate::{Error, Principal};
+use aigov_core::Action;
 
 /// What a decision record keeps of the input beside its digest.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -178,10 +179,11 @@ impl Governor {
     /// version that may not serve is refused and the refusal audited.
     pub fn record_decision(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         request: DecisionRequest,
     ) -> Result<DecisionReceipt, Error> {
-        self.authorize(actor, "record-decision")?;
+        self.authorize(principal, Action::RecordDecision)?;
+        let actor = principal.actor();
         let (model, stage) = match self.serving.get(&request.model) {
             Lookup::Hit(model, stage) => (model, stage),
             Lookup::Miss(generation) => {
@@ -200,7 +202,7 @@ impl Governor {
             let reference = format!("{}@{}", model.name, model.version);
             let subject = json!({"model": reference, "stage": stage.to_string()});
             let msg = format!("{reference} is {stage} and may not decide");
-            return Err(self.refuse(actor, "serving", "not_serving", msg, subject));
+            return Err(self.refuse(principal, "serving", "not_serving", msg, subject));
         }
         let input_digest = Digest::of(&aigov_registry::canonical_json(&request.input));
         let redacted_input = match self.input_logging {
@@ -213,6 +215,8 @@ impl Governor {
         let entry = AuditEntry {
             time: self.now(),
             actor: actor.clone(),
+            authn: Some(principal.authn()),
+            request: principal.request(),
             event: AuditEvent::Decision(Decision {
                 model: model.clone(),
                 input_digest,
@@ -237,13 +241,14 @@ impl Governor {
     /// Links a human review (or override) to the decision recorded at `decision_index`.
     pub fn record_review(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         decision_index: u64,
         verdict: &str,
         overridden: bool,
         reason: &str,
     ) -> Result<EntryReceipt, Error> {
-        self.authorize(actor, "record-review")?;
+        self.authorize(principal, Action::RecordReview)?;
+        let actor = principal.actor();
         if verdict.trim().is_empty() {
             return Err(Error::invalid("review", "the verdict is empty"));
         }
@@ -267,6 +272,8 @@ impl Governor {
         let review = AuditEntry {
             time: self.now(),
             actor: actor.clone(),
+            authn: Some(principal.authn()),
+            request: principal.request(),
             event: AuditEvent::HumanReview(HumanReview {
                 reviewer: actor.clone(),
                 verdict: verdict.to_string(),

@@ -4,14 +4,14 @@
 use std::sync::Arc;
 
 use aigov_audit::{AuditEntry, AuditEvent, IncidentAction};
-use aigov_core::{ActorId, ModelRef};
+use aigov_core::{Action, ModelRef};
 use aigov_incident::{Containment, Incident, NewIncident, StepAction};
 use serde_json::json;
 
 use super::Governor;
-use crate::Error;
 use crate::containment::RegistryContainment;
 use crate::decommission::{DecommissionError, DecommissionMode, DecommissionOutcome};
+use crate::{Error, Principal};
 
 /// An opened incident and what its playbook did by itself.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,16 +25,18 @@ pub struct IncidentOutcome {
 }
 
 impl Governor {
-    fn incident_entry(
+    pub(crate) fn incident_entry(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         id: &str,
         action: &str,
         details: serde_json::Value,
     ) -> AuditEntry {
         AuditEntry {
             time: self.now(),
-            actor: actor.clone(),
+            actor: principal.actor().clone(),
+            authn: Some(principal.authn()),
+            request: principal.request(),
             event: AuditEvent::Incident(IncidentAction {
                 incident_id: id.to_string(),
                 action: action.to_string(),
@@ -47,22 +49,22 @@ impl Governor {
     /// control plane, at the incident's severity.
     pub fn open_incident(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         new: NewIncident,
     ) -> Result<IncidentOutcome, Error> {
-        self.authorize(actor, "open-incident")?;
-        self.open_incident_unchecked(actor, new)
+        self.authorize(principal, Action::OpenIncident)?;
+        self.open_incident_unchecked(principal, new)
     }
 
     pub(crate) fn open_incident_unchecked(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         new: NewIncident,
     ) -> Result<IncidentOutcome, Error> {
         for version in &new.affected {
             self.registry.resolve(version)?;
         }
-        let incident = Incident::open(new, self.now(), actor.clone())?;
+        let incident = Incident::open(new, self.now(), principal.actor().clone())?;
         self.incidents.create(&incident)?;
         let details = json!({
             "title": incident.title,
@@ -72,7 +74,7 @@ impl Governor {
         });
         self.record(
             || format!("incident {} opened", incident.id),
-            vec![self.incident_entry(actor, &incident.id, "opened", details)],
+            vec![self.incident_entry(principal, &incident.id, "opened", details)],
         )?;
         let id = incident.id.clone();
         let mut automatic = Vec::new();
@@ -90,7 +92,7 @@ impl Governor {
             .collect();
         for step in steps {
             for action in self.containments_for(step.action, &incident.affected)? {
-                match self.contain_as(&self.system, &id, &action) {
+                match self.contain_as(&self.control_plane(), &id, &action) {
                     Ok(changed) => automatic.extend(changed),
                     Err(e) => failed.push(format!("step {}: {e}", step.id)),
                 }
@@ -142,17 +144,17 @@ impl Governor {
     /// holds, each change audited.
     pub fn contain(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         incident: &str,
         action: &Containment,
     ) -> Result<Vec<String>, Error> {
-        self.authorize(actor, "contain")?;
-        self.contain_as(actor, incident, action)
+        self.authorize(principal, Action::Contain)?;
+        self.contain_as(principal, incident, action)
     }
 
     fn contain_as(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         id: &str,
         action: &Containment,
     ) -> Result<Vec<String>, Error> {
@@ -162,12 +164,12 @@ impl Governor {
             .ok_or_else(|| Error::invalid("incident", format!("no incident {id}")))?;
         let read = incident.timeline.len();
         let target = RegistryContainment::new(
-            Arc::clone(&self.registry),
+            Arc::new(self.registry_as(principal)),
             Arc::clone(&self.audit),
-            actor.clone(),
+            principal.actor().clone(),
         );
         let at = self.now().max(incident.last_at());
-        let result = incident.contain(&target, action, at, actor.clone());
+        let result = incident.contain(&target, action, at, principal.actor().clone());
         self.serving.clear();
         // Whatever was changed is on the timeline, even when a later version failed.
         if incident.timeline.len() > read {
@@ -177,7 +179,7 @@ impl Governor {
         self.record(
             || format!("incident {id} contained"),
             vec![self.incident_entry(
-                actor,
+                principal,
                 id,
                 "contained",
                 json!({"containment": action, "changed": changed}),
@@ -189,16 +191,16 @@ impl Governor {
     /// Retires a version with a signed certificate (see [`crate::decommission`]).
     pub fn decommission(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         reference: &ModelRef,
         mode: DecommissionMode,
     ) -> Result<DecommissionOutcome, Error> {
-        self.authorize(actor, "decommission")?;
+        self.authorize(principal, Action::Decommission)?;
         let result = crate::decommission::decommission(
             &self.registry,
             &self.audit,
             &self.signing_key(),
-            actor,
+            principal,
             reference,
             mode,
             self.now(),
@@ -207,7 +209,7 @@ impl Governor {
         match result {
             Err(DecommissionError::Denied(msg)) => {
                 let subject = json!({"model": reference.to_string()});
-                Err(self.refuse(actor, "decommission", "refused", msg, subject))
+                Err(self.refuse(principal, "decommission", "refused", msg, subject))
             }
             other => Ok(other?),
         }

@@ -84,7 +84,10 @@ pub(crate) fn logged_already(
             match (logged.event, ours.event) {
                 (AuditEvent::Registry(mut logged_fields), AuditEvent::Registry(fields)) => {
                     logged_fields.remove("recorded_late");
-                    logged_fields == fields && logged.actor == ours.actor
+                    logged_fields == fields
+                        && logged.actor == ours.actor
+                        && logged.authn == ours.authn
+                        && logged.request == ours.request
                 }
                 _ => false,
             }

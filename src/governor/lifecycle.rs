@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use aigov_audit::{ApprovalRecord, AuditEntry, AuditEvent, FairnessAudit, ModelReference};
-use aigov_core::{ActorId, Digest, Envelope, ModelHasher, ModelName, ModelRef, Role, SignerKey};
+use aigov_core::{Digest, Envelope, ModelHasher, ModelName, ModelRef, Role, SignerKey};
 use aigov_policy::{
     ApprovalFact, ApprovedVersionFact, DatasetFact, DeploymentInput, Gate, GateDecision,
     LineageFact, ModelFact, ModelNameFact, ProductionInput, RegisteredVersionFact,
@@ -19,7 +19,8 @@ use serde_json::json;
 
 use super::Governor;
 use super::journal::companion;
-use crate::{Error, evidence};
+use crate::{Error, Principal, evidence};
+use aigov_core::Action;
 
 /// A version to register: its model (created on first use), its files and its provenance.
 #[derive(Clone, Debug)]
@@ -81,14 +82,18 @@ impl Governor {
     /// runs the registration gate; a version the gate refuses is rejected.
     pub fn register(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         registration: Registration,
     ) -> Result<ModelVersion, Error> {
-        self.authorize(actor, "register")?;
+        self.authorize(principal, Action::Register)?;
+        let actor = principal.actor();
         let name = registration.model.name.clone();
         let model = match self.registry.store().model(&name)? {
             Some(model) => model,
-            None => match self.registry.create_model(actor, registration.model) {
+            None => match self
+                .registry_as(principal)
+                .create_model(actor, registration.model)
+            {
                 Ok((model, event)) => {
                     self.record_change(|| format!("model {name} created"), &event, &[])?;
                     model
@@ -106,7 +111,7 @@ impl Governor {
             new.lineage.sbom = Some(self.registry.artifacts().put(&bytes)?);
         }
         let (version, event) =
-            self.registry
+            self.registry_as(principal)
                 .register_version(actor, &name, &registration.path, new)?;
         self.record_change(
             || format!("{} registered", version.reference()),
@@ -118,9 +123,9 @@ impl Governor {
                 "the stored files hash to {}, not to the signed root {signed}",
                 version.root
             );
-            self.reject(actor, &version, &reason)?;
+            self.reject(principal, &version, &reason)?;
             return Err(self.refuse(
-                actor,
+                principal,
                 "signature",
                 "root_mismatch",
                 reason,
@@ -128,7 +133,7 @@ impl Governor {
             ));
         }
         let decision = self.gate(
-            actor,
+            principal,
             Gate::Registration,
             Some(version.reference()),
             registration_input(&model, &version),
@@ -136,14 +141,19 @@ impl Governor {
         if decision.allow {
             return Ok(version);
         }
-        self.reject(actor, &version, "refused by the registration gate")?;
+        self.reject(principal, &version, "refused by the registration gate")?;
         Err(denial(decision))
     }
 
     /// Moves a version just registered to Rejected, audited.
-    fn reject(&self, actor: &ActorId, version: &ModelVersion, reason: &str) -> Result<(), Error> {
-        let (_, event) = self.registry.transition(
-            actor,
+    fn reject(
+        &self,
+        principal: &Principal,
+        version: &ModelVersion,
+        reason: &str,
+    ) -> Result<(), Error> {
+        let (_, event) = self.registry_as(principal).transition(
+            principal.actor(),
             &version.name,
             version.version,
             Stage::Rejected,
@@ -157,11 +167,12 @@ impl Governor {
     /// write (see [`crate::evidence`]). A fairness report is also audited as a fairness audit.
     pub fn attach_evidence(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         reference: &ModelRef,
         evidence: Evidence,
     ) -> Result<ModelVersion, Error> {
-        self.authorize(actor, "attach-evidence")?;
+        self.authorize(principal, Action::AttachEvidence)?;
+        let actor = principal.actor();
         evidence::check_shape(&evidence)?;
         let v = self.registry.resolve(reference)?;
         let fairness = (evidence.kind == EvidenceKind::Fairness)
@@ -173,6 +184,8 @@ impl Governor {
             .map(|fact| AuditEntry {
                 time: self.now(),
                 actor: actor.clone(),
+                authn: Some(principal.authn()),
+                request: principal.request(),
                 event: AuditEvent::FairnessAudit(FairnessAudit {
                     model: model_reference(&v),
                     verdict: fact.verdict.clone(),
@@ -183,7 +196,7 @@ impl Governor {
             .into_iter()
             .collect();
         let (updated, event) = self
-            .registry
+            .registry_as(principal)
             .with_companions(companions.iter().map(companion).collect::<Result<_, _>>()?)
             .attach_evidence(actor, &v.name, v.version, evidence)?;
         self.record_change(
@@ -197,12 +210,17 @@ impl Governor {
     /// Runs the validation gate over the attached evidence. Allowed: the version becomes
     /// Validated. Refused for a failed check: Rejected. Refused only for missing evidence:
     /// it stays Registered so the evidence can still be attached.
-    pub fn validate(&self, actor: &ActorId, reference: &ModelRef) -> Result<ModelVersion, Error> {
-        self.authorize(actor, "validate")?;
+    pub fn validate(
+        &self,
+        principal: &Principal,
+        reference: &ModelRef,
+    ) -> Result<ModelVersion, Error> {
+        self.authorize(principal, Action::Validate)?;
+        let actor = principal.actor();
         let v = self.registry.resolve(reference)?;
         let input = self.validation_input(&v)?;
         let decision = self.gate(
-            actor,
+            principal,
             Gate::Validation,
             Some(v.reference()),
             serde_json::to_value(input).unwrap_or_default(),
@@ -213,9 +231,13 @@ impl Governor {
             (false, true) => return Err(denial(decision)),
             (false, false) => Stage::Rejected,
         };
-        let (updated, event) =
-            self.registry
-                .transition(actor, &v.name, v.version, to, "validation gate")?;
+        let (updated, event) = self.registry_as(principal).transition(
+            actor,
+            &v.name,
+            v.version,
+            to,
+            "validation gate",
+        )?;
         self.record_change(|| format!("{} is {to}", updated.reference()), &event, &[])?;
         if decision.allow {
             Ok(updated)
@@ -251,12 +273,13 @@ impl Governor {
     /// Signs an approval with `key` as `actor` and stores it (see [`Governor::submit_approval`]).
     pub fn approve(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         reference: &ModelRef,
         request: ApprovalRequest,
         key: &SignerKey,
     ) -> Result<Envelope, Error> {
-        self.authorize(actor, "approve")?;
+        self.authorize(principal, Action::Approve)?;
+        let actor = principal.actor();
         let v = self.registry.resolve(reference)?;
         let now = self.now();
         let predicate = ApprovalPredicate {
@@ -271,7 +294,7 @@ impl Governor {
             comment: request.comment,
         };
         let envelope = predicate.sign(&v, key)?;
-        self.store_approval(actor, &v, envelope)
+        self.store_approval(principal, &v, envelope)
     }
 
     /// Stores an approval signed elsewhere, once it verifies in full against the actor
@@ -279,18 +302,18 @@ impl Governor {
     /// version's registrant or trainer. Anything else is refused and the refusal audited.
     pub fn submit_approval(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         reference: &ModelRef,
         envelope: Envelope,
     ) -> Result<Envelope, Error> {
-        self.authorize(actor, "approve")?;
+        self.authorize(principal, Action::Approve)?;
         let v = self.registry.resolve(reference)?;
-        self.store_approval(actor, &v, envelope)
+        self.store_approval(principal, &v, envelope)
     }
 
     fn store_approval(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         v: &ModelVersion,
         envelope: Envelope,
     ) -> Result<Envelope, Error> {
@@ -308,14 +331,22 @@ impl Governor {
                     .and_then(|p| p.get("reason").and_then(|r| r.as_str()).map(str::to_string))
                     .unwrap_or_else(|| "invalid".into())
                     .replace('-', "_");
-                return Err(self.refuse(actor, "approval", &code, problem.to_string(), subject));
+                return Err(self.refuse(
+                    principal,
+                    "approval",
+                    &code,
+                    problem.to_string(),
+                    subject,
+                ));
             }
         };
         let envelope_bytes =
             serde_json::to_vec(&envelope).map_err(|e| Error::invalid("approval", e.to_string()))?;
         let approval = AuditEntry {
             time: self.now(),
-            actor: actor.clone(),
+            actor: principal.actor().clone(),
+            authn: Some(principal.authn()),
+            request: principal.request(),
             event: AuditEvent::Approval(ApprovalRecord {
                 model: model_reference(v),
                 stage: predicate.stage.to_string(),
@@ -330,9 +361,15 @@ impl Governor {
         };
         // The registry checks once more against the stored version (it may have changed).
         let (updated, event) = self
-            .registry
+            .registry_as(principal)
             .with_companions(vec![companion(&approval)?])
-            .add_approval(actor, &v.name, v.version, envelope.clone(), &trust)?;
+            .add_approval(
+                principal.actor(),
+                &v.name,
+                v.version,
+                envelope.clone(),
+                &trust,
+            )?;
         self.record_change(
             || format!("approval of {} stored", updated.reference()),
             &event,
@@ -379,12 +416,13 @@ impl Governor {
     /// target region); the gates see only approvals verified against the actor directory.
     pub fn promote(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         reference: &ModelRef,
         to: Stage,
         region: Option<&str>,
     ) -> Result<ModelVersion, Error> {
-        self.authorize(actor, "promote")?;
+        self.authorize(principal, Action::Promote)?;
+        let actor = principal.actor();
         let v = self.registry.resolve(reference)?;
         let approvals = self.approval_facts(&v);
         let (gate, input) = match to {
@@ -415,13 +453,13 @@ impl Governor {
             }
         };
         let input = input.map_err(|e| Error::invalid("gate input", e.to_string()))?;
-        let decision = self.gate(actor, gate, Some(v.reference()), input)?;
+        let decision = self.gate(principal, gate, Some(v.reference()), input)?;
         if !decision.allow {
             return Err(denial(decision));
         }
         let reason = format!("{} gate ({})", gate.as_str(), decision.record.decision_id);
         let (updated, event) = self
-            .registry
+            .registry_as(principal)
             .transition(actor, &v.name, v.version, to, &reason)?;
         self.record_change(
             || format!("{} promoted to {to}", updated.reference()),
@@ -442,25 +480,29 @@ impl Governor {
     /// Points an environment at a staging or production version.
     pub fn deploy(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         reference: &ModelRef,
         environment: &str,
         region: Option<&str>,
     ) -> Result<DeploymentRecord, Error> {
-        self.authorize(actor, "deploy")?;
+        self.authorize(principal, Action::Deploy)?;
+        let actor = principal.actor();
         let v = self.registry.resolve(reference)?;
-        let (record, event) =
-            match self
-                .registry
-                .deploy(actor, &v.name, v.version, environment, region, "deploy")
-            {
-                Ok(done) => done,
-                Err(aigov_registry::RegistryError::Denied(msg)) => {
-                    let subject = json!({"model": v.reference(), "environment": environment});
-                    return Err(self.refuse(actor, "lifecycle", "not_deployable", msg, subject));
-                }
-                Err(e) => return Err(e.into()),
-            };
+        let (record, event) = match self.registry_as(principal).deploy(
+            actor,
+            &v.name,
+            v.version,
+            environment,
+            region,
+            "deploy",
+        ) {
+            Ok(done) => done,
+            Err(aigov_registry::RegistryError::Denied(msg)) => {
+                let subject = json!({"model": v.reference(), "environment": environment});
+                return Err(self.refuse(principal, "lifecycle", "not_deployable", msg, subject));
+            }
+            Err(e) => return Err(e.into()),
+        };
         self.record_change(
             || format!("{} deployed to {environment}", v.reference()),
             &event,
@@ -472,13 +514,16 @@ impl Governor {
     /// Returns an environment to the newest earlier version that may still serve.
     pub fn rollback(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         model: &ModelName,
         environment: &str,
         reason: &str,
     ) -> Result<DeploymentRecord, Error> {
-        self.authorize(actor, "rollback")?;
-        let (record, event) = self.registry.rollback(actor, model, environment, reason)?;
+        self.authorize(principal, Action::Rollback)?;
+        let actor = principal.actor();
+        let (record, event) =
+            self.registry_as(principal)
+                .rollback(actor, model, environment, reason)?;
         self.record_change(
             || format!("{model} in {environment} rolled back"),
             &event,
@@ -492,12 +537,12 @@ impl Governor {
     /// a valid approval for its stage. Refuses a swapped or tampered artifact.
     pub fn verify_load(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         model: &ModelName,
         environment: &str,
         path: &Path,
     ) -> Result<VerifiedLoad, Error> {
-        self.authorize(actor, "verify-load")?;
+        self.authorize(principal, Action::VerifyLoad)?;
         let deployed = match self.registry.deployed(model, environment)? {
             Some(id) => Some(self.registry.version(model, id)?),
             None => None,
@@ -529,7 +574,7 @@ impl Governor {
         })
         .map_err(|e| Error::invalid("gate input", e.to_string()))?;
         let subject = deployed.as_ref().map(ModelVersion::reference);
-        let decision = self.gate(actor, Gate::Deployment, subject, input)?;
+        let decision = self.gate(principal, Gate::Deployment, subject, input)?;
         match deployed {
             Some(version) if decision.allow => Ok(VerifiedLoad { version, root }),
             _ => Err(denial(decision)),

@@ -3,24 +3,28 @@
 //! domain crate) and audits (the event, or the denial), in that order.
 //!
 //! ```
-//! use aigov::Governor;
+//! use aigov::{Governor, Principal};
 //! use aigov::core::{ActorId, Role, SignerKey};
 //!
 //! let governor = Governor::in_memory()?;
-//! let admin = ActorId::new("admin@example.com")?;
+//! // The host has authenticated its administrator itself and vouches for them; the first
+//! // actor may enrol themselves, as an admin only.
+//! let admin = Principal::vouched_by_host(ActorId::new("admin@example.com")?);
 //! let key = SignerKey::generate("admin")?;
-//! // The first actor may enrol themselves, as an admin only.
-//! governor.add_actor(&admin, admin.clone(), key.verifier(), [Role::Admin])?;
+//! governor.enrol_first_admin(&admin, key.verifier())?;
 //! assert_eq!(governor.audit().size()?, 1);
 //! # Ok::<(), aigov::Error>(())
 //! ```
 
 mod actors;
 mod assessment;
+mod audit_records;
+mod authn;
 mod authz;
 mod builder;
 mod checkpoint_key;
 mod decisions;
+mod incident_updates;
 mod incidents;
 mod journal;
 mod lifecycle;
@@ -38,8 +42,10 @@ use aigov_registry::Registry;
 use chrono::{DateTime, Utc};
 
 pub use assessment::{Assessment, Holdout};
+pub use authn::{AUTHN_GATE, AuthnFailure, DEFAULT_REQUEST_WINDOW};
 pub use builder::GovernorBuilder;
 pub use decisions::{DecisionReceipt, DecisionRequest, InputLogging, explanation_record};
+pub use incident_updates::IncidentUpdate;
 pub use incidents::IncidentOutcome;
 pub(crate) use journal::logged_already;
 pub use journal::{DEFAULT_CHANGE_CLAIM_LEASE, JournalReport};
@@ -71,7 +77,11 @@ pub struct Governor {
     input_logging: InputLogging,
     system: ActorId,
     serving: decisions::ServingCache,
-    allowed: std::sync::RwLock<(u64, std::collections::HashSet<(ActorId, String)>)>,
+    allowed: std::sync::RwLock<(
+        u64,
+        std::collections::HashSet<(ActorId, aigov_core::Action)>,
+    )>,
+    request_window: std::time::Duration,
     claim_lease: chrono::Duration,
     journal_due: std::sync::atomic::AtomicI64,
     journal_pass: Mutex<()>,
@@ -199,6 +209,18 @@ impl Governor {
             statement.to_json(),
             &self.signing_key(),
         ))
+    }
+
+    /// The control plane's own principal, for the steps playbooks run automatically: the host
+    /// itself vouches for them.
+    pub(crate) fn control_plane(&self) -> crate::Principal {
+        crate::Principal::vouched_by_host(self.system.clone())
+    }
+
+    /// The registry, recording in each change how `principal` was authenticated.
+    fn registry_as(&self, principal: &crate::Principal) -> Registry {
+        self.registry
+            .acting_with(principal.authn(), principal.request())
     }
 
     /// The checkpoint and certificate key in use now.

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use aigov_audit::{AuditEntry, AuditEvent, DriftAlert, ModelReference};
-use aigov_core::{ActorId, ModelRef};
+use aigov_core::ModelRef;
 use aigov_drift::{
     Alert, ColumnSummary, ColumnValues, DriftMonitor, Feedback, KpiLimits, KpiWindow,
     MonitorConfig, ReferenceProfile, Severity as AlertSeverity, Table, WindowOutcome, alert_kpis,
@@ -16,7 +16,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::Governor;
-use crate::Error;
+use crate::{Error, Principal};
+use aigov_core::Action;
 
 /// What an alert leads to beyond its audit entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,11 +173,11 @@ impl Governor {
     /// Starts monitoring a version against its drift baseline (which must be attached).
     pub fn start_monitor(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         reference: &ModelRef,
         settings: MonitorSettings,
     ) -> Result<(), Error> {
-        self.authorize(actor, "monitor")?;
+        self.authorize(principal, Action::Monitor)?;
         let v = self.registry.resolve(reference)?;
         let Some(baseline) = v
             .evidence
@@ -186,7 +187,7 @@ impl Governor {
         else {
             let msg = format!("{} has no drift baseline to monitor against", v.reference());
             let subject = json!({"model": v.reference()});
-            return Err(self.refuse(actor, "monitor", "missing_drift_baseline", msg, subject));
+            return Err(self.refuse(principal, "monitor", "missing_drift_baseline", msg, subject));
         };
         let content = self.registry.evidence_content(baseline)?;
         let profile = ReferenceProfile::from_json(&content.to_string())?;
@@ -254,12 +255,12 @@ impl Governor {
     /// Feeds a batch observed at `at` to the version's drift monitor.
     pub fn monitor(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         reference: &ModelRef,
         batch: Table,
         at: DateTime<Utc>,
     ) -> Result<MonitorReport, Error> {
-        self.authorize(actor, "monitor")?;
+        self.authorize(principal, Action::Monitor)?;
         let shared = self.monitor_of(reference)?;
         let mut guard = shared
             .lock()
@@ -295,7 +296,7 @@ impl Governor {
             }
             let id = format!("{}#{}", alert.fingerprint, alert.window);
             self.respond(
-                actor,
+                principal,
                 &version,
                 "drift",
                 if critical { "critical" } else { "warning" },
@@ -323,14 +324,14 @@ impl Governor {
     /// interval lies past a limit raises an alert handled as `response`.
     pub fn monitor_feedback(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         reference: &ModelRef,
         feedback: &[Feedback],
         window: usize,
         limits: &KpiLimits,
         response: &AlertResponse,
     ) -> Result<MonitorReport, Error> {
-        self.authorize(actor, "monitor")?;
+        self.authorize(principal, Action::Monitor)?;
         let v = self.registry.resolve(reference)?;
         let windows = alert_kpis(feedback, window, limits)?;
         let mut report = MonitorReport::default();
@@ -342,7 +343,7 @@ impl Governor {
                     "precision": w.precision});
                 let id = format!("kpi#{}", w.window);
                 self.respond(
-                    actor,
+                    principal,
                     &v,
                     "alert-kpi",
                     "warning",
@@ -361,7 +362,7 @@ impl Governor {
     #[allow(clippy::too_many_arguments)]
     fn respond(
         &self,
-        actor: &ActorId,
+        principal: &Principal,
         version: &ModelVersion,
         monitor: &str,
         severity: &str,
@@ -378,7 +379,9 @@ impl Governor {
         };
         let entry = AuditEntry {
             time: self.now(),
-            actor: actor.clone(),
+            actor: principal.actor().clone(),
+            authn: Some(principal.authn()),
+            request: principal.request(),
             event: AuditEvent::DriftAlert(DriftAlert {
                 model: Some(reference),
                 monitor: monitor.to_string(),
@@ -401,6 +404,8 @@ impl Governor {
                 let entry = AuditEntry {
                     time: self.now(),
                     actor: self.system.clone(),
+                    authn: Some(principal.authn()),
+                    request: principal.request(),
                     event: AuditEvent::Custom(fields),
                 };
                 let receipt = self.record(|| "review requested".to_string(), vec![entry])?;
@@ -424,7 +429,7 @@ impl Governor {
                     self.now().format("%Y%m%dT%H%M%S%.3f")
                 );
                 let outcome = self.open_incident_unchecked(
-                    &self.system,
+                    &self.control_plane(),
                     NewIncident {
                         id,
                         title: format!("{monitor} alert on {}: {message}", version.reference()),

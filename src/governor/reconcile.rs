@@ -6,13 +6,14 @@
 use std::collections::HashMap;
 
 use aigov_audit::{AuditEntry, AuditEvent};
-use aigov_core::{ActorId, ModelName, VersionId};
+use aigov_core::{ModelName, VersionId};
 use aigov_registry::{ModelQuery, ModelVersion, PageRequest, PendingChange, VersionQuery};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::Governor;
-use crate::Error;
+use crate::{Error, Principal};
+use aigov_core::Action;
 
 /// A registry fact that no audit entry records.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -371,8 +372,12 @@ impl Governor {
     /// ([`Governor::record_pending_changes`]), then every unaudited change found as an
     /// `unaudited-change-found` entry about its version or model, so the log describes it
     /// (late, and marked so), and returns them. Needs the `reconcile-audit` permission.
-    pub fn record_unaudited_changes(&self, actor: &ActorId) -> Result<Vec<UnauditedChange>, Error> {
-        self.authorize(actor, "reconcile-audit")?;
+    pub fn record_unaudited_changes(
+        &self,
+        principal: &Principal,
+    ) -> Result<Vec<UnauditedChange>, Error> {
+        self.authorize(principal, Action::ReconcileAudit)?;
+        let actor = principal.actor();
         // A pass that fails (counted in journal_failures) leaves its changes to be reported
         // below as stuck once they are old enough, rather than stopping the reconciliation.
         let _ = self.record_pending_changes();
@@ -393,6 +398,8 @@ impl Governor {
                 AuditEntry {
                     time: self.now(),
                     actor: actor.clone(),
+                    authn: Some(principal.authn()),
+                    request: principal.request(),
                     event: AuditEvent::Custom(fields),
                 }
             })

@@ -32,6 +32,13 @@ pub struct Person {
     pub key: SignerKey,
 }
 
+impl Person {
+    /// The person as the test host vouches for them.
+    pub fn principal(&self) -> aigov::Principal {
+        aigov::Principal::vouched_by_host(self.id.clone())
+    }
+}
+
 fn person(id: &str) -> Person {
     Person {
         id: ActorId::new(id).expect("actor id"),
@@ -68,7 +75,7 @@ pub fn enrol(governor: &Governor) -> Actors {
     let admin = &actors.admin.id;
     governor
         .add_actor(
-            admin,
+            &actors.admin.principal(),
             admin.clone(),
             actors.admin.key.verifier(),
             [Role::Admin],
@@ -85,7 +92,12 @@ pub fn enrol(governor: &Governor) -> Actors {
         (&actors.auditor, Role::Auditor),
     ] {
         governor
-            .add_actor(admin, p.id.clone(), p.key.verifier(), [role])
+            .add_actor(
+                &actors.admin.principal(),
+                p.id.clone(),
+                p.key.verifier(),
+                [role],
+            )
             .expect("enrol");
     }
     actors
@@ -305,8 +317,36 @@ pub fn approval(stage: Stage, role: Role) -> ApprovalRequest {
 /// Registers, evidences, validates, approves and promotes a version to production; returns
 /// its reference.
 pub fn to_production(governor: &Governor, actors: &Actors, path: &Path) -> ModelRef {
+    let r = to_staging(governor, actors, path);
+    for (p, role) in [
+        (&actors.security, Role::SecurityApprover),
+        (&actors.legal, Role::LegalApprover),
+        (&actors.owner, Role::ModelOwner),
+    ] {
+        governor
+            .approve(
+                &p.principal(),
+                &r,
+                approval(Stage::Production, role),
+                &p.key,
+            )
+            .expect("production approval");
+    }
+    governor
+        .promote(
+            &actors.deployer.principal(),
+            &r,
+            Stage::Production,
+            Some("eu-west-1"),
+        )
+        .expect("production");
+    r
+}
+
+/// Registers, assesses and validates a version, and takes it to staging.
+pub fn to_staging(governor: &Governor, actors: &Actors, path: &Path) -> ModelRef {
     let v = governor
-        .register(&actors.scientist.id, registration(path, actors))
+        .register(&actors.scientist.principal(), registration(path, actors))
         .expect("register");
     let r = ModelRef::version(v.name.clone(), v.version);
     let (x, y, region) = holdout(2000, 0.0);
@@ -319,7 +359,7 @@ pub fn to_production(governor: &Governor, actors: &Actors, path: &Path) -> Model
         .expect("integer");
     governor
         .assess(
-            &actors.scientist.id,
+            &actors.scientist.principal(),
             &r,
             &Holdout {
                 rows: x.view(),
@@ -333,36 +373,19 @@ pub fn to_production(governor: &Governor, actors: &Actors, path: &Path) -> Model
         )
         .expect("assess");
     governor
-        .validate(&actors.validator.id, &r)
+        .validate(&actors.validator.principal(), &r)
         .expect("validate");
     governor
         .approve(
-            &actors.validator.id,
+            &actors.validator.principal(),
             &r,
             approval(Stage::Staging, Role::Validator),
             &actors.validator.key,
         )
         .expect("staging approval");
     governor
-        .promote(&actors.deployer.id, &r, Stage::Staging, None)
+        .promote(&actors.deployer.principal(), &r, Stage::Staging, None)
         .expect("staging");
-    for (p, role) in [
-        (&actors.security, Role::SecurityApprover),
-        (&actors.legal, Role::LegalApprover),
-        (&actors.owner, Role::ModelOwner),
-    ] {
-        governor
-            .approve(&p.id, &r, approval(Stage::Production, role), &p.key)
-            .expect("production approval");
-    }
-    governor
-        .promote(
-            &actors.deployer.id,
-            &r,
-            Stage::Production,
-            Some("eu-west-1"),
-        )
-        .expect("production");
     r
 }
 
@@ -382,7 +405,10 @@ pub fn record_until_stopped(
     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
         i += 1;
         let request = decision(model, serde_json::json!({"failed_logins": i % 7}), 0.4);
-        match governor.record_decision(deployer, request) {
+        match governor.record_decision(
+            &aigov::Principal::vouched_by_host(deployer.clone()),
+            request,
+        ) {
             Ok(_) => acknowledged(),
             Err(aigov::Error::Audit(_) | aigov::Error::Registry(_)) => refused(),
             Err(other) => panic!("unexpected error: {other}"),

@@ -109,6 +109,8 @@ fn unique_keys_are_logged_once(store: Arc<dyn AuditStore>) {
     let registry_entry = |id: &str| crate::AuditEntry {
         time: t0(),
         actor: ActorId::new("ops@example.com").expect("actor"),
+        authn: None,
+        request: None,
         event: crate::AuditEvent::Registry(
             serde_json::json!({"model": "m", "version": 1, "event": "deployed", "change_id": id})
                 .as_object()

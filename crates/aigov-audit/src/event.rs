@@ -1,6 +1,6 @@
 //! Typed audit events and their canonical JSON: one deterministic byte form per entry.
 
-use aigov_core::{ActorId, Digest, ModelName, VersionId};
+use aigov_core::{ActorId, Authn, Digest, ModelName, VersionId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -163,6 +163,25 @@ pub struct Decommission {
     pub certificate_digest: Digest,
 }
 
+/// A request signed by its actor, kept so the log proves who asked for what. Its nonce is the
+/// entry's unique key: the log refuses a second entry with it, which is what makes a replayed
+/// request fail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestRecord {
+    /// The operation asked for (`promote`, `manage-actors`, ...).
+    pub operation: String,
+    /// SHA-256 of the operation's arguments as the caller canonicalised them.
+    pub arguments: Digest,
+    /// When the actor signed the request.
+    pub signed_at: DateTime<Utc>,
+    /// The request's one-time value.
+    pub nonce: String,
+    /// SHA-256 of the envelope's JSON text; entries made for the request name it.
+    pub digest: Digest,
+    /// The DSSE envelope as the actor signed it.
+    pub envelope: Value,
+}
+
 /// What an audit entry records.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload", rename_all = "kebab-case")]
@@ -185,6 +204,8 @@ pub enum AuditEvent {
     Incident(IncidentAction),
     /// A decommissioning.
     Decommission(Decommission),
+    /// A signed request, recorded before the operation it asks for.
+    Request(RequestRecord),
     /// Anything else: a JSON object.
     Custom(Map<String, Value>),
 }
@@ -202,6 +223,7 @@ impl AuditEvent {
             AuditEvent::FairnessAudit(_) => "fairness-audit",
             AuditEvent::Incident(_) => "incident",
             AuditEvent::Decommission(_) => "decommission",
+            AuditEvent::Request(_) => "request",
             AuditEvent::Custom(_) => "custom",
         }
     }
@@ -257,6 +279,14 @@ pub struct AuditEntry {
     pub time: DateTime<Utc>,
     /// Who did it.
     pub actor: ActorId,
+    /// How `actor` was authenticated; absent in entries logged before authentication was
+    /// recorded and in entries a command wrote without an actor's operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authn: Option<Authn>,
+    /// SHA-256 of the signed request this entry was made for (with `authn: signed`); the
+    /// request's own entry holds the envelope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<Digest>,
     /// What happened.
     #[serde(flatten)]
     pub event: AuditEvent,
@@ -284,6 +314,7 @@ impl AuditEntry {
                 .get("change_id")
                 .and_then(Value::as_str)
                 .map(|id| format!("registry-change:{id}")),
+            AuditEvent::Request(r) => Some(format!("request:{}:{}", self.actor, r.nonce)),
             _ => None,
         }
     }
@@ -324,6 +355,7 @@ impl AuditEntry {
                 }
                 subjects
             }
+            AuditEvent::Request(_) => Vec::new(),
         };
         out.retain(|s| !s.is_empty() && s.len() <= 512);
         out.sort();
@@ -345,6 +377,8 @@ mod tests {
         AuditEntry {
             time: "2026-11-26T10:00:00.5Z".parse().unwrap(),
             actor: "scorer@svc".parse().unwrap(),
+            authn: None,
+            request: None,
             event: AuditEvent::Decision(Decision {
                 model: ModelReference {
                     name: "login-risk".parse().unwrap(),
@@ -394,6 +428,8 @@ mod tests {
         let entry = |event| AuditEntry {
             time: "2026-01-01T00:00:00Z".parse().unwrap(),
             actor: "a".parse().unwrap(),
+            authn: None,
+            request: None,
             event,
         };
         assert_eq!(

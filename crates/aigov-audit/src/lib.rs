@@ -10,7 +10,13 @@
 //! let key = aigov_core::SignerKey::from_seed("aigov-store", [7; 32])?;
 //! let log = AuditLog::new(Arc::new(MemoryAuditStore::new())).with_signer(key, "example/audit");
 //! let event = AuditEvent::from_parts("custom", serde_json::json!({"note": "hello"}))?;
-//! let entry = AuditEntry { time: chrono::Utc::now(), actor: "alice".parse()?, event };
+//! let entry = AuditEntry {
+//!     time: chrono::Utc::now(),
+//!     actor: "alice".parse()?,
+//!     authn: None,
+//!     request: None,
+//!     event,
+//! };
 //! let receipt = log.append(&entry)?;
 //! let checkpoint = log.checkpoint()?;
 //! let proof = log.prove(receipt.index, Some(checkpoint.checkpoint.size))?;
@@ -34,11 +40,12 @@ mod proof;
 pub mod store;
 mod verify;
 
+pub use aigov_core::Authn;
 pub use error::AuditError;
 pub use event::{
     ApprovalRecord, AuditEntry, AuditEvent, Decision, DecisionExplanation, Decommission,
     DriftAlert, FairnessAudit, FeatureContribution, GateRecord, HumanReview, IncidentAction,
-    ModelReference,
+    ModelReference, RequestRecord,
 };
 pub use export::{ExportContext, ExportFormat, ExportReport, export};
 pub use log::{AuditLog, EntryReceipt, MIN_RETENTION_DAYS};

@@ -77,6 +77,8 @@ fn entries() -> Vec<AuditEntry> {
         .map(|(i, (kind, payload))| AuditEntry {
             time: format!("2026-11-26T10:00:{:02}.250Z", i).parse().unwrap(),
             actor: "scorer@svc".parse().unwrap(),
+            authn: None,
+            request: None,
             event: AuditEvent::from_parts(kind, payload).unwrap(),
         })
         .collect()

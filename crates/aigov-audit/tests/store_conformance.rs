@@ -68,6 +68,8 @@ fn concurrent_appends(stores: Vec<Arc<dyn AuditStore>>) {
                         let entry = aigov_audit::AuditEntry {
                             time: chrono::Utc::now(),
                             actor: "t".parse().expect("actor"),
+                            authn: None,
+                            request: None,
                             event,
                         };
                         log.append(&entry).expect("append").index

@@ -33,8 +33,9 @@ enum Command {
         #[command(subcommand)]
         command: commands::keys::KeysCommand,
     },
-    /// Create the store (`./.aigov` unless --store says otherwise) and its signing key.
-    Init,
+    /// Create the store (`./.aigov` unless --store says otherwise) and its signing key, and
+    /// enrol its first admin.
+    Init(commands::init::InitArgs),
     /// The tamper-evident audit log: append, checkpoints, proofs, verification, erasure.
     Audit {
         #[command(subcommand)]
@@ -101,7 +102,7 @@ fn main() -> ExitCode {
         Command::Hash(args) => commands::hash::run(&args),
         Command::VerifyModel(args) => commands::verify_model::run(&args),
         Command::Keys { command } => commands::keys::run(&cli.global, command),
-        Command::Init => commands::init::run(&cli.global),
+        Command::Init(args) => commands::init::run(&cli.global, &args),
         Command::Redact(args) => commands::redact::run(&args),
         Command::Policy { command } => commands::policy::run(command),
         Command::Audit { command } => commands::audit::run(&cli.global, *command),

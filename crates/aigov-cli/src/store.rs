@@ -1,14 +1,15 @@
 //! Where the CLI keeps its state: `./.aigov/` (SQLite, artifacts, keys) or PostgreSQL.
 
-use aigov_core::SignerKey;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use aigov_core::ActorId;
+use aigov::{Governor, Principal};
+use aigov_core::{Action, ActorId, Digest, SignedRequest, SignerKey, VerifierKey};
 use aigov_registry::{
     FsArtifactStore, PostgresRegistryStore, Registry, RegistryStore, SqliteRegistryStore,
     TrustStore,
 };
+use chrono::Utc;
 use clap::Args;
 
 use crate::failure::Failure;
@@ -25,6 +26,11 @@ pub struct GlobalArgs {
     /// Who is acting; recorded in every change (default: $USER@local).
     #[arg(long, global = true, env = "AIGOV_ACTOR")]
     pub actor: Option<String>,
+    /// The acting actor's private key (`aigov keys generate` writes it): every command that
+    /// changes the store signs its request with it, and the governor checks the signature
+    /// against the key enrolled for the actor.
+    #[arg(long, global = true, env = "AIGOV_KEY", value_name = "FILE")]
+    pub signing_key: Option<PathBuf>,
 }
 
 /// The database file inside a store directory.
@@ -64,6 +70,93 @@ impl GlobalArgs {
             ),
         };
         ActorId::new(id).map_err(|e| Failure::BadInput(format!("--actor: {e}")))
+    }
+
+    /// The actor's signing key, when one was given.
+    fn signing_key(&self) -> Result<Option<SignerKey>, Failure> {
+        self.signing_key
+            .as_deref()
+            .map(|path| {
+                SignerKey::load(path)
+                    .map_err(|e| Failure::BadInput(format!("--signing-key / AIGOV_KEY: {e}")))
+            })
+            .transpose()
+    }
+
+    /// A request for `operation`, signed with the actor's key, over this command line's
+    /// arguments; `None` without a key.
+    fn signed_request(
+        &self,
+        operation: Action,
+    ) -> Result<Option<(ActorId, SignedRequest, SignerKey)>, Failure> {
+        self.signed_request_with(operation, None)
+    }
+
+    /// [`GlobalArgs::signed_request`], falling back to `fallback` (a command's own key
+    /// option, such as `approve --key`) when no signing key was given.
+    fn signed_request_with(
+        &self,
+        operation: Action,
+        fallback: Option<&std::path::Path>,
+    ) -> Result<Option<(ActorId, SignedRequest, SignerKey)>, Failure> {
+        let actor = self.actor()?;
+        let key = match (self.signing_key()?, fallback) {
+            (Some(key), _) => key,
+            (None, Some(path)) => SignerKey::load(path)?,
+            (None, None) => return Ok(None),
+        };
+        // The arguments as typed (the key's path among them, never the key): the log keeps
+        // their digest, so the request is bound to this command line.
+        let arguments: Vec<String> = std::env::args_os()
+            .skip(1)
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let digest = Digest::of(&serde_json::to_vec(&arguments)?);
+        let request = SignedRequest::sign(actor.clone(), operation, digest, Utc::now(), &key)?;
+        Ok(Some((actor, request, key)))
+    }
+
+    /// The authenticated principal for `operation`: the actor's request, signed with
+    /// `--signing-key` / `AIGOV_KEY` and verified by the governor against the key enrolled
+    /// for the actor. Without a key the refusal is audited and the command exits 1.
+    pub fn principal(&self, governor: &Governor, operation: Action) -> Result<Principal, Failure> {
+        self.principal_with(governor, operation, None)
+    }
+
+    /// [`GlobalArgs::principal`], signing with `fallback` when no signing key was given.
+    pub fn principal_with(
+        &self,
+        governor: &Governor,
+        operation: Action,
+        fallback: Option<&std::path::Path>,
+    ) -> Result<Principal, Failure> {
+        match self.signed_request_with(operation, fallback)? {
+            Some((_, request, _)) => Ok(governor.authenticate(&request)?),
+            None => Err(governor
+                .refuse_unauthenticated(&self.actor()?, operation)
+                .into()),
+        }
+    }
+
+    /// Like [`GlobalArgs::principal`], but for enrolling `enrolled` with `key`: where the
+    /// directory is empty and the actor enrols themselves with the very key that signed,
+    /// the signature is their proof of possession.
+    pub fn enrolling_principal(
+        &self,
+        governor: &Governor,
+        enrolled: &ActorId,
+        key: &VerifierKey,
+    ) -> Result<Principal, Failure> {
+        match self.signed_request(Action::ManageActors)? {
+            Some((actor, request, signer))
+                if actor == *enrolled
+                    && signer.verifier() == *key
+                    && governor.directory().is_empty() =>
+            {
+                Ok(governor.authenticate_enrolment(&request, key)?)
+            }
+            _ => self.principal(governor, Action::ManageActors),
+        }
     }
 
     /// Opens the store; with `create`, makes a missing directory store.
@@ -225,7 +318,7 @@ impl From<aigov::Error> for Failure {
             E::Policy(inner) => inner.into(),
             E::Core(inner) => inner.into(),
             E::Drift(inner) => Failure::BadInput(inner.to_string()),
-            E::Incident(inner) => Failure::BadInput(inner.to_string()),
+            E::Incident(inner) => inner.into(),
             _ => Failure::Internal(e.to_string()),
         }
     }

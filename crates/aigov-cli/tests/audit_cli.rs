@@ -14,11 +14,34 @@ fn aigov(store: &Path, args: &[&str]) -> Output {
     aigov_as(store, "soc@example.com", args)
 }
 
+/// A new store whose first admin is `soc@example.com` (entry 0 records the enrolment), with
+/// the key [`aigov_as`] signs with.
+fn init_with_soc_admin(store: &Path) {
+    let key = aigov_core::SignerKey::generate("soc").unwrap();
+    let files = key.save(&common::actor_keys(store)).unwrap();
+    ok(&aigov(
+        store,
+        &[
+            "init",
+            "--admin",
+            "soc@example.com",
+            "--admin-key",
+            files.public.to_str().unwrap(),
+        ],
+    ));
+}
+
+/// The log's size, from its checkpoint.
+fn size(store: &Path) -> u64 {
+    let note = ok(&aigov(store, &["audit", "checkpoint"]));
+    SignedCheckpoint::parse(&note).unwrap().checkpoint.size
+}
+
 #[test]
 fn append_checkpoint_prove_verify_and_tamper() {
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("store");
-    ok(&aigov(&store, &["init"]));
+    init_with_soc_admin(&store);
 
     let payload = tmp.path().join("p.json");
     fs::write(
@@ -45,7 +68,8 @@ fn append_checkpoint_prove_verify_and_tamper() {
             one["count"].as_u64(),
             one["size"].as_u64()
         ),
-        (Some(0), Some(1), Some(1))
+        // Entry 0 enrolled the admin, entry 1 is the signed request the append was made for.
+        (Some(2), Some(1), Some(3))
     );
 
     let mut lines = String::new();
@@ -73,7 +97,7 @@ fn append_checkpoint_prove_verify_and_tamper() {
             many["count"].as_u64(),
             many["size"].as_u64()
         ),
-        (Some(1), Some(40), Some(41))
+        (Some(4), Some(40), Some(44))
     );
 
     // One bad line rejects the whole batch, naming it.
@@ -91,6 +115,11 @@ fn append_checkpoint_prove_verify_and_tamper() {
         String::from_utf8_lossy(&out.stderr).contains("line 41"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        size(&store),
+        44,
+        "a bad batch is refused before anything is signed"
     );
 
     // A registry entry by hand may not claim a change id: it could stand in for a real change.
@@ -124,7 +153,8 @@ fn append_checkpoint_prove_verify_and_tamper() {
     checkpoint
         .verify(&checkpoint.checkpoint.origin, &[&key])
         .unwrap();
-    assert_eq!(checkpoint.checkpoint.size, 41);
+    // The refused registry entry's signed request is logged (45 = 44 + the request).
+    assert_eq!(checkpoint.checkpoint.size, 45);
     assert_eq!(
         ok(&aigov(&store, &["audit", "checkpoint"])),
         note,
@@ -147,7 +177,7 @@ fn append_checkpoint_prove_verify_and_tamper() {
     .unwrap();
     cons.verify().unwrap();
     assert_eq!(cons.root2, checkpoint.checkpoint.root);
-    assert!(ok(&aigov(&store, &["audit", "verify"])).contains("verified 41 entries"));
+    assert!(ok(&aigov(&store, &["audit", "verify"])).contains("verified 45 entries"));
 
     // Retention forbids erasing a fresh entry; a hold is recorded.
     let out = aigov(
@@ -180,7 +210,11 @@ fn append_checkpoint_prove_verify_and_tamper() {
         &store,
         &["audit", "export", "--format", "ocsf", "--to", to],
     ));
-    assert_eq!(fs::read_to_string(&siem).unwrap().lines().count(), 41);
+    let exported = size(&store);
+    assert_eq!(
+        fs::read_to_string(&siem).unwrap().lines().count() as u64,
+        exported
+    );
     ok(&aigov(
         &store,
         &[
@@ -196,12 +230,16 @@ fn append_checkpoint_prove_verify_and_tamper() {
         &store,
         &["audit", "export", "--format", "ocsf", "--to", to],
     ));
-    assert_eq!(fs::read_to_string(&siem).unwrap().lines().count(), 42);
+    // The append and its signed request.
+    assert_eq!(
+        fs::read_to_string(&siem).unwrap().lines().count() as u64,
+        exported + 2
+    );
     let cef = ok(&aigov(
         &store,
         &["audit", "export", "--format", "cef", "--since", "40"],
     ));
-    assert_eq!(cef.lines().count(), 2);
+    assert_eq!(cef.lines().count() as u64, size(&store) - 40);
     // The JSON string a|b=c\\d] arrives JSON-escaped, then CEF escapes `=` and each `\`.
     assert!(cef.contains(r#""user":"a|b\=c\\\\d]""#), "{cef}");
 
@@ -254,7 +292,7 @@ fn bad_input_is_one_line_and_exit_2() {
 fn two_processes_appending_at_once_keep_indices_dense() {
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("store");
-    ok(&aigov(&store, &["init"]));
+    init_with_soc_admin(&store);
     let batch = tmp.path().join("b.jsonl");
     let lines: String = (0..25)
         .map(|i| format!("{{\"kind\":\"custom\",\"payload\":{{\"i\":{i}}}}}\n"))
@@ -270,6 +308,8 @@ fn two_processes_appending_at_once_keep_indices_dense() {
                     batch.display()
                 ))
                 .env("AIGOV_STORE", &store)
+                .env("AIGOV_ACTOR", "soc@example.com")
+                .env("AIGOV_KEY", common::key_of(&store, "soc@example.com"))
                 .spawn()
                 .unwrap()
         })
@@ -280,10 +320,10 @@ fn two_processes_appending_at_once_keep_indices_dense() {
     let report: Value =
         serde_json::from_str(&ok(&aigov(&store, &["audit", "verify", "--json"]))).unwrap();
     assert_eq!(
-        report["size"], 400,
-        "2 processes x 8 batches x 25 entries, dense"
+        report["size"], 417,
+        "the enrolment, then 2 processes x 8 batches x (a signed request + 25 entries), dense"
     );
-    assert_eq!(report["entries_checked"], 400);
+    assert_eq!(report["entries_checked"], 417);
     assert_eq!(report["problems"].as_array().unwrap().len(), 0);
 }
 
@@ -294,14 +334,15 @@ fn rotating_the_store_key_keeps_the_log_verifiable() {
     ok(&aigov(&store, &["init"]));
     common::enrol(
         |actor, args| aigov_as(&store, actor, args),
-        &tmp.path().join("keys"),
+        &common::actor_keys(&store),
         &[("auditor@example.com", "auditor")],
     );
     let payload = tmp.path().join("p.json");
     let append = |i: u64| {
         fs::write(&payload, format!("{{\"i\":{i}}}")).unwrap();
-        ok(&aigov(
+        ok(&aigov_as(
             &store,
+            "admin@example.com",
             &[
                 "audit",
                 "append",

@@ -35,7 +35,17 @@ fn acknowledged(stdout: &str) -> Vec<(u64, u64)> {
 fn acknowledged_appends_survive_sigkill() {
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("store");
-    assert!(aigov(&store, &["init"]).status.success());
+    let key = aigov_core::SignerKey::generate("soc").unwrap();
+    let files = key.save(&common::actor_keys(&store)).unwrap();
+    let public = files.public.to_str().unwrap();
+    assert!(
+        aigov(
+            &store,
+            &["init", "--admin", "soc@example.com", "--admin-key", public]
+        )
+        .status
+        .success()
+    );
     let batch = tmp.path().join("batch.jsonl");
     let lines: String = (0..200)
         .map(|i| {
@@ -86,11 +96,22 @@ fn acknowledged_appends_survive_sigkill() {
             "round {round}: {}",
             String::from_utf8_lossy(&out.stdout)
         );
+        // Each append is its signed request, then its batch; a kill between the two leaves
+        // a request without a batch, never part of a batch.
+        let appended: u64 = rusqlite::Connection::open(store.join("aigov.db"))
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM audit_entries \
+                 WHERE CAST(payload AS TEXT) LIKE '%\"pad\":%'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
         assert_eq!(
-            size % 200,
+            appended % 200,
             0,
             "round {round}: a torn batch left {} entries",
-            size % 200
+            appended % 200
         );
     }
     assert!(

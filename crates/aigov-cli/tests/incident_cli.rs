@@ -16,7 +16,7 @@ fn run(store: &Path, args: &[&str]) -> std::process::Output {
 fn register_edr_triage(store: &Path, dir: &Path, model: &Path) {
     enrol(
         |actor, args| aigov_as(store, actor, args),
-        &dir.join("keys"),
+        &common::actor_keys(store),
         &[
             ("ds@example.com", "data-scientist"),
             ("responder@example.com", "incident-responder"),
@@ -67,7 +67,9 @@ fn an_incident_from_opening_to_closing() {
         ],
     )))
     .unwrap();
-    assert_eq!(opened["status"], "open");
+    // Through the governor the playbook's automatic steps run at once: the evidence is held
+    // (the suspension fails: a registered version does not serve).
+    assert_eq!(opened["status"], "contained");
     assert_eq!(opened["serious"]["aware_at"], "2026-01-10T07:00:00Z");
     // Long past its two days: overdue.
     let deadlines: Value =
@@ -81,8 +83,9 @@ fn an_incident_from_opening_to_closing() {
     // Contain by holding audit entries.
     let payload = tmp.path().join("p.json");
     std::fs::write(&payload, br#"{"decision": 1}"#).unwrap();
-    ok(&run(
+    ok(&aigov_as(
         &store,
+        "admin@example.com",
         &[
             "audit",
             "append",
@@ -99,10 +102,8 @@ fn an_incident_from_opening_to_closing() {
         ],
     ));
     assert!(held.contains("audit entries 0..=0 held"), "{held}");
-    assert!(
-        held.contains("edr-triage@1: legal hold incident INC-1 placed"),
-        "{held}"
-    );
+    // The version itself was held by the playbook when the incident opened.
+    assert!(!held.contains("edr-triage@1: legal hold"), "{held}");
     let out = run(
         &store,
         &["incident", "contain", "INC-1", "--hold", "--from", "0"],
@@ -166,7 +167,18 @@ fn bad_incident_input_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("store");
     ok(&run(&store, &["init"]));
-    let base = ["incident", "open", "--title", "t", "--model", "m@1"];
+    let model = tmp.path().join("model");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(model.join("weights.bin"), vec![3u8; 100]).unwrap();
+    register_edr_triage(&store, tmp.path(), &model);
+    let base = [
+        "incident",
+        "open",
+        "--title",
+        "t",
+        "--model",
+        "edr-triage@1",
+    ];
     for extra in [
         vec!["--kind", "meteor", "--severity", "high"],
         vec!["--kind", "evasion", "--severity", "urgent"],
@@ -216,7 +228,7 @@ fn bad_incident_input_is_refused() {
             "--title",
             "t",
             "--model",
-            "m@1",
+            "edr-triage@1",
             "--kind",
             "other",
             "--severity",
@@ -261,27 +273,40 @@ fn decommission_a_registered_version() {
     std::fs::write(model.join("weights.bin"), vec![7u8; 500]).unwrap();
     register_edr_triage(&store, tmp.path(), &model);
     let cert = tmp.path().join("cert.json");
-    let out: Value = serde_json::from_str(&ok(&run(
+    // Nobody but a model owner or an admin retires a version, whatever they claim to be.
+    let refused = run(
         &store,
-        &[
-            "decommission",
-            "edr-triage@1",
-            "--mode",
-            "destroy",
-            "--out",
-            cert.to_str().unwrap(),
-            "--json",
-        ],
-    )))
+        &["decommission", "edr-triage@1", "--mode", "destroy"],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("denied by authz"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let anonymous = common::aigov_as(
+        &store,
+        "nobody@nowhere",
+        &["decommission", "edr-triage@1", "--mode", "destroy"],
+    );
+    assert_eq!(anonymous.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&anonymous.stderr).contains("denied by authn"));
+    let admin = |args: &[&str]| common::aigov_as(&store, "admin@example.com", args);
+    let out: Value = serde_json::from_str(&ok(&admin(&[
+        "decommission",
+        "edr-triage@1",
+        "--mode",
+        "destroy",
+        "--out",
+        cert.to_str().unwrap(),
+        "--json",
+    ])))
     .unwrap();
     assert_eq!(out["predicate"]["mode"], "destroy");
     assert_eq!(out["predicate"]["artifacts"][0]["disposition"], "destroyed");
     let envelope: Value = serde_json::from_str(&std::fs::read_to_string(&cert).unwrap()).unwrap();
     assert_eq!(envelope["payloadType"], "application/vnd.in-toto+json");
-    let again = run(
-        &store,
-        &["decommission", "edr-triage@1", "--mode", "archive"],
-    );
+    let again = admin(&["decommission", "edr-triage@1", "--mode", "archive"]);
     assert_eq!(again.status.code(), Some(1), "already decommissioned");
     let bad = run(&store, &["decommission", "not a ref", "--mode", "archive"]);
     assert_eq!(bad.status.code(), Some(2));

@@ -14,10 +14,10 @@ fn aigov(store: &Path, args: &[&str]) -> Output {
 }
 
 /// Enrols the data scientist (and the bootstrap admin) in a new store's directory.
-fn enrol_scientist(store: &Path, keys: &Path, who: &str) {
+fn enrol_scientist(store: &Path, who: &str) {
     enrol(
         |actor, args| aigov_as(store, actor, args),
-        keys,
+        &common::actor_keys(store),
         &[(who, "data-scientist")],
     );
 }
@@ -52,11 +52,12 @@ fn register_list_show_verify_and_history() {
     assert!(init.contains("signing key: aigov-store+"), "{init}");
     assert!(ok(&aigov(&store, &["init"])).contains("already initialized"));
     let path = model(&tmp.path().join("m"), b"weights v1");
-    // Nobody enrolled may register: the authz gate refuses, and nothing is stored.
+    // Nobody enrolled may register: without a key, authentication refuses, and nothing is
+    // stored.
     let out = aigov(&store, &["model", "register", "login-risk", &path]);
     assert_eq!(code(&out), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("denied by authz"));
-    enrol_scientist(&store, &tmp.path().join("keys"), "ds@example.com");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("denied by authn"));
+    enrol_scientist(&store, "ds@example.com");
 
     let sbom = tmp.path().join("sbom.json");
     fs::write(
@@ -203,7 +204,7 @@ fn register_rejects_bad_input_and_unverified_signatures() {
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("store");
     ok(&aigov(&store, &["init"]));
-    enrol_scientist(&store, &tmp.path().join("keys"), "ds@example.com");
+    enrol_scientist(&store, "ds@example.com");
     let lineage = lineage_args(tmp.path());
     let path = model(&tmp.path().join("m"), b"w");
     for (args, mentions) in [
@@ -303,7 +304,7 @@ fn two_processes_registering_at_once_get_distinct_numbers() {
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("store");
     ok(&aigov(&store, &["init"]));
-    enrol_scientist(&store, &tmp.path().join("keys"), "ci@example.com");
+    enrol_scientist(&store, "ci@example.com");
     let path = model(&tmp.path().join("m"), b"w");
     let lineage = lineage_args(tmp.path());
     ok(&aigov_as(
@@ -320,7 +321,8 @@ fn two_processes_registering_at_once_get_distinct_numbers() {
                 "for i in $(seq {n}); do {bin} model register shared {path} {lineage} --json || exit 1; done"
             ))
             .env("AIGOV_STORE", &store)
-            .env("AIGOV_ACTOR", "ci@example.com");
+            .env("AIGOV_ACTOR", "ci@example.com")
+            .env("AIGOV_KEY", common::key_of(&store, "ci@example.com"));
         cmd
     };
     // The two loops run at the same time, each taking the database's write lock in turn.
@@ -355,6 +357,7 @@ fn a_postgres_store_works_the_same() {
             .env("AIGOV_STORE", &store_url)
             .env("AIGOV_ARTIFACTS", tmp.path().join("home"))
             .env("AIGOV_ACTOR", "ds@example.com")
+            .env("AIGOV_KEY", tmp.path().join("keys").join("ds.key"))
             .output()
             .unwrap()
     };
@@ -367,6 +370,10 @@ fn a_postgres_store_works_the_same() {
                 .env("AIGOV_STORE", &store_url)
                 .env("AIGOV_ARTIFACTS", tmp.path().join("home"))
                 .env("AIGOV_ACTOR", actor)
+                .env(
+                    "AIGOV_KEY",
+                    keys.join(format!("{}.key", actor.split('@').next().unwrap())),
+                )
                 .output()
                 .unwrap()
         },

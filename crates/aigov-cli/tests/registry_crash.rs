@@ -31,7 +31,7 @@ fn acknowledged_registrations_survive_sigkill() {
     ok(&aigov(&store, &["init"]));
     enrol(
         |actor, args| aigov_as(&store, actor, args),
-        &tmp.path().join("keys"),
+        &common::actor_keys(&store),
         &[("ds@example.com", "data-scientist")],
     );
     let model = tmp.path().join("model");

@@ -8,9 +8,9 @@ mod scenario;
 
 use std::path::Path;
 
-use aigov::Governor;
 use aigov::core::{ModelRef, SignerKey};
 use aigov::explain::Background;
+use aigov::{Governor, Principal};
 use common::{aigov_as, ok};
 use serde_json::Value;
 
@@ -41,8 +41,10 @@ fn refused(out: &std::process::Output, gate: &str) -> String {
 /// that computes the evidence), as the enrolled data scientist and validator.
 fn validated_version(store: &Path, models: &Path, name: &str, weight: f64) -> ModelRef {
     let governor = Governor::open(store).expect("governor");
-    let ds = aigov::core::ActorId::new("ds@example.com").expect("id");
-    let validator = aigov::core::ActorId::new("validator@example.com").expect("id");
+    // The library's host (this test) vouches for the people it acts for.
+    let host = |id: &str| Principal::vouched_by_host(aigov::core::ActorId::new(id).expect("id"));
+    let ds = host("ds@example.com");
+    let validator = host("validator@example.com");
     let owner = aigov::core::ActorId::new("owner@example.com").expect("id");
     let path = scenario::model_dir(models, name, weight);
     let mut registration = scenario::registration(
@@ -145,7 +147,7 @@ fn to_production(store: &Path, keys: &Path, version: &str) {
 fn the_workflow_from_enrolment_to_a_drift_incident() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let store = tmp.path().join("store");
-    let keys = tmp.path().join("keys");
+    let keys = common::actor_keys(&store);
     ok(&aigov_as(&store, "admin@example.com", &["init"]));
     for (who, role) in PEOPLE {
         let key = SignerKey::generate(who.split('@').next().expect("name")).expect("key");

@@ -430,7 +430,7 @@ fn log_facts(
             AuditEvent::Decommission(d) => {
                 facts.decommission = Some(fact(format!("decommissioned ({})", d.mode)))
             }
-            AuditEvent::Decision(_) | AuditEvent::Custom(_) => {}
+            AuditEvent::Decision(_) | AuditEvent::Request(_) | AuditEvent::Custom(_) => {}
         }
     }
     Ok(facts)

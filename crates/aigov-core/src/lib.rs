@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod action;
 mod actor;
 mod clock;
 mod digest;
@@ -25,8 +26,10 @@ mod model;
 mod model_name;
 mod model_ref;
 pub mod model_signature;
+pub mod request;
 mod version_id;
 
+pub use action::Action;
 pub use actor::{ActorId, Role};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use digest::{Digest, DigestWriter};
@@ -41,4 +44,5 @@ pub use model_ref::{Alias, ModelRef, VersionSelector};
 pub use model_signature::{
     EcdsaP256PublicKey, SigstoreBundle, VerifiedModelSignature, verify_model_signature,
 };
+pub use request::{Authn, REQUEST_PAYLOAD_TYPE, RequestStatement, SignedRequest};
 pub use version_id::VersionId;

@@ -22,3 +22,32 @@ approved_by(approvals, stage, role, creators) if {
 	a.role == role
 	not a.actor in creators
 }
+
+# Who gave a verified, unexpired approval of a role for a stage (the version's creator
+# excluded).
+approvers_of(approvals, stage, role, creators) := {a.actor |
+	some a in approvals
+	a.verified == true
+	a.expired == false
+	a.decision == "approve"
+	a.stage == stage
+	a.role == role
+	not a.actor in creators
+}
+
+# A set of the required roles, each approved by someone, that fewer different people than
+# roles approved (Hall's condition fails): no assignment gives every role its own person.
+# The subsets are enumerated as bit masks over the sorted roles.
+roles_sharing_people(approvals, stage, roles, creators) := shared if {
+	ordered := sort({r | some r in roles})
+	n := count(ordered)
+	shared := {subset |
+		some mask in numbers.range(1, bits.lsh(1, n) - 1)
+		subset := {ordered[i] | some i in numbers.range(0, n - 1); bits.and(mask, bits.lsh(1, i)) != 0}
+		every r in subset {
+			count(approvers_of(approvals, stage, r, creators)) > 0
+		}
+		people := {p | some r in subset; some p in approvers_of(approvals, stage, r, creators)}
+		count(people) < count(subset)
+	}
+}

@@ -1,5 +1,5 @@
-# Production gate: verified, unexpired approvals from every required role, none by the
-# version's creator; a drift baseline; an allowed region.
+# Production gate: verified, unexpired approvals from every required role, each by a
+# different person, none by the version's creator; a drift baseline; an allowed region.
 package aigov.gates.production
 
 import data.aigov.lib
@@ -32,6 +32,15 @@ deny contains {"code": "missing_creator", "msg": "the version's creator is unkno
 deny contains {"code": "missing_approval", "msg": sprintf("no verified, unexpired %v approval", [role])} if {
 	some role in config.required_roles.production
 	not lib.approved_by(approvals, "production", role, creators)
+}
+
+# Separation of duties: each required role is approved by a different person, so one
+# actor holding several roles (or several approvals under one name) never stands for more
+# than one of them.
+deny contains {"code": "same_approver", "msg": sprintf("the approvals of %v are not each by a different person", [concat(", ", sort(roles))])} if {
+	shared := lib.roles_sharing_people(approvals, "production", config.required_roles.production, creators)
+	count(shared) > 0
+	roles := {r | some subset in shared; some r in subset}
 }
 
 deny contains {"code": "self_approval", "msg": sprintf("%v approved a version they registered or trained", [a.actor])} if {

@@ -43,3 +43,31 @@ test_self_approval_is_denied_and_does_not_count if {
 test_expired_approval_does_not_count if {
 	codes(production.deny) == {"missing_approval"} with input as json.patch(example, [{"op": "replace", "path": "/approvals/1/expired", "value": true}])
 }
+
+test_one_person_cannot_be_three_approvers if {
+	one := json.patch(example, [
+		{"op": "replace", "path": "/approvals/1/actor", "value": "sec@example.com"},
+		{"op": "replace", "path": "/approvals/2/actor", "value": "sec@example.com"},
+	])
+	codes(production.deny) == {"same_approver"} with input as one
+	two := json.patch(example, [{"op": "replace", "path": "/approvals/2/actor", "value": "legal@example.com"}])
+	codes(production.deny) == {"same_approver"} with input as two
+}
+
+test_extra_approvals_do_not_hide_a_shared_pair if {
+	# sec approves as security and legal; two others approve as owner. Three people, yet
+	# security and legal have only one between them.
+	shared := json.patch(example, [
+		{"op": "replace", "path": "/approvals/1/actor", "value": "sec@example.com"},
+		{"op": "add", "path": "/approvals/-", "value": approval("model-owner", "owner2@example.com")},
+	])
+	codes(production.deny) == {"same_approver"} with input as shared
+}
+
+test_distinct_people_may_hold_several_roles if {
+	# sec also approves as legal, but lee approves as legal too: three people, three roles.
+	enough := json.patch(example, [
+		{"op": "add", "path": "/approvals/-", "value": approval("legal-approver", "sec@example.com")},
+	])
+	production.allow with input as enough
+}

@@ -297,3 +297,36 @@ proptest! {
         prop_assert!(!before || after);
     }
 }
+
+/// The governance actions are one typed list: every `Action` is granted in the shipped
+/// `policy.yaml`, every permission there is an `Action`, and the `authz` gate decides each.
+#[test]
+fn the_action_vocabulary_matches_the_shipped_policy() {
+    use aigov_core::Action;
+    let config = PolicyConfig::default();
+    let granted: std::collections::BTreeSet<&str> =
+        config.permissions.keys().map(String::as_str).collect();
+    let typed: std::collections::BTreeSet<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+    assert_eq!(
+        granted, typed,
+        "policy.yaml permissions vs aigov_core::Action::ALL"
+    );
+    let engine = PolicyEngine::new(&PolicyBundle::builtin(), &config).unwrap();
+    for action in Action::ALL {
+        let roles = &config.permissions[action.as_str()];
+        let allowed = engine
+            .evaluate(
+                Gate::Authz,
+                &json!({"actor": "a@example.com", "roles": roles, "action": action.as_str()}),
+            )
+            .unwrap();
+        assert!(allowed.allow, "{action} with {roles:?}");
+        let refused = engine
+            .evaluate(
+                Gate::Authz,
+                &json!({"actor": "a@example.com", "roles": ["nobody"], "action": action.as_str()}),
+            )
+            .unwrap();
+        assert!(!refused.allow, "{action} without a role");
+    }
+}

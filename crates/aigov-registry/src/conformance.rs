@@ -575,6 +575,8 @@ pub fn sample_note(model: &str, change: RegistryChange, seconds: i64) -> ChangeN
         RegistryEvent {
             change_id: None,
             actor: actor("ops@example.com"),
+            authn: None,
+            request: None,
             at: t(seconds),
             model: ModelName::new(model).expect("valid model name"),
             change,

@@ -15,6 +15,13 @@ pub struct RegistryEvent {
     pub change_id: Option<String>,
     /// Who acted.
     pub actor: ActorId,
+    /// How the governor authenticated `actor`; absent in events made before it was recorded
+    /// and in changes made through the registry alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authn: Option<aigov_core::Authn>,
+    /// SHA-256 of the signed request the change was made for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<aigov_core::Digest>,
     /// When.
     pub at: DateTime<Utc>,
     /// The model.

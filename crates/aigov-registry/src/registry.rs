@@ -65,6 +65,7 @@ pub struct Registry {
     artifacts: Arc<dyn ArtifactStore>,
     clock: Arc<dyn Clock>,
     companions: Vec<serde_json::Value>,
+    authentication: Option<(aigov_core::Authn, Option<Digest>)>,
 }
 
 impl Registry {
@@ -84,6 +85,16 @@ impl Registry {
             artifacts,
             clock,
             companions: Vec::new(),
+            authentication: None,
+        }
+    }
+
+    /// This registry, recording in each change it makes how the governor authenticated the
+    /// actor and which signed request (if any) asked for it.
+    pub fn acting_with(&self, authn: aigov_core::Authn, request: Option<Digest>) -> Registry {
+        Registry {
+            authentication: Some((authn, request)),
+            ..self.clone()
         }
     }
 
@@ -115,6 +126,8 @@ impl Registry {
         let event = RegistryEvent {
             change_id: None,
             actor: actor.clone(),
+            authn: self.authentication.map(|(a, _)| a),
+            request: self.authentication.and_then(|(_, r)| r),
             at: self.now(),
             model: model.clone(),
             change,

@@ -309,7 +309,10 @@ fn class_body(ctx: &ExportContext<'_>, leaf: &str, entry: &AuditEntry) -> ClassB
                 b,
             )
         }
-        AuditEvent::Registry(_) | AuditEvent::Decommission(_) | AuditEvent::Custom(_) => {
+        AuditEvent::Registry(_)
+        | AuditEvent::Decommission(_)
+        | AuditEvent::Request(_)
+        | AuditEvent::Custom(_) => {
             let operation = match &entry.event {
                 AuditEvent::Registry(map) => map
                     .get("event")
@@ -317,6 +320,7 @@ fn class_body(ctx: &ExportContext<'_>, leaf: &str, entry: &AuditEntry) -> ClassB
                     .unwrap_or("registry-change")
                     .to_string(),
                 AuditEvent::Decommission(d) => format!("decommission-{}", d.mode),
+                AuditEvent::Request(r) => format!("request-{}", r.operation),
                 _ => "custom".to_string(),
             };
             let activity = if operation.ends_with("created")

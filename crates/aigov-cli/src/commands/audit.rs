@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use aigov_audit::{AuditEntry, AuditEvent, AuditStoreExt};
-use chrono::Utc;
+use aigov_audit::{AuditEvent, AuditStoreExt};
+use aigov_core::Action;
 use clap::Subcommand;
 use serde_json::{Value, json};
 
@@ -124,36 +124,41 @@ pub enum AuditCommand {
     },
 }
 
-fn event_has_change_id(event: &AuditEvent) -> bool {
-    matches!(event, AuditEvent::Registry(fields) if fields.contains_key("change_id"))
-}
-
 fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
-fn entry(global: &GlobalArgs, kind: &str, payload: Value) -> Result<AuditEntry, Failure> {
-    let event = AuditEvent::from_parts(kind, payload)?;
-    // A change id is the registry journal's key in the log: an entry appended by hand that
-    // claimed one could stand in for the real change.
-    if event.kind() == "registry" && event_has_change_id(&event) {
-        return Err(Failure::BadInput(
-            "registry entries appended by hand may not carry a change_id (only the registry's \
-             change journal records those)"
-                .into(),
-        ));
+/// Largest event file or batch `audit append` reads: a payload is a record, not a dataset.
+const MAX_APPEND_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Reads a file given to `audit append`, refusing one over [`MAX_APPEND_BYTES`] before
+/// reading it.
+fn read_bounded(path: &PathBuf) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)
+        .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_APPEND_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?;
+    if bytes.len() as u64 > MAX_APPEND_BYTES {
+        return Err(Failure::BadInput(format!(
+            "{} is larger than the {} MiB `audit append` takes; nothing was appended",
+            path.display(),
+            MAX_APPEND_BYTES / (1024 * 1024)
+        )));
     }
-    Ok(AuditEntry {
-        time: Utc::now(),
-        actor: global.actor()?,
-        event,
-    })
+    Ok(bytes)
+}
+
+fn event(kind: &str, payload: Value) -> Result<AuditEvent, Failure> {
+    Ok(AuditEvent::from_parts(kind, payload)?)
 }
 
 /// Parses a batch file; the first bad line rejects the whole batch.
-fn read_batch(global: &GlobalArgs, path: &PathBuf) -> Result<Vec<AuditEntry>, Failure> {
-    let text = std::fs::read_to_string(path)
+fn read_batch(path: &PathBuf) -> Result<Vec<AuditEvent>, Failure> {
+    let text = String::from_utf8(read_bounded(path)?)
         .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?;
     let mut entries = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -176,7 +181,7 @@ fn read_batch(global: &GlobalArgs, path: &PathBuf) -> Result<Vec<AuditEntry>, Fa
             .get("payload")
             .cloned()
             .ok_or_else(|| bad("no \"payload\"".into()))?;
-        entries.push(entry(global, kind, payload).map_err(|e| match e {
+        entries.push(event(kind, payload).map_err(|e| match e {
             Failure::BadInput(m) => bad(m),
             other => other,
         })?);
@@ -194,7 +199,8 @@ fn read_batch(global: &GlobalArgs, path: &PathBuf) -> Result<Vec<AuditEntry>, Fa
 fn reconcile(global: &GlobalArgs, json: bool, record: bool) -> Result<(), Failure> {
     let governor = global.governor()?;
     let found = if record {
-        governor.record_unaudited_changes(&global.actor()?)?
+        let principal = global.principal(&governor, Action::ReconcileAudit)?;
+        governor.record_unaudited_changes(&principal)?
     } else {
         governor.unaudited_changes()?
     };
@@ -253,13 +259,11 @@ pub fn run(global: &GlobalArgs, command: AuditCommand) -> Result<(), Failure> {
             json,
         } => {
             let entries = match (kind, json_file, batch) {
-                (_, _, Some(batch)) => read_batch(global, &batch)?,
+                (_, _, Some(batch)) => read_batch(&batch)?,
                 (Some(kind), Some(file), None) => {
-                    let bytes = std::fs::read(&file)
+                    let payload: Value = serde_json::from_slice(&read_bounded(&file)?)
                         .map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))?;
-                    let payload: Value = serde_json::from_slice(&bytes)
-                        .map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))?;
-                    vec![entry(global, &kind, payload)?]
+                    vec![event(&kind, payload)?]
                 }
                 _ => {
                     return Err(Failure::BadInput(
@@ -267,7 +271,17 @@ pub fn run(global: &GlobalArgs, command: AuditCommand) -> Result<(), Failure> {
                     ));
                 }
             };
-            let receipt = log.append_batch(&entries)?;
+            // Through the governor: authenticated, authorized (`append-audit`), checked
+            // (no change ids, no request records), each entry stamped with its principal.
+            let governor = global.governor()?;
+            let principal = global.principal(&governor, Action::AppendAudit)?;
+            let receipts = governor.append_audit(&principal, entries)?;
+            let first_index = receipts.first().map_or(0, |r| r.index);
+            let receipt = aigov_audit::AppendReceipt {
+                first_index,
+                count: receipts.len() as u64,
+                size: governor.audit().size()?,
+            };
             if json {
                 print_json(&receipt)?;
             } else {
@@ -340,11 +354,15 @@ pub fn run(global: &GlobalArgs, command: AuditCommand) -> Result<(), Failure> {
             }
         }
         AuditCommand::Redact { index, reason } => {
-            log.redact(index, &reason, &global.actor()?)?;
+            let governor = global.governor()?;
+            let principal = global.principal(&governor, Action::RedactAudit)?;
+            governor.redact_audit(&principal, index, &reason)?;
             println!("entry {index} redacted; its leaf hash and proofs are unchanged");
         }
         AuditCommand::Hold { from, to, reason } => {
-            let hold = log.place_hold(from, to, &reason, &global.actor()?)?;
+            let governor = global.governor()?;
+            let principal = global.principal(&governor, Action::HoldAudit)?;
+            let hold = governor.hold_audit(&principal, from, to, &reason)?;
             println!("legal hold {} over entries {from}..={to}", hold.id);
         }
         AuditCommand::Export { format, since, to } => {
@@ -366,7 +384,9 @@ pub fn run(global: &GlobalArgs, command: AuditCommand) -> Result<(), Failure> {
             );
         }
         AuditCommand::ReleaseHold { id } => {
-            log.release_hold(id)?;
+            let governor = global.governor()?;
+            let principal = global.principal(&governor, Action::HoldAudit)?;
+            governor.release_audit_hold(&principal, id)?;
             println!("legal hold {id} released");
         }
     }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use aigov::governor::{DecisionRequest, explanation_record};
-use aigov_core::{Model, ModelRef};
+use aigov_core::{Action, Model, ModelRef};
 use aigov_explain::{ExplainOptions, explain};
 use aigov_validation::{LinearModel, OnnxModel};
 use clap::Args;
@@ -122,8 +122,8 @@ fn row(input: &Value, names: &[String]) -> Result<Vec<f64>, Failure> {
 
 /// Runs `aigov decide`.
 pub fn decide(global: &GlobalArgs, args: &DecideArgs) -> Result<(), Failure> {
-    let actor = global.actor()?;
     let governor = global.governor()?;
+    let principal = global.principal(&governor, Action::RecordDecision)?;
     let reference: ModelRef = args
         .version
         .parse()
@@ -174,7 +174,7 @@ pub fn decide(global: &GlobalArgs, args: &DecideArgs) -> Result<(), Failure> {
         None
     };
     let receipt = governor.record_decision(
-        &actor,
+        &principal,
         DecisionRequest {
             model: reference,
             input,
@@ -215,10 +215,10 @@ pub fn decide(global: &GlobalArgs, args: &DecideArgs) -> Result<(), Failure> {
 
 /// Runs `aigov review`.
 pub fn review(global: &GlobalArgs, args: &ReviewArgs) -> Result<(), Failure> {
-    let actor = global.actor()?;
     let governor = global.governor()?;
+    let principal = global.principal(&governor, Action::RecordReview)?;
     let receipt = governor.record_review(
-        &actor,
+        &principal,
         args.index,
         &args.verdict,
         args.overridden,

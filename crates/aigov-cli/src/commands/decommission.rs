@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use aigov::decommission::{DecommissionError, DecommissionMode, decommission};
-use aigov_core::{Clock, ModelRef, SignerKey, SystemClock};
+use aigov::decommission::{DecommissionError, DecommissionMode};
+use aigov_core::{Action, ModelRef};
 use clap::{Args, ValueEnum};
 
 use crate::failure::Failure;
@@ -51,29 +51,15 @@ pub fn run(global: &GlobalArgs, args: &DecommissionArgs) -> Result<(), Failure> 
         .reference
         .parse()
         .map_err(|e| Failure::BadInput(format!("{}: {e}", args.reference)))?;
-    let store = global.open(false)?;
-    let audit = global.open_audit()?;
-    let key_path = store.signing_key_path();
-    let signer = SignerKey::load(&key_path).map_err(|e| {
-        Failure::BadInput(format!(
-            "the store's signing key {}: {e}",
-            key_path.display()
-        ))
-    })?;
     let mode = match args.mode {
         Mode::Archive => DecommissionMode::Archive,
         Mode::Destroy => DecommissionMode::Destroy,
     };
-    let actor = global.actor()?;
-    let out = decommission(
-        &store.registry,
-        &audit,
-        &signer,
-        &actor,
-        &reference,
-        mode,
-        SystemClock.now(),
-    )?;
+    // Through the governor: authenticated, authorized (`decommission`), refused while the
+    // version serves or is held, certificate signed with the store key, audited.
+    let governor = global.governor()?;
+    let principal = global.principal(&governor, Action::Decommission)?;
+    let out = governor.decommission(&principal, &reference, mode)?;
     let certificate = serde_json::to_string_pretty(&out.certificate)?;
     if let Some(path) = &args.out {
         std::fs::write(path, &certificate)

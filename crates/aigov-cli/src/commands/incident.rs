@@ -2,9 +2,9 @@
 //! Art. 73 report draft.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use aigov_core::{Clock, ModelRef, SystemClock};
+use aigov::governor::IncidentUpdate;
+use aigov_core::{Action, Clock, ModelRef, SystemClock};
 use aigov_incident::{
     Containment, Incident, IncidentError, IncidentKind, IncidentSource, IncidentStatus,
     IncidentStore, NewIncident, Recipient, ReportDetails, ReportDraft, SeriousCategory, Severity,
@@ -194,31 +194,16 @@ fn load(store: &dyn IncidentStore, id: &str) -> Result<Incident, Failure> {
         .ok_or_else(|| Failure::BadInput(format!("no incident {id}")))
 }
 
-/// Applies `change` to the stored incident and saves it, retrying if another writer won.
-fn modify<T>(
-    store: &dyn IncidentStore,
-    id: &str,
-    mut change: impl FnMut(&mut Incident) -> Result<T, Failure>,
-) -> Result<(Incident, T), Failure> {
-    for _ in 0..16 {
-        let mut incident = load(store, id)?;
-        let read = incident.timeline.len();
-        let out = change(&mut incident)?;
-        match store.update(&incident, read) {
-            Ok(()) => return Ok((incident, out)),
-            Err(IncidentError::Conflict { .. }) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Failure::Internal(format!(
-        "incident {id} kept changing; try again"
-    )))
+/// Changes an incident through the governor, as the signed-in actor.
+fn update(global: &GlobalArgs, id: &str, change: IncidentUpdate) -> Result<Incident, Failure> {
+    let governor = global.governor()?;
+    let principal = global.principal(&governor, Action::UpdateIncident)?;
+    Ok(governor.update_incident(&principal, id, change)?)
 }
 
 /// Runs `aigov incident`.
 pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure> {
     let store = global.open_incidents()?;
-    let actor = global.actor()?;
     let now = SystemClock.now();
     match command {
         IncidentCommand::Open(args) => {
@@ -230,52 +215,72 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
                         .map_err(|e| Failure::BadInput(format!("--model {m}: {e}")))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut incident = Incident::open(
+            let playbook_note = match &args.playbook {
+                None => None,
+                Some(name) => {
+                    let known = aigov_incident::Playbook::shipped()?;
+                    let playbook = known.iter().find(|p| &p.name == name).ok_or_else(|| {
+                        Failure::BadInput(format!(
+                            "--playbook {name}: expected one of {}",
+                            known
+                                .iter()
+                                .map(|p| p.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                    })?;
+                    Some(format!(
+                        "playbook {} attached ({} steps)",
+                        playbook.name,
+                        playbook.steps.len()
+                    ))
+                }
+            };
+            let serious = match &args.serious {
+                None => None,
+                Some(category) => Some(IncidentUpdate::ClassifySerious {
+                    category: category.parse::<SeriousCategory>()?,
+                    aware_at: time(args.aware_at.as_deref(), "--aware-at", now)?,
+                }),
+            };
+            let kind = args.kind.parse::<IncidentKind>()?;
+            let severity = args.severity.parse::<Severity>()?;
+            let governor = global.governor()?;
+            let principal = global.principal(&governor, Action::OpenIncident)?;
+            let actor = principal.actor().clone();
+            let outcome = governor.open_incident(
+                &principal,
                 NewIncident {
                     id: args
                         .id
                         .clone()
                         .unwrap_or_else(|| format!("INC-{}", now.format("%Y%m%d-%H%M%S%3f"))),
                     title: args.title.clone(),
-                    kind: args.kind.parse::<IncidentKind>()?,
-                    severity: args.severity.parse::<Severity>()?,
+                    kind,
+                    severity,
                     affected,
                     source: IncidentSource::Person {
                         actor: actor.to_string(),
                     },
-                    owner: actor.clone(),
+                    owner: actor,
                 },
-                now,
-                actor.clone(),
             )?;
-            if let Some(name) = &args.playbook {
-                let known = aigov_incident::Playbook::shipped()?;
-                let playbook = known.iter().find(|p| &p.name == name).ok_or_else(|| {
-                    Failure::BadInput(format!(
-                        "--playbook {name}: expected one of {}",
-                        known
-                            .iter()
-                            .map(|p| p.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                })?;
-                incident.note(
-                    &format!(
-                        "playbook {} attached ({} steps)",
-                        playbook.name,
-                        playbook.steps.len()
-                    ),
-                    now,
-                    actor.clone(),
-                )?;
+            let mut incident = outcome.incident;
+            // Each further change is an operation of its own, with its own signed request.
+            for update in playbook_note
+                .map(IncidentUpdate::Note)
+                .into_iter()
+                .chain(serious)
+            {
+                let principal = global.principal(&governor, Action::UpdateIncident)?;
+                incident = governor.update_incident(&principal, &incident.id, update)?;
             }
-            if let Some(category) = &args.serious {
-                let category = category.parse::<SeriousCategory>()?;
-                let aware = time(args.aware_at.as_deref(), "--aware-at", now)?;
-                incident.classify_serious(category, aware, now, actor.clone())?;
+            for line in &outcome.automatic {
+                eprintln!("automatic: {line}");
             }
-            store.create(&incident)?;
+            for line in &outcome.failed {
+                eprintln!("automatic step failed: {line}");
+            }
             print_incident(&incident, args.json)
         }
         IncidentCommand::List { status, json } => {
@@ -317,82 +322,48 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
                     "say how: --suspend, --rollback ENV or --hold --from I --to J".into(),
                 ));
             };
-            let open = global.open(false)?;
-            let audit = Arc::new(global.open_audit()?);
-            let target = aigov_containment(open.registry, audit, actor.clone());
-            // Act once: the registry and the audit log change here, never in a retry.
-            let mut incident = load(store.as_ref(), &args.id)?;
-            let read = incident.timeline.len();
-            let at = now.max(incident.last_at());
-            let outcome = incident.contain(&target, &action, at, actor.clone());
-            let recorded = incident.timeline[read..]
-                .iter()
-                .find_map(|e| match &e.action {
-                    aigov_incident::TimelineAction::Containment { kind, changed } => {
-                        Some((kind.clone(), changed.clone()))
-                    }
-                    _ => None,
-                });
-            let saved = match store.update(&incident, read) {
-                Ok(()) => Ok(()),
-                // Another responder wrote first: record what was done on top of theirs.
-                Err(IncidentError::Conflict { .. }) => match &recorded {
-                    Some((kind, changed)) => modify(store.as_ref(), &args.id, |i| {
-                        let at = now.max(i.last_at());
-                        Ok(i.record_containment(kind, changed.clone(), at, actor.clone())?)
-                    })
-                    .map(|_| ()),
-                    None => Ok(()),
-                },
-                Err(e) => Err(Failure::from(e)),
-            };
-            if let Err(e) = saved {
-                return Err(Failure::Internal(format!(
-                    "the containment was carried out ({recorded:?}) but could not be recorded: {e:?}"
-                )));
-            }
-            let changed = outcome?;
-            for c in changed {
+            let governor = global.governor()?;
+            let principal = global.principal(&governor, Action::Contain)?;
+            for c in governor.contain(&principal, &args.id, &action)? {
                 println!("{c}");
             }
             Ok(())
         }
         IncidentCommand::Note { id, text } => {
-            modify(store.as_ref(), &id, |i| {
-                Ok(i.note(&text, now.max(i.last_at()), actor.clone())?)
-            })?;
+            update(global, &id, IncidentUpdate::Note(text))?;
             Ok(())
         }
         IncidentCommand::Notify { id, to, at } => {
             let at = time(at.as_deref(), "--at", now)?;
-            // A notification cannot be dated in the future: that would stop the clock.
-            if at > now + chrono::Duration::minutes(5) {
-                return Err(Failure::BadInput(format!("--at {at} is in the future")));
-            }
             let to = match to {
                 Audience::Regulator => Recipient::Regulator,
                 Audience::Stakeholders => Recipient::Stakeholders,
             };
-            let (_, report) = modify(store.as_ref(), &id, |i| {
-                Ok(i.notify(to, at, actor.clone())?)
-            })?;
+            let incident = update(global, &id, IncidentUpdate::Notify { to, at })?;
             match to {
-                Recipient::Regulator => println!("recorded: regulator told ({report:?} report)"),
+                Recipient::Regulator => {
+                    let report = incident
+                        .timeline
+                        .iter()
+                        .rev()
+                        .find_map(|e| match &e.action {
+                            aigov_incident::TimelineAction::Notified { report, .. } => {
+                                Some(*report)
+                            }
+                            _ => None,
+                        });
+                    println!("recorded: regulator told ({report:?} report)")
+                }
                 Recipient::Stakeholders => println!("recorded: stakeholders told"),
             }
             Ok(())
         }
         IncidentCommand::Status { id, status } => {
-            let to = parse_status(&status)?;
-            modify(store.as_ref(), &id, |i| {
-                Ok(i.transition(to, now.max(i.last_at()), actor.clone())?)
-            })?;
+            update(global, &id, IncidentUpdate::Status(parse_status(&status)?))?;
             Ok(())
         }
         IncidentCommand::Close { id } => {
-            modify(store.as_ref(), &id, |i| {
-                Ok(i.transition(IncidentStatus::Closed, now.max(i.last_at()), actor.clone())?)
-            })?;
+            update(global, &id, IncidentUpdate::Status(IncidentStatus::Closed))?;
             Ok(())
         }
         IncidentCommand::Timeline {
@@ -475,14 +446,6 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
             Ok(())
         }
     }
-}
-
-fn aigov_containment(
-    registry: aigov_registry::Registry,
-    audit: Arc<aigov_audit::AuditLog>,
-    actor: aigov_core::ActorId,
-) -> aigov::containment::RegistryContainment {
-    aigov::containment::RegistryContainment::new(Arc::new(registry), audit, actor)
 }
 
 fn parse_status(s: &str) -> Result<IncidentStatus, Failure> {

@@ -1,12 +1,44 @@
 //! `aigov init`: create the store and its signing key.
 
-use aigov_core::{SignerKey, VerifierKey};
+use std::path::PathBuf;
+
+use aigov::Principal;
+use aigov_core::{ActorId, SignerKey, VerifierKey};
+use clap::Args;
 
 use crate::failure::Failure;
 use crate::store::{GlobalArgs, STORE_KEY_NAME};
 
-/// Creates the store (idempotent) and, once, the store's Ed25519 signing key.
-pub fn run(global: &GlobalArgs) -> Result<(), Failure> {
+/// Arguments of `aigov init`.
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Enrol this actor as the store's first admin.
+    #[arg(long, requires = "admin_key")]
+    admin: Option<String>,
+    /// The first admin's public key (`NAME.pub` from `aigov keys generate`); their requests
+    /// must be signed with the matching private key.
+    #[arg(long, requires = "admin", value_name = "PUBKEY")]
+    admin_key: Option<PathBuf>,
+}
+
+/// Creates the store (idempotent) and, once, the store's Ed25519 signing key; with
+/// `--admin`, enrols the first admin (refused once anyone is enrolled).
+pub fn run(global: &GlobalArgs, args: &InitArgs) -> Result<(), Failure> {
+    create(global)?;
+    if let (Some(admin), Some(key)) = (&args.admin, &args.admin_key) {
+        let admin =
+            ActorId::new(admin.as_str()).map_err(|e| Failure::BadInput(format!("--admin: {e}")))?;
+        let key = VerifierKey::load(key)?;
+        // Whoever creates the store vouches for its first admin, as the host would; the
+        // governor refuses this once the directory holds anyone.
+        let governor = global.governor()?;
+        governor.enrol_first_admin(&Principal::vouched_by_host(admin.clone()), key)?;
+        println!("{admin} enrolled as the first admin");
+    }
+    Ok(())
+}
+
+fn create(global: &GlobalArgs) -> Result<(), Failure> {
     let store = global.open(true)?;
     // Creates the audit tables next to the registry's.
     global.open_audit()?;

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use aigov_core::SignerKey;
+use aigov_core::{Action, SignerKey};
 use clap::Subcommand;
 
 use crate::failure::Failure;
@@ -31,7 +31,8 @@ pub fn run(global: &GlobalArgs, command: KeysCommand) -> Result<(), Failure> {
         KeysCommand::Generate { name, out } => generate(&name, &out),
         KeysCommand::RotateStore => {
             let governor = global.governor()?;
-            let new = governor.rotate_checkpoint_key(&global.actor()?)?;
+            let principal = global.principal(&governor, Action::ManageActors)?;
+            let new = governor.rotate_checkpoint_key(&principal)?;
             let sealed = governor
                 .retired_checkpoint_keys()
                 .last()

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use aigov::governor::ApprovalRequest;
-use aigov_core::{ActorId, ModelName, ModelRef, Role, SignerKey, VerifierKey};
+use aigov_core::{Action, ActorId, ModelName, ModelRef, Role, SignerKey, VerifierKey};
 use aigov_registry::{Decision, Stage};
 use clap::{Args, Subcommand};
 
@@ -136,12 +136,14 @@ pub fn parse_duration(text: &str) -> Result<chrono::Duration, Failure> {
 
 /// Runs `aigov approve`.
 pub fn approve(global: &GlobalArgs, args: &ApproveArgs) -> Result<(), Failure> {
-    let actor = global.actor()?;
     let key = SignerKey::load(&args.key)?;
     let governor = global.governor()?;
+    // The approval key is the actor's enrolled key: it signs the request too, unless
+    // --signing-key names another.
+    let principal = global.principal_with(&governor, Action::Approve, Some(&args.key))?;
     let r = reference(&args.version)?;
     let envelope = governor.approve(
-        &actor,
+        &principal,
         &r,
         ApprovalRequest {
             stage: stage(&args.stage)?,
@@ -170,10 +172,10 @@ pub fn approve(global: &GlobalArgs, args: &ApproveArgs) -> Result<(), Failure> {
 
 /// Runs `aigov promote`.
 pub fn promote(global: &GlobalArgs, args: &PromoteArgs) -> Result<(), Failure> {
-    let actor = global.actor()?;
     let governor = global.governor()?;
+    let principal = global.principal(&governor, Action::Promote)?;
     let v = governor.promote(
-        &actor,
+        &principal,
         &reference(&args.version)?,
         stage(&args.stage)?,
         args.region.as_deref(),
@@ -184,10 +186,10 @@ pub fn promote(global: &GlobalArgs, args: &PromoteArgs) -> Result<(), Failure> {
 
 /// Runs `aigov deploy`.
 pub fn deploy(global: &GlobalArgs, args: &DeployArgs) -> Result<(), Failure> {
-    let actor = global.actor()?;
     let governor = global.governor()?;
+    let principal = global.principal(&governor, Action::Deploy)?;
     let record = governor.deploy(
-        &actor,
+        &principal,
         &reference(&args.version)?,
         &args.env,
         args.region.as_deref(),
@@ -201,7 +203,6 @@ pub fn deploy(global: &GlobalArgs, args: &DeployArgs) -> Result<(), Failure> {
 
 /// Runs `aigov rollback`.
 pub fn rollback(global: &GlobalArgs, args: &RollbackArgs) -> Result<(), Failure> {
-    let actor = global.actor()?;
     let governor = global.governor()?;
     let model = match &args.model {
         Some(m) => {
@@ -210,7 +211,8 @@ pub fn rollback(global: &GlobalArgs, args: &RollbackArgs) -> Result<(), Failure>
         None => only_model_in(&governor, &args.env)?,
     };
     let before = governor.registry().deployed(&model, &args.env)?;
-    let record = governor.rollback(&actor, &model, &args.env, &args.reason)?;
+    let principal = global.principal(&governor, Action::Rollback)?;
+    let record = governor.rollback(&principal, &model, &args.env, &args.reason)?;
     println!(
         "{model} in {}: version {} -> version {}",
         args.env,
@@ -255,7 +257,6 @@ pub fn actors(global: &GlobalArgs, command: ActorsCommand) -> Result<(), Failure
     let governor = global.governor()?;
     match command {
         ActorsCommand::Add { id, roles, key } => {
-            let by = global.actor()?;
             let actor =
                 ActorId::new(id.as_str()).map_err(|e| Failure::BadInput(format!("{id:?}: {e}")))?;
             let key = if std::path::Path::new(&key).exists() {
@@ -267,6 +268,7 @@ pub fn actors(global: &GlobalArgs, command: ActorsCommand) -> Result<(), Failure
                 .iter()
                 .map(|r| role(r))
                 .collect::<Result<BTreeSet<_>, _>>()?;
+            let by = global.enrolling_principal(&governor, &actor, &key)?;
             governor.add_actor(&by, actor.clone(), key, roles.clone())?;
             println!(
                 "{actor}: {}",

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use aigov::governor::{AlertResponse, MonitorSettings};
-use aigov_core::ModelRef;
+use aigov_core::{Action, ModelRef};
 use aigov_drift::{
     DriftOptions, MonitorConfig, QualityThresholds, Rule, Table, Window, profile_types,
 };
@@ -49,8 +49,8 @@ pub struct MonitorArgs {
 
 /// Runs `aigov monitor`; exit 1 when an alert was raised.
 pub fn run(global: &GlobalArgs, args: &MonitorArgs) -> Result<(), Failure> {
-    let actor = global.actor()?;
     let governor = global.governor()?;
+    let principal = global.principal(&governor, Action::Monitor)?;
     let reference: ModelRef = args
         .model
         .parse()
@@ -66,7 +66,7 @@ pub fn run(global: &GlobalArgs, args: &MonitorArgs) -> Result<(), Failure> {
     }
     let window = args.window.unwrap_or(batch.rows).max(1);
     governor.start_monitor(
-        &actor,
+        &principal,
         &reference,
         MonitorSettings {
             config: MonitorConfig {
@@ -91,7 +91,7 @@ pub fn run(global: &GlobalArgs, args: &MonitorArgs) -> Result<(), Failure> {
             },
         },
     )?;
-    let report = governor.monitor(&actor, &reference, batch, chrono::Utc::now())?;
+    let report = governor.monitor(&principal, &reference, batch, chrono::Utc::now())?;
     if args.json {
         let windows: Vec<_> = report
             .windows

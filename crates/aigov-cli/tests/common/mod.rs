@@ -1,17 +1,34 @@
 //! Helpers shared by the CLI tests (each test binary uses some of them).
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// Runs `aigov` on a store as an actor.
+/// Where the tests keep the private keys of a store's actors: beside the store, never in it.
+pub fn actor_keys(store: &Path) -> PathBuf {
+    let mut name = store.file_name().unwrap_or_default().to_os_string();
+    name.push(".keys");
+    store.with_file_name(name)
+}
+
+/// The private key file of `actor` (named by the part before `@`) among a store's keys.
+pub fn key_of(store: &Path, actor: &str) -> PathBuf {
+    actor_keys(store).join(format!("{}.key", actor.split('@').next().unwrap_or(actor)))
+}
+
+/// Runs `aigov` on a store as an actor, signing with the actor's key when they have one.
 pub fn aigov_as(store: &Path, actor: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aigov"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_aigov"));
+    command
         .args(args)
         .env("AIGOV_STORE", store)
         .env("AIGOV_ACTOR", actor)
-        .output()
-        .expect("run aigov")
+        .env_remove("AIGOV_KEY");
+    let key = key_of(store, actor);
+    if key.exists() {
+        command.env("AIGOV_KEY", key);
+    }
+    command.output().expect("run aigov")
 }
 
 /// Asserts success and returns stdout.
@@ -34,8 +51,9 @@ pub fn aigov(args: &[&str]) -> Output {
 }
 
 /// Enrols `people` (id, role) in a store's actor directory through `run(actor, args)`:
-/// `admin@example.com` enrols themselves first (the bootstrap), then everyone else.
-/// Their keys are written to `keys`.
+/// `admin@example.com` enrols themselves first (the bootstrap, signed with the very key
+/// enrolled), then everyone else by the admin's signed requests. Their keys are written to
+/// `keys` (give [`actor_keys`] of the store, where [`aigov_as`] finds them).
 pub fn enrol(run: impl Fn(&str, &[&str]) -> Output, keys: &Path, people: &[(&str, &str)]) {
     let admin = "admin@example.com";
     let everyone = std::iter::once((admin, "admin")).chain(people.iter().copied());
@@ -86,6 +104,7 @@ pub fn run_then_kill(
         .arg(script)
         .env("AIGOV_STORE", store)
         .env("AIGOV_ACTOR", actor)
+        .env("AIGOV_KEY", key_of(store, actor))
         .stdout(std::process::Stdio::piped())
         .process_group(0)
         .spawn()

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use aigov::governor::Registration;
 use aigov_core::manifest::ManifestDiff;
 use aigov_core::{
-    Digest, EcdsaP256PublicKey, HashMethod, ModelHasher, ModelName, ModelRef, SigstoreBundle,
-    verify_model_signature,
+    Action, Digest, EcdsaP256PublicKey, HashMethod, ModelHasher, ModelName, ModelRef,
+    SigstoreBundle, verify_model_signature,
 };
 use aigov_registry::{
     CodeRef, DatasetRef, Evidence, EvidenceKind, Lineage, NewModel, NewVersion, RiskClass,
@@ -147,6 +147,7 @@ pub fn run(global: &GlobalArgs, args: &RegisterArgs) -> Result<(), Failure> {
     // Through the governor: the actor must hold a role that may register, the registration
     // gate judges the lineage, and every step is audited.
     let governor = global.governor()?;
+    let principal = global.principal(&governor, Action::Register)?;
     let lineage = Lineage {
         datasets,
         code: args.commit.as_ref().map(|commit| CodeRef {
@@ -178,13 +179,15 @@ pub fn run(global: &GlobalArgs, args: &RegisterArgs) -> Result<(), Failure> {
             .as_ref()
             .map(|(_, verified)| verified.manifest.root()),
     };
-    let mut version = governor.register(&actor, registration)?;
+    let mut version = governor.register(&principal, registration)?;
     if let Some((bundle, verified)) = signature {
         let signed_root = verified.root;
         let content = serde_json::from_slice(&bundle)
             .map_err(|e| Failure::BadInput(format!("bundle: {e}")))?;
+        // A second operation, so a second signed request.
+        let attaching = global.principal(&governor, Action::AttachEvidence)?;
         version = governor.attach_evidence(
-            &actor,
+            &attaching,
             &ModelRef::version(name.clone(), version.version),
             Evidence {
                 kind: EvidenceKind::Custom("model-signature".into()),

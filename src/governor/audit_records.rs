@@ -1,0 +1,116 @@
+//! Operations on the audit log itself: legal holds, erasure, and events appended by hand.
+//! Each is authorized, carried out by the log, and itself logged.
+
+use aigov_audit::{AuditEntry, AuditEvent, LegalHold};
+use aigov_core::Action;
+use serde_json::{Map, Value, json};
+
+use super::Governor;
+use crate::{Error, Principal};
+
+impl Governor {
+    /// Freezes entries `from..=to` against erasure (`hold-audit`); returns the hold.
+    pub fn hold_audit(
+        &self,
+        principal: &Principal,
+        from: u64,
+        to: u64,
+        reason: &str,
+    ) -> Result<LegalHold, Error> {
+        self.authorize(principal, Action::HoldAudit)?;
+        let hold = self.audit.place_hold(from, to, reason, principal.actor())?;
+        self.record_log_action(
+            principal,
+            json!({"type": "legal-hold-placed", "hold": hold.id, "from": from, "to": to, "reason": reason}),
+            || format!("legal hold {} placed", hold.id),
+        )?;
+        Ok(hold)
+    }
+
+    /// Releases legal hold `id` (`hold-audit`).
+    pub fn release_audit_hold(&self, principal: &Principal, id: u64) -> Result<(), Error> {
+        self.authorize(principal, Action::HoldAudit)?;
+        self.audit.release_hold(id)?;
+        self.record_log_action(
+            principal,
+            json!({"type": "legal-hold-released", "hold": id}),
+            || format!("legal hold {id} released"),
+        )
+    }
+
+    /// Erases entry `index`'s payload once retention allows and no hold covers it
+    /// (`redact-audit`); its leaf hash and every proof stay valid.
+    pub fn redact_audit(
+        &self,
+        principal: &Principal,
+        index: u64,
+        reason: &str,
+    ) -> Result<(), Error> {
+        self.authorize(principal, Action::RedactAudit)?;
+        self.audit.redact(index, reason, principal.actor())?;
+        self.record_log_action(
+            principal,
+            json!({"type": "entry-redacted", "index": index, "reason": reason}),
+            || format!("entry {index} redacted"),
+        )
+    }
+
+    /// Appends events recorded elsewhere (`append-audit`), in one batch, each under the
+    /// principal. Refused: registry events that carry a change id (only the registry's
+    /// change journal records those) and request records (only authentication writes them).
+    pub fn append_audit(
+        &self,
+        principal: &Principal,
+        events: Vec<AuditEvent>,
+    ) -> Result<Vec<aigov_audit::EntryReceipt>, Error> {
+        self.authorize(principal, Action::AppendAudit)?;
+        for (n, event) in events.iter().enumerate() {
+            let forbidden = match event {
+                AuditEvent::Registry(fields) => fields.contains_key("change_id").then_some(
+                    "registry entries appended by hand may not carry a change_id (only the \
+                     registry's change journal records those)",
+                ),
+                AuditEvent::Request(_) => Some(
+                    "request entries are written when a signed request is authenticated; they \
+                     cannot be appended",
+                ),
+                _ => None,
+            };
+            if let Some(why) = forbidden {
+                return Err(Error::invalid("audit event", format!("event {n}: {why}")));
+            }
+        }
+        let entries = events
+            .into_iter()
+            .map(|event| AuditEntry {
+                time: self.now(),
+                actor: principal.actor().clone(),
+                authn: Some(principal.authn()),
+                request: principal.request(),
+                event,
+            })
+            .collect::<Vec<_>>();
+        let count = entries.len();
+        self.record(|| format!("{count} appended entries"), entries)
+    }
+
+    fn record_log_action(
+        &self,
+        principal: &Principal,
+        record: Value,
+        done: impl FnOnce() -> String,
+    ) -> Result<(), Error> {
+        let Value::Object(fields) = record else {
+            return Err(Error::invalid("audit record", "not an object"));
+        };
+        let entry = AuditEntry {
+            time: self.now(),
+            actor: principal.actor().clone(),
+            authn: Some(principal.authn()),
+            request: principal.request(),
+            event: AuditEvent::Custom(Map::from_iter(fields)),
+        };
+        self.record(done, vec![entry])?;
+        Ok(())
+    }
+}
