@@ -426,3 +426,260 @@ fn the_workflow_from_enrolment_to_a_drift_incident() {
     );
     refused(&out, "authz");
 }
+
+/// The command-line authorization sweep: every command that changes the store, run by an
+/// actor holding each built-in role (signing with their key) and by a stranger with no key.
+/// Exactly the roles `policy.yaml` permits get past `authz`; everyone else is refused by it,
+/// and the stranger is refused by `authn` first.
+#[test]
+fn every_mutating_command_authenticates_and_authorizes_every_caller() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("store");
+    let keys = common::actor_keys(&store);
+    ok(&aigov_as(&store, "admin@example.com", &["init"]));
+    let people: Vec<(&str, &str)> = PEOPLE
+        .iter()
+        .copied()
+        .chain([("auditor@example.com", "auditor")])
+        .collect();
+    common::enrol(
+        |actor, args| aigov_as(&store, actor, args),
+        &keys,
+        &people[1..],
+    );
+    let models = tmp.path().join("models");
+    validated_version(&store, &models, "v1", 0.3);
+    to_production(&store, &keys, "login-risk@1");
+    ok(&aigov_as(
+        &store,
+        "deployer@example.com",
+        &[
+            "deploy",
+            "login-risk@1",
+            "--env",
+            "prod",
+            "--region",
+            "eu-west-1",
+        ],
+    ));
+    ok(&aigov_as(
+        &store,
+        "responder@example.com",
+        &[
+            "incident",
+            "open",
+            "--id",
+            "INC-S",
+            "--title",
+            "sweep",
+            "--kind",
+            "other",
+            "--severity",
+            "low",
+            "--model",
+            "login-risk@1",
+        ],
+    ));
+    let file = |name: &str, text: &str| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path.display().to_string()
+    };
+    let input = file(
+        "login.json",
+        r#"{"failed_logins": 1, "new_device": 0, "bad_asn": 0}"#,
+    );
+    let (x, _, _) = scenario::holdout(200, 0.0);
+    let current = file("current.csv", &scenario::csv(&x));
+    let payload = file("p.json", r#"{"note": "sweep"}"#);
+    let new_model = scenario::model_dir(&models, "sweep", 0.2)
+        .display()
+        .to_string();
+    let pubkey = keys.join("auditor.pub").display().to_string();
+    let lineage = common::lineage_args(tmp.path());
+    // (action, arguments); `{key}` is the caller's own private key.
+    let mut register = vec!["model", "register", "login-risk", new_model.as_str()];
+    register.extend(lineage.iter().map(String::as_str));
+    let commands: Vec<(&str, Vec<&str>)> = vec![
+        (
+            "manage-actors",
+            vec![
+                "actors",
+                "add",
+                "new@example.com",
+                "--role",
+                "auditor",
+                "--key",
+                &pubkey,
+            ],
+        ),
+        ("register", register),
+        (
+            "approve",
+            vec![
+                "approve",
+                "login-risk@1",
+                "--stage",
+                "production",
+                "--role",
+                "auditor",
+                "--key",
+                "{key}",
+            ],
+        ),
+        (
+            "promote",
+            vec![
+                "promote",
+                "login-risk@1",
+                "--stage",
+                "production",
+                "--region",
+                "eu-west-1",
+            ],
+        ),
+        (
+            "deploy",
+            vec![
+                "deploy",
+                "login-risk@1",
+                "--env",
+                "sweep",
+                "--region",
+                "eu-west-1",
+            ],
+        ),
+        (
+            "record-decision",
+            vec!["decide", "login-risk@1", "--input", &input],
+        ),
+        ("record-review", vec!["review", "0", "--verdict", "benign"]),
+        (
+            "monitor",
+            vec!["monitor", "--model", "login-risk@1", "--current", &current],
+        ),
+        (
+            "open-incident",
+            vec![
+                "incident",
+                "open",
+                "--title",
+                "t",
+                "--kind",
+                "other",
+                "--severity",
+                "low",
+                "--model",
+                "login-risk@1",
+            ],
+        ),
+        (
+            "update-incident",
+            vec!["incident", "note", "INC-S", "swept"],
+        ),
+        (
+            "update-incident",
+            vec!["incident", "status", "INC-S", "investigating"],
+        ),
+        (
+            "update-incident",
+            vec!["incident", "notify", "INC-S", "--to", "stakeholders"],
+        ),
+        ("contain", vec!["incident", "contain", "INC-S", "--hold"]),
+        (
+            "hold-audit",
+            vec![
+                "audit", "hold", "--from", "0", "--to", "1", "--reason", "sweep",
+            ],
+        ),
+        ("hold-audit", vec!["audit", "release-hold", "1"]),
+        (
+            "redact-audit",
+            vec!["audit", "redact", "0", "--reason", "sweep"],
+        ),
+        (
+            "append-audit",
+            vec![
+                "audit",
+                "append",
+                "--kind",
+                "custom",
+                "--json-file",
+                &payload,
+            ],
+        ),
+        ("reconcile-audit", vec!["audit", "reconcile", "--record"]),
+        (
+            "rollback",
+            vec!["rollback", "--env", "sweep", "--model", "login-risk"],
+        ),
+        (
+            "decommission",
+            vec!["decommission", "login-risk@1", "--mode", "archive"],
+        ),
+        ("update-incident", vec!["incident", "close", "INC-S"]),
+        ("manage-actors", vec!["keys", "rotate-store"]),
+    ];
+    let stranger_key = SignerKey::generate("stranger")
+        .expect("key")
+        .save(&tmp.path().join("stranger"))
+        .expect("save")
+        .private
+        .display()
+        .to_string();
+    let permissions = aigov::policy::PolicyConfig::default().permissions;
+    let (mut permitted, mut by_authz, mut by_authn) = (0, 0, 0);
+    for (action, template) in &commands {
+        let allowed = &permissions[*action];
+        // A stranger with no key (or, for `approve`, only a key of their own): refused before
+        // any role is looked at.
+        let args: Vec<&str> = template
+            .iter()
+            .map(|a| {
+                if *a == "{key}" {
+                    stranger_key.as_str()
+                } else {
+                    a
+                }
+            })
+            .collect();
+        let out = aigov_as(&store, "stranger@example.com", &args);
+        let stderr = refused(&out, "authn");
+        assert!(
+            stderr.contains("missing_signature") || stderr.contains("unknown_actor"),
+            "{template:?}: {stderr}"
+        );
+        by_authn += 1;
+        for (who, role) in &people {
+            let key = key_path(&keys, who);
+            let args: Vec<&str> = template
+                .iter()
+                .map(|a| if *a == "{key}" { key.as_str() } else { a })
+                .collect();
+            let out = aigov_as(&store, who, &args);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if allowed.iter().any(|r| r == role) {
+                assert!(
+                    !stderr.contains("denied by authz") && !stderr.contains("denied by authn"),
+                    "{role} may {action}: {args:?}: {stderr}"
+                );
+                permitted += 1;
+            } else {
+                refused(&out, "authz");
+                by_authz += 1;
+            }
+        }
+    }
+    eprintln!(
+        "CLI authorization sweep: {} commands x ({} roles + a stranger without a key): \
+         {permitted} permitted, {by_authz} refused by authz, {by_authn} refused by authn",
+        commands.len(),
+        people.len()
+    );
+    assert_eq!(permitted + by_authz, commands.len() * people.len());
+    ok(&aigov_as(
+        &store,
+        "auditor@example.com",
+        &["audit", "verify"],
+    ));
+}
