@@ -145,6 +145,7 @@ impl Person {
     ) -> Result<Principal, Error> {
         let request = SignedRequest::sign(
             self.id.clone(),
+            governor.request_audience(),
             operation,
             Digest::of(arguments.as_bytes()),
             chrono::Utc::now(),
@@ -283,6 +284,7 @@ fn main() -> Result<(), Error> {
     let admin = Person::new("admin@example.com")?;
     let enrolment = SignedRequest::sign(
         admin.id.clone(),
+        governor.request_audience(),
         Action::ManageActors,
         Digest::of(admin.id.as_str().as_bytes()),
         chrono::Utc::now(),

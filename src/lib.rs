@@ -25,12 +25,12 @@
 //! let admin = ActorId::new("admin@example.com")?;
 //! let key = SignerKey::generate("admin")?;
 //! let now = chrono::Utc::now();
-//! let request = SignedRequest::sign(admin.clone(), Action::ManageActors, Digest::of(b"[]"), now, &key)?;
+//! let request = SignedRequest::sign(admin.clone(), governor.request_audience(), Action::ManageActors, Digest::of(b"[]"), now, &key)?;
 //! let principal = governor.authenticate_enrolment(&request, &key.verifier())?;
 //! governor.add_actor(&principal, admin.clone(), key.verifier(), [Role::Admin])?;
 //! // A stranger claiming to be the admin, with a key of their own, is refused and audited.
 //! let forged = SignerKey::generate("admin")?;
-//! let claim = SignedRequest::sign(admin.clone(), Action::ManageActors, Digest::of(b"[]"), now, &forged)?;
+//! let claim = SignedRequest::sign(admin.clone(), governor.request_audience(), Action::ManageActors, Digest::of(b"[]"), now, &forged)?;
 //! assert_eq!(governor.authenticate(&claim).unwrap_err().denied_by(), Some("authn"));
 //! // A host that authenticated its caller itself vouches for them, and the log says so.
 //! let host = Principal::vouched_by_host(ActorId::new("mallory@example.com")?);

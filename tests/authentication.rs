@@ -17,12 +17,21 @@ fn id(s: &str) -> ActorId {
 }
 
 fn signed(
+    governor: &Governor,
     actor: &ActorId,
     key: &SignerKey,
     op: Action,
     at: chrono::DateTime<Utc>,
 ) -> SignedRequest {
-    SignedRequest::sign(actor.clone(), op, Digest::of(b"[]"), at, key).expect("sign")
+    SignedRequest::sign(
+        actor.clone(),
+        governor.request_audience(),
+        op,
+        Digest::of(b"[]"),
+        at,
+        key,
+    )
+    .expect("sign")
 }
 
 fn last_entry(governor: &Governor) -> AuditEntry {
@@ -48,7 +57,7 @@ fn with_admin() -> (Governor, ActorId, SignerKey) {
     let governor = Governor::in_memory().expect("governor");
     let admin = id("admin@example.com");
     let key = SignerKey::generate("admin").expect("key");
-    let request = signed(&admin, &key, Action::ManageActors, Utc::now());
+    let request = signed(&governor, &admin, &key, Action::ManageActors, Utc::now());
     let possession = governor
         .authenticate_enrolment(&request, &key.verifier())
         .expect("proof of possession");
@@ -65,7 +74,7 @@ fn a_signed_request_authenticates_once_and_every_entry_names_it() {
     assert_eq!(enrolled.authn, Some(Authn::Signed));
     assert!(enrolled.request.is_some());
 
-    let request = signed(&admin, &key, Action::ManageActors, Utc::now());
+    let request = signed(&governor, &admin, &key, Action::ManageActors, Utc::now());
     let principal = governor.authenticate(&request).expect("authenticated");
     assert_eq!(principal.actor(), &admin);
     assert_eq!(principal.authn(), Authn::Signed);
@@ -122,12 +131,19 @@ fn wrong_keys_strangers_stale_times_and_other_operations_are_refused() {
     let forged = SignerKey::generate("admin").expect("key");
     refused_by_authn(
         &governor,
-        governor.authenticate(&signed(&admin, &forged, Action::ManageActors, now)),
+        governor.authenticate(&signed(
+            &governor,
+            &admin,
+            &forged,
+            Action::ManageActors,
+            now,
+        )),
         "bad_signature",
     );
     refused_by_authn(
         &governor,
         governor.authenticate(&signed(
+            &governor,
             &id("nobody@nowhere"),
             &forged,
             Action::Register,
@@ -142,12 +158,18 @@ fn wrong_keys_strangers_stale_times_and_other_operations_are_refused() {
     ] {
         refused_by_authn(
             &governor,
-            governor.authenticate(&signed(&admin, &key, Action::ManageActors, now + skew)),
+            governor.authenticate(&signed(
+                &governor,
+                &admin,
+                &key,
+                Action::ManageActors,
+                now + skew,
+            )),
             "stale_request",
         );
     }
     // A statement altered after signing does not verify.
-    let request = signed(&admin, &key, Action::Register, now);
+    let request = signed(&governor, &admin, &key, Action::Register, now);
     let mut envelope = request.envelope().clone();
     let mut statement: RequestStatement =
         serde_json::from_slice(&envelope.payload).expect("statement");
@@ -175,6 +197,20 @@ fn wrong_keys_strangers_stale_times_and_other_operations_are_refused() {
 }
 
 #[test]
+fn a_request_for_one_store_is_refused_by_another() {
+    let (governor, admin, key) = with_admin();
+    let other = Governor::in_memory().expect("governor");
+    other
+        .enrol_first_admin(&Principal::vouched_by_host(admin.clone()), key.verifier())
+        .expect("same admin, same key");
+    let request = signed(&governor, &admin, &key, Action::ManageActors, Utc::now());
+    refused_by_authn(&other, other.authenticate(&request), "wrong_audience");
+    governor
+        .authenticate(&request)
+        .expect("its own governor takes it");
+}
+
+#[test]
 fn the_window_follows_the_governors_clock_and_is_configurable() {
     let (builder, clock) = common::on_manual_clock();
     let governor = builder
@@ -184,7 +220,7 @@ fn the_window_follows_the_governors_clock_and_is_configurable() {
     let admin = id("admin@example.com");
     let key = SignerKey::generate("admin").expect("key");
     let at = clock.now();
-    let request = signed(&admin, &key, Action::ManageActors, at);
+    let request = signed(&governor, &admin, &key, Action::ManageActors, at);
     let possession = governor
         .authenticate_enrolment(&request, &key.verifier())
         .expect("within the window");
@@ -194,7 +230,7 @@ fn the_window_follows_the_governors_clock_and_is_configurable() {
     clock.advance(Duration::seconds(31));
     refused_by_authn(
         &governor,
-        governor.authenticate(&signed(&admin, &key, Action::ManageActors, at)),
+        governor.authenticate(&signed(&governor, &admin, &key, Action::ManageActors, at)),
         "stale_request",
     );
 }
@@ -209,15 +245,44 @@ fn possession_enrols_only_the_first_admin_with_that_very_key() {
     refused_by_authn(
         &governor,
         governor.authenticate_enrolment(
-            &signed(&admin, &key, Action::ManageActors, Utc::now()),
+            &signed(&governor, &admin, &key, Action::ManageActors, Utc::now()),
             &other.verifier(),
         ),
         "bad_signature",
     );
+    // A proof of possession is for enrolling, nothing else.
+    let mallory = id("mallory@example.com");
+    let mallory_key = SignerKey::generate("mallory").expect("key");
+    refused_by_authn(
+        &governor,
+        governor.authenticate_enrolment(
+            &signed(
+                &governor,
+                &mallory,
+                &mallory_key,
+                Action::Promote,
+                Utc::now(),
+            ),
+            &mallory_key.verifier(),
+        ),
+        "wrong_operation",
+    );
+    let racing = governor
+        .authenticate_enrolment(
+            &signed(
+                &governor,
+                &mallory,
+                &mallory_key,
+                Action::ManageActors,
+                Utc::now(),
+            ),
+            &mallory_key.verifier(),
+        )
+        .expect("the directory is still empty");
     // A proof for key A does not enrol key B.
     let possession = governor
         .authenticate_enrolment(
-            &signed(&admin, &key, Action::ManageActors, Utc::now()),
+            &signed(&governor, &admin, &key, Action::ManageActors, Utc::now()),
             &key.verifier(),
         )
         .expect("possession");
@@ -231,18 +296,11 @@ fn possession_enrols_only_the_first_admin_with_that_very_key() {
         .add_actor(&possession, admin.clone(), key.verifier(), [Role::Admin])
         .expect("bootstrap");
 
-    // Once there is an admin, possession of a key proves nothing: no second bootstrap.
-    let mallory = id("mallory@example.com");
-    let mallory_key = SignerKey::generate("mallory").expect("key");
-    let possession = governor
-        .authenticate_enrolment(
-            &signed(&mallory, &mallory_key, Action::ManageActors, Utc::now()),
-            &mallory_key.verifier(),
-        )
-        .expect("the signature itself is fine");
+    // Mallory, racing the admin, got a possession principal while the directory was empty;
+    // once the admin is in, it proves nothing: no second bootstrap.
     let err = governor
         .add_actor(
-            &possession,
+            &racing,
             mallory.clone(),
             mallory_key.verifier(),
             [Role::Admin],
@@ -250,14 +308,20 @@ fn possession_enrols_only_the_first_admin_with_that_very_key() {
         .expect_err("no second bootstrap");
     assert_eq!(err.codes(), vec!["key_not_enrolled"]);
     assert!(governor.directory().roles(&mallory).is_empty());
-    // Nor may it be used for anything but enrolment.
+    // And no new proof of possession is taken at all.
     refused_by_authn(
         &governor,
         governor.authenticate_enrolment(
-            &signed(&mallory, &mallory_key, Action::Promote, Utc::now()),
+            &signed(
+                &governor,
+                &mallory,
+                &mallory_key,
+                Action::ManageActors,
+                Utc::now(),
+            ),
             &mallory_key.verifier(),
         ),
-        "wrong_operation",
+        "key_not_enrolled",
     );
 }
 

@@ -273,6 +273,7 @@ fn only_permitted_roles_pass_authz_and_every_refusal_is_audited() {
             // against the key it enrolled. Someone enrolled nowhere is refused by authn.
             let request = SignedRequest::sign(
                 actor.clone(),
+                governor.request_audience(),
                 permission(action),
                 Digest::of(action.as_bytes()),
                 chrono::Utc::now(),

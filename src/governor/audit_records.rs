@@ -8,6 +8,40 @@ use serde_json::{Map, Value, json};
 use super::Governor;
 use crate::{Error, Principal};
 
+/// The `type`s of custom events the governor writes and later reads as facts (reconcile
+/// skips changes an `unaudited-change-found` entry names): refused in appended events.
+pub const RESERVED_CUSTOM_TYPES: [&str; 7] = [
+    "actor-enrolled",
+    "checkpoint-key-rotated",
+    "entry-redacted",
+    "legal-hold-placed",
+    "legal-hold-released",
+    "review-requested",
+    "unaudited-change-found",
+];
+
+/// Why `event` may not be appended by hand, if it may not.
+fn not_appendable(event: &AuditEvent) -> Option<String> {
+    match event {
+        AuditEvent::Decision(_) | AuditEvent::DriftAlert(_) => None,
+        AuditEvent::Custom(fields) => fields
+            .get("type")
+            .and_then(Value::as_str)
+            .filter(|t| RESERVED_CUSTOM_TYPES.contains(t))
+            .map(|t| format!("custom events of type {t:?} are written by the governor only")),
+        AuditEvent::Registry(fields) if fields.contains_key("change_id") => Some(
+            "registry entries appended by hand may not carry a change_id (only the registry's \
+             change journal records those)"
+                .into(),
+        ),
+        other => Some(format!(
+            "{} events are recorded by the governor as it acts; only decisions, drift alerts \
+             and custom events may be appended",
+            other.kind()
+        )),
+    }
+}
+
 impl Governor {
     /// Freezes entries `from..=to` against erasure (`hold-audit`); returns the hold.
     pub fn hold_audit(
@@ -56,8 +90,10 @@ impl Governor {
     }
 
     /// Appends events recorded elsewhere (`append-audit`), in one batch, each under the
-    /// principal. Refused: registry events that carry a change id (only the registry's
-    /// change journal records those) and request records (only authentication writes them).
+    /// principal: decisions, drift alerts and custom events. Every other kind is a fact the
+    /// governor itself records (approvals, gates, registry changes, incidents, requests...),
+    /// and reports, reconcile and the dossier trust them, so none may be appended by hand;
+    /// nor may custom events with a `type` the governor uses ([`RESERVED_CUSTOM_TYPES`]).
     pub fn append_audit(
         &self,
         principal: &Principal,
@@ -65,18 +101,7 @@ impl Governor {
     ) -> Result<Vec<aigov_audit::EntryReceipt>, Error> {
         self.authorize(principal, Action::AppendAudit)?;
         for (n, event) in events.iter().enumerate() {
-            let forbidden = match event {
-                AuditEvent::Registry(fields) => fields.contains_key("change_id").then_some(
-                    "registry entries appended by hand may not carry a change_id (only the \
-                     registry's change journal records those)",
-                ),
-                AuditEvent::Request(_) => Some(
-                    "request entries are written when a signed request is authenticated; they \
-                     cannot be appended",
-                ),
-                _ => None,
-            };
-            if let Some(why) = forbidden {
+            if let Some(why) = not_appendable(event) {
                 return Err(Error::invalid("audit event", format!("event {n}: {why}")));
             }
         }

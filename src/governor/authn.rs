@@ -30,6 +30,8 @@ pub enum AuthnFailure {
     WrongOperation,
     /// The key that signed is not enrolled (proof of possession enrols the first admin only).
     KeyNotEnrolled,
+    /// The request was signed for another governor (its audience is another log's origin).
+    WrongAudience,
 }
 
 impl AuthnFailure {
@@ -43,6 +45,7 @@ impl AuthnFailure {
             AuthnFailure::ReplayedRequest => "replayed_request",
             AuthnFailure::WrongOperation => "wrong_operation",
             AuthnFailure::KeyNotEnrolled => "key_not_enrolled",
+            AuthnFailure::WrongAudience => "wrong_audience",
         }
     }
 }
@@ -52,8 +55,9 @@ pub const AUTHN_GATE: &str = "authn";
 
 impl Governor {
     /// Verifies a signed request against the key the actor directory holds for its actor,
-    /// checks its time against the request window and uses up its nonce, then returns the
-    /// principal that may perform the request's one operation. The request is recorded in
+    /// checks that it names this governor ([`Governor::request_audience`]), its time against
+    /// the request window, and uses up its nonce, then returns the principal that may perform
+    /// the action the request names. The request is recorded in
     /// the audit log (a `request` entry holding the envelope) before anything is done for
     /// it; entries the operation writes name its digest.
     ///
@@ -79,15 +83,29 @@ impl Governor {
         ))
     }
 
+    /// The audience requests to this governor must name: its audit log's origin.
+    pub fn request_audience(&self) -> &str {
+        self.audit.origin()
+    }
+
     /// Verifies a request signed with `key`, a key that is not enrolled yet: the proof of
     /// possession with which the very first admin enrols themselves
-    /// ([`Governor::add_actor`]). The principal may do nothing else.
+    /// ([`Governor::add_actor`]). Refused, and nothing recorded but the refusal, once anyone
+    /// is enrolled. The principal may do nothing but that enrolment.
     pub fn authenticate_enrolment(
         &self,
         request: &SignedRequest,
         key: &VerifierKey,
     ) -> Result<Principal, Error> {
         let statement = request.statement();
+        if !self.directory.is_empty() {
+            return Err(self.refuse_authn(
+                &statement.actor,
+                AuthnFailure::KeyNotEnrolled,
+                "a proof of possession enrols only the first admin; the directory is not empty"
+                    .to_string(),
+            ));
+        }
         if statement.operation != Action::ManageActors {
             return Err(self.refuse_authn(
                 &statement.actor,
@@ -122,6 +140,17 @@ impl Governor {
     fn check_request(&self, request: &SignedRequest, key: &VerifierKey) -> Result<(), Error> {
         let statement = request.statement();
         let actor = &statement.actor;
+        if statement.audience != self.request_audience() {
+            return Err(self.refuse_authn(
+                actor,
+                AuthnFailure::WrongAudience,
+                format!(
+                    "signed for {:?}, not this governor ({:?})",
+                    statement.audience,
+                    self.request_audience()
+                ),
+            ));
+        }
         if let Err(e) = request.verify(key) {
             return Err(self.refuse_authn(actor, AuthnFailure::BadSignature, e.to_string()));
         }

@@ -42,6 +42,7 @@ use aigov_registry::Registry;
 use chrono::{DateTime, Utc};
 
 pub use assessment::{Assessment, Holdout};
+pub use audit_records::RESERVED_CUSTOM_TYPES;
 pub use authn::{AUTHN_GATE, AuthnFailure, DEFAULT_REQUEST_WINDOW};
 pub use builder::GovernorBuilder;
 pub use decisions::{DecisionReceipt, DecisionRequest, InputLogging, explanation_record};

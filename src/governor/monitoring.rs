@@ -395,19 +395,24 @@ impl Governor {
         match response {
             AlertResponse::Record => {}
             AlertResponse::RequestReview => {
-                let fields: Map<String, Value> = Map::from_iter([
+                let mut fields: Map<String, Value> = Map::from_iter([
                     ("type".to_string(), json!("review-requested")),
                     ("model".to_string(), json!(version.reference())),
                     ("alert_index".to_string(), json!(index)),
                     ("reason".to_string(), json!(message)),
                 ]);
-                let entry = AuditEntry {
+                // The control plane asks; the request that ran the monitor is its cause.
+                if let Some(cause) = principal.request() {
+                    fields.insert("cause_request".to_string(), json!(cause));
+                }
+                let mut entry = AuditEntry {
                     time: self.now(),
                     actor: self.system.clone(),
-                    authn: Some(principal.authn()),
-                    request: principal.request(),
+                    authn: None,
+                    request: None,
                     event: AuditEvent::Custom(fields),
                 };
+                entry.authn = Some(self.control_plane().authn());
                 let receipt = self.record(|| "review requested".to_string(), vec![entry])?;
                 report.reviews.extend(receipt.iter().map(|r| r.index));
             }

@@ -39,6 +39,7 @@ pub mod note;
 mod proof;
 pub mod store;
 mod verify;
+pub mod witness;
 
 pub use aigov_core::Authn;
 pub use error::AuditError;
@@ -49,7 +50,10 @@ pub use event::{
 };
 pub use export::{ExportContext, ExportFormat, ExportReport, export};
 pub use log::{AuditLog, EntryReceipt, MIN_RETENTION_DAYS};
-pub use note::{Checkpoint, SignedCheckpoint, SignedNote};
+pub use note::{
+    Checkpoint, Cosigner, CosignerKey, NoteSignature, SignedCheckpoint, SignedNote,
+    cosigned_message, cosigner_key_id,
+};
 pub use proof::{ConsistencyProof, InclusionProof};
 #[cfg(feature = "postgres")]
 pub use store::PostgresAuditStore;

@@ -115,6 +115,13 @@ impl AuditLog {
         self
     }
 
+    /// Names the log `origin` without a signer: a verifier's view of a log whose private key
+    /// it does not hold.
+    pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = origin.into();
+        self
+    }
+
     /// Keeps payloads at least `days` (never fewer than [`MIN_RETENTION_DAYS`]).
     pub fn with_retention_days(mut self, days: u32) -> Result<Self, AuditError> {
         if days < MIN_RETENTION_DAYS {
@@ -415,6 +422,41 @@ impl AuditLog {
         retired: &[RetiredCheckpointKey],
     ) -> Result<VerifyReport, AuditError> {
         crate::verify::verify_store(self.store.as_ref(), &self.origin, keys, retired)
+    }
+
+    /// Proves the log as stored now extends `earlier`, a checkpoint someone kept (RFC 9162
+    /// consistency): `earlier` must verify with one of `keys` under this log's origin, the
+    /// log must hold at least as many entries, and its first `earlier.size` entries must hash
+    /// to `earlier`'s root. Returns the consistency proof from `earlier` to now, which
+    /// anyone holding both checkpoints can check. A truncated or rewritten log is refused
+    /// with the reason.
+    pub fn verify_extends(
+        &self,
+        earlier: &crate::SignedCheckpoint,
+        keys: &[&VerifierKey],
+    ) -> Result<ConsistencyProof, AuditError> {
+        let reject = |reason: String| AuditError::ProofRejected {
+            proof: "consistency with an earlier checkpoint",
+            reason,
+        };
+        earlier.verify(&self.origin, keys)?;
+        let old = &earlier.checkpoint;
+        let size = self.size()?;
+        if size < old.size {
+            return Err(reject(format!(
+                "the log holds {size} entries, fewer than the {} of the earlier checkpoint: it was truncated",
+                old.size
+            )));
+        }
+        let proof = self.consistency(old.size, Some(size))?;
+        if proof.root1 != old.root {
+            return Err(reject(format!(
+                "the log's first {} entries hash to {}, not to the earlier checkpoint's root {}: its history was rewritten",
+                old.size, proof.root1, old.root
+            )));
+        }
+        proof.verify()?;
+        Ok(proof)
     }
 
     /// Rotates the checkpoint key: seals the log with a checkpoint signed by the current key,

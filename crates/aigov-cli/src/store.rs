@@ -87,15 +87,17 @@ impl GlobalArgs {
     /// arguments; `None` without a key.
     fn signed_request(
         &self,
+        governor: &Governor,
         operation: Action,
     ) -> Result<Option<(ActorId, SignedRequest, SignerKey)>, Failure> {
-        self.signed_request_with(operation, None)
+        self.signed_request_with(governor, operation, None)
     }
 
     /// [`GlobalArgs::signed_request`], falling back to `fallback` (a command's own key
     /// option, such as `approve --key`) when no signing key was given.
     fn signed_request_with(
         &self,
+        governor: &Governor,
         operation: Action,
         fallback: Option<&std::path::Path>,
     ) -> Result<Option<(ActorId, SignedRequest, SignerKey)>, Failure> {
@@ -106,13 +108,20 @@ impl GlobalArgs {
             (None, None) => return Ok(None),
         };
         // The arguments as typed (the key's path among them, never the key): the log keeps
-        // their digest, so the request is bound to this command line.
+        // their digest beside the request, a record of the command line it was signed for.
         let arguments: Vec<String> = std::env::args_os()
             .skip(1)
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
         let digest = Digest::of(&serde_json::to_vec(&arguments)?);
-        let request = SignedRequest::sign(actor.clone(), operation, digest, Utc::now(), &key)?;
+        let request = SignedRequest::sign(
+            actor.clone(),
+            governor.request_audience(),
+            operation,
+            digest,
+            Utc::now(),
+            &key,
+        )?;
         Ok(Some((actor, request, key)))
     }
 
@@ -130,7 +139,7 @@ impl GlobalArgs {
         operation: Action,
         fallback: Option<&std::path::Path>,
     ) -> Result<Principal, Failure> {
-        match self.signed_request_with(operation, fallback)? {
+        match self.signed_request_with(governor, operation, fallback)? {
             Some((_, request, _)) => Ok(governor.authenticate(&request)?),
             None => Err(governor
                 .refuse_unauthenticated(&self.actor()?, operation)
@@ -147,7 +156,7 @@ impl GlobalArgs {
         enrolled: &ActorId,
         key: &VerifierKey,
     ) -> Result<Principal, Failure> {
-        match self.signed_request(Action::ManageActors)? {
+        match self.signed_request(governor, Action::ManageActors)? {
             Some((actor, request, signer))
                 if actor == *enrolled
                     && signer.verifier() == *key
@@ -229,10 +238,21 @@ impl GlobalArgs {
         };
         let log = aigov_audit::AuditLog::new(records);
         let key_path = home.join("keys").join(format!("{STORE_KEY_NAME}.key"));
-        if !key_path.exists() {
-            return Ok(log);
-        }
         let keys = home.join("keys");
+        if !key_path.exists() {
+            // A read-only copy, or an auditor's: no private key, but the public key names the
+            // log's origin, so its checkpoints still verify.
+            let public = keys.join(format!("{STORE_KEY_NAME}.pub"));
+            if !public.exists() {
+                return Ok(log);
+            }
+            let retired = aigov::checkpoint_keys::retired_keys(&keys)?;
+            let origin = aigov::checkpoint_keys::log_origin(
+                &aigov_core::VerifierKey::load(&public)?,
+                &retired,
+            );
+            return Ok(log.with_origin(origin));
+        }
         // A key a rotation retired never signs again (an interrupted rotation completes).
         let key = aigov::checkpoint_keys::current_key(
             &keys,

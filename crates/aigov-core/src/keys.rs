@@ -90,6 +90,19 @@ fn read_key_file(path: &Path) -> Result<String, CoreError> {
     Ok(text.trim().to_string())
 }
 
+/// Checks a strict Ed25519 signature by the raw 32-byte public key `public` (for formats
+/// that name keys their own way, such as witness cosignatures); false for a malformed key or
+/// signature.
+pub fn ed25519_verify(public: &[u8; 32], message: &[u8], signature: &[u8]) -> bool {
+    let (Ok(key), Ok(sig)) = (
+        ed25519_dalek::VerifyingKey::from_bytes(public),
+        ed25519_dalek::Signature::from_slice(signature),
+    ) else {
+        return false;
+    };
+    key.verify_strict(message, &sig).is_ok()
+}
+
 /// A public Ed25519 key with its name and key ID: checks approvals and checkpoint signatures.
 #[derive(Clone, PartialEq, Eq)]
 pub struct VerifierKey {

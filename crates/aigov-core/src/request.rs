@@ -14,8 +14,12 @@ use crate::{Action, ActorId, CoreError, Digest, Envelope, SignerKey, VerifierKey
 /// The DSSE payload type of a signed request.
 pub const REQUEST_PAYLOAD_TYPE: &str = "application/vnd.aigov.request.v1+json";
 
-/// Largest signed request accepted, as JSON text (a request carries digests, not data).
+/// Largest request statement accepted, in bytes (a request carries digests, not data); its
+/// envelope's JSON text may be twice that.
 pub const MAX_REQUEST_BYTES: usize = 16 * 1024;
+
+/// Most signatures a request envelope may carry (each costs a verification).
+pub const MAX_REQUEST_SIGNATURES: usize = 4;
 
 /// How an actor was authenticated, as audit entries and registry events record it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -43,13 +47,20 @@ impl Authn {
 pub struct RequestStatement {
     /// Who asks.
     pub actor: ActorId,
+    /// Which governor the request is for: its audit log's origin. A request signed for one
+    /// store is refused by every other, so a request seen in one log cannot be replayed
+    /// against another that enrolled the same key.
+    pub audience: String,
     /// The operation asked for.
     pub operation: Action,
-    /// SHA-256 of the operation's arguments as the caller canonicalised them.
+    /// SHA-256 of the operation's arguments as the caller wrote them down (the command line
+    /// hashes its arguments as typed). Recorded in the log with the request; the governor does
+    /// not recompute it.
     pub arguments: Digest,
     /// When the request was signed.
     pub time: DateTime<Utc>,
-    /// A random value used once: a second request with the same nonce is a replay.
+    /// A random value used once, 32 to 128 lowercase hex digits: a second request of the same
+    /// actor with the same nonce is a replay.
     pub nonce: String,
 }
 
@@ -62,9 +73,11 @@ pub struct SignedRequest {
 }
 
 impl SignedRequest {
-    /// Signs a request for `operation` on `arguments` now, with a fresh 128-bit nonce.
+    /// Signs a request of `actor` to the governor whose log origin is `audience`, for
+    /// `operation` on `arguments`, dated `time`, with a fresh 128-bit nonce.
     pub fn sign(
         actor: ActorId,
+        audience: &str,
         operation: Action,
         arguments: Digest,
         time: DateTime<Utc>,
@@ -79,6 +92,7 @@ impl SignedRequest {
         })?;
         let statement = RequestStatement {
             actor,
+            audience: audience.to_string(),
             operation,
             arguments,
             time,
@@ -118,12 +132,26 @@ impl SignedRequest {
                 ),
             ));
         }
-        let statement: RequestStatement = serde_json::from_slice(&envelope.payload)
-            .map_err(|e| CoreError::invalid("signed request", e.to_string()))?;
-        if statement.nonce.len() < 16 || statement.nonce.len() > 128 {
+        if envelope.signatures.len() > MAX_REQUEST_SIGNATURES {
             return Err(CoreError::invalid(
                 "signed request",
-                "the nonce must be 16 to 128 characters",
+                format!(
+                    "{} signatures; at most {MAX_REQUEST_SIGNATURES}",
+                    envelope.signatures.len()
+                ),
+            ));
+        }
+        let statement: RequestStatement = serde_json::from_slice(&envelope.payload)
+            .map_err(|e| CoreError::invalid("signed request", e.to_string()))?;
+        let nonce = &statement.nonce;
+        if !(32..=128).contains(&nonce.len())
+            || !nonce
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
+            return Err(CoreError::invalid(
+                "signed request",
+                "the nonce must be 32 to 128 lowercase hex digits",
             ));
         }
         Ok(SignedRequest {
@@ -182,6 +210,7 @@ mod tests {
     fn request(key: &SignerKey) -> SignedRequest {
         SignedRequest::sign(
             ActorId::new("alice@example.com").unwrap(),
+            "aigov-store+01020304/audit",
             Action::Promote,
             Digest::of(b"[\"promote\",\"m@1\"]"),
             "2026-12-07T10:00:00Z".parse().unwrap(),
@@ -231,5 +260,24 @@ mod tests {
         assert!(SignedRequest::from_envelope(huge).is_err());
         assert!(SignedRequest::from_json("{").is_err());
         assert!(SignedRequest::from_json(&"x".repeat(MAX_REQUEST_BYTES * 3)).is_err());
+        let mut crowded = request(&key).envelope().clone();
+        for _ in 0..MAX_REQUEST_SIGNATURES {
+            crowded.add_signature(&key);
+        }
+        assert!(SignedRequest::from_envelope(crowded).is_err());
+        for nonce in [
+            "",
+            "ABCDEF0123456789ABCDEF0123456789",
+            "g0000000000000000000000000000000",
+            "0123",
+        ] {
+            let mut statement = request(&key).statement().clone();
+            statement.nonce = nonce.to_string();
+            let signed = SignedRequest::sign_statement(statement, &key);
+            assert!(
+                SignedRequest::from_envelope(signed.envelope().clone()).is_err(),
+                "{nonce:?}"
+            );
+        }
     }
 }

@@ -43,6 +43,10 @@ deny contains {"code": "same_approver", "msg": sprintf("the approvals of %v are 
 	roles := {r | some subset in shared; some r in subset}
 }
 
+deny contains {"code": "too_many_roles", "msg": sprintf("%v required production roles; at most 16 can be checked for distinct approvers", [count(config.required_roles.production)])} if {
+	count({r | some r in config.required_roles.production}) > 16
+}
+
 deny contains {"code": "self_approval", "msg": sprintf("%v approved a version they registered or trained", [a.actor])} if {
 	some a in approvals
 	a.actor in creators

@@ -1,8 +1,12 @@
 //! C2SP signed notes (the format of Go's `golang.org/x/mod/sumdb/note`) and checkpoints.
 
 mod checkpoint;
+mod cosignature;
 
 pub use checkpoint::{Checkpoint, SignedCheckpoint};
+pub use cosignature::{
+    COSIGNATURE_V1_ALG, Cosigner, CosignerKey, cosigned_message, cosigner_key_id,
+};
 
 use std::fmt;
 

@@ -30,8 +30,18 @@ pub enum AuditCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Print a signed checkpoint for the current size (signing one if the log grew).
-    Checkpoint,
+    /// Print a signed checkpoint for the current size (signing one if the log grew), with the
+    /// cosignatures of witnesses attached.
+    Checkpoint {
+        /// Cosigned checkpoints `aigov audit witness` wrote: their cosignatures of the current
+        /// checkpoint are added to it (one for another size is an error).
+        #[arg(long = "witness-cosigs", value_name = "FILE", num_args = 1..)]
+        witness_cosigs: Vec<PathBuf>,
+    },
+    /// As a witness: check a checkpoint of this log against the last one this witness
+    /// accepted (a consistency proof from the store, or --proof), then cosign it
+    /// (c2sp.org/tlog-cosignature) and print the cosigned checkpoint.
+    Witness(Box<crate::commands::audit_witness::WitnessArgs>),
     /// Print the verifier key for this log's checkpoints.
     PublicKey,
     /// Show one entry; --raw writes the exact bytes that were leaf-hashed.
@@ -67,10 +77,26 @@ pub enum AuditCommand {
         json: bool,
     },
     /// Recompute the tree from the stored entries and check every checkpoint (exit 1 on failure).
+    /// Needs only the public key: a copy of the store without the private key verifies.
     Verify {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// The log's public key (default: `keys/aigov-store.pub` in the store). An auditor
+        /// passes the key they obtained out of band, so a replaced key file is caught.
+        #[arg(long, value_name = "FILE")]
+        public_key: Option<PathBuf>,
+        /// A checkpoint kept from earlier: the log must still contain it (RFC 9162
+        /// consistency); a truncated or rewritten log exits 1 naming the mismatch.
+        #[arg(long, value_name = "CHECKPOINT_FILE")]
+        since: Option<PathBuf>,
+        /// With --since: the checkpoint must carry at least N valid cosignatures by the
+        /// --witness-key keys.
+        #[arg(long, requires = "since", default_value_t = 0)]
+        witnesses: usize,
+        /// A witness's public key (vkey string or file), for --witnesses.
+        #[arg(long = "witness-key", value_name = "KEY")]
+        witness_keys: Vec<String>,
     },
     /// List registry changes the log does not record: versions, stages, evidence, approvals
     /// and deployments without their entries (exit 1 when there are any), and the journaled
@@ -294,7 +320,14 @@ pub fn run(global: &GlobalArgs, command: AuditCommand) -> Result<(), Failure> {
                 );
             }
         }
-        AuditCommand::Checkpoint => print!("{}", log.checkpoint()?),
+        AuditCommand::Checkpoint { witness_cosigs } => {
+            let mut checkpoint = log.checkpoint()?;
+            for file in &witness_cosigs {
+                crate::commands::audit_witness::attach_cosignatures(&mut checkpoint, file)?;
+            }
+            print!("{checkpoint}");
+        }
+        AuditCommand::Witness(args) => crate::commands::audit_witness::run(&log, &args)?,
         AuditCommand::PublicKey => println!("{}", global.store_public_key()?),
         AuditCommand::Entry { index, raw } => {
             let stored = log.store().entry(index)?;
@@ -325,9 +358,21 @@ pub fn run(global: &GlobalArgs, command: AuditCommand) -> Result<(), Failure> {
         }
         AuditCommand::Prove { index, size, .. } => print_json(&log.prove(index, size)?)?,
         AuditCommand::Consistency { from, to, .. } => print_json(&log.consistency(from, to)?)?,
-        AuditCommand::Verify { json } => {
-            let key = global.store_public_key()?;
-            let report = log.verify_with_retired(&[&key], &global.retired_checkpoint_keys()?)?;
+        AuditCommand::Verify {
+            json,
+            public_key,
+            since,
+            witnesses,
+            witness_keys,
+        } => {
+            let key = match &public_key {
+                Some(path) => aigov_core::VerifierKey::load(path)?,
+                None => global.store_public_key()?,
+            };
+            let retired = global.retired_checkpoint_keys()?;
+            // Under the origin the key names, whatever the store's files say.
+            let log = log.with_origin(aigov::checkpoint_keys::log_origin(&key, &retired));
+            let report = log.verify_with_retired(&[&key], &retired)?;
             if json {
                 print_json(&report)?;
             } else {
@@ -345,6 +390,20 @@ pub fn run(global: &GlobalArgs, command: AuditCommand) -> Result<(), Failure> {
                         .first_bad_index()
                         .map_or("unknown".to_string(), |i| i.to_string())
                 )));
+            }
+            if let Some(path) = &since {
+                let mut keys = vec![key.clone()];
+                keys.extend(retired.iter().map(|r| r.key.clone()));
+                let proven = crate::commands::audit_witness::verify_since(
+                    &log,
+                    path,
+                    &keys,
+                    witnesses,
+                    &witness_keys,
+                )?;
+                if !json {
+                    println!("{proven}");
+                }
             }
             if !json {
                 println!(

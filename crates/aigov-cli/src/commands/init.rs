@@ -24,13 +24,21 @@ pub struct InitArgs {
 /// Creates the store (idempotent) and, once, the store's Ed25519 signing key; with
 /// `--admin`, enrols the first admin (refused once anyone is enrolled).
 pub fn run(global: &GlobalArgs, args: &InitArgs) -> Result<(), Failure> {
-    create(global)?;
+    let created = create(global)?;
     if let (Some(admin), Some(key)) = (&args.admin, &args.admin_key) {
+        if !created {
+            return Err(Failure::Negative(format!(
+                "the store at {} exists already: its first admin is enrolled when it is created, \
+                 or by `aigov actors add` signed with the very key enrolled",
+                global.home().display()
+            )));
+        }
         let admin =
             ActorId::new(admin.as_str()).map_err(|e| Failure::BadInput(format!("--admin: {e}")))?;
         let key = VerifierKey::load(key)?;
-        // Whoever creates the store vouches for its first admin, as the host would; the
-        // governor refuses this once the directory holds anyone.
+        // This invocation has just created the store, so nobody else acts on it yet: it
+        // vouches for the first admin as a host would (the log says `authn: host`), and the
+        // governor refuses even that once the directory holds anyone.
         let governor = global.governor()?;
         governor.enrol_first_admin(&Principal::vouched_by_host(admin.clone()), key)?;
         println!("{admin} enrolled as the first admin");
@@ -38,7 +46,8 @@ pub fn run(global: &GlobalArgs, args: &InitArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn create(global: &GlobalArgs) -> Result<(), Failure> {
+/// Creates the store; true when this call created its signing key (a new store).
+fn create(global: &GlobalArgs) -> Result<bool, Failure> {
     let store = global.open(true)?;
     // Creates the audit tables next to the registry's.
     global.open_audit()?;
@@ -48,7 +57,7 @@ fn create(global: &GlobalArgs) -> Result<(), Failure> {
         let public = VerifierKey::load(&keys.join(format!("{STORE_KEY_NAME}.pub")))?;
         println!("store already initialized at {}", store.home.display());
         println!("signing key: {public}");
-        return Ok(());
+        return Ok(false);
     }
     let key = SignerKey::generate(STORE_KEY_NAME)?;
     let files = key.save(&keys)?;
@@ -58,5 +67,5 @@ fn create(global: &GlobalArgs) -> Result<(), Failure> {
         key.verifier(),
         files.private.display()
     );
-    Ok(())
+    Ok(true)
 }

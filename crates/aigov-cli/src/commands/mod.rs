@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod audit;
+pub mod audit_witness;
 pub mod decide;
 pub mod decommission;
 pub mod drift;
