@@ -790,3 +790,81 @@ fn group_commit_refuses_only_the_duplicates() {
     assert_eq!(governor.audit().size().expect("size"), 11);
     assert!(governor.verify_audit().expect("verify").is_ok());
 }
+
+/// Reconcile compares the latest logged stage and deployment pointer with the store, and
+/// only entries the registry made (with a change id) count: a suspended version set back to
+/// production in SQL, a pointer moved in SQL, and a stage change appended by hand to cover
+/// either are all found.
+#[test]
+fn the_latest_logged_stage_and_pointer_must_match_the_store() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let governor = Governor::open(home.path()).expect("governor");
+    let (_dir, actors, r) = in_production(&governor);
+    governor
+        .deploy(&actors.deployer.principal(), &r, "prod", Some("eu-west-1"))
+        .expect("deploy");
+    // Suspended through the governor (logged), then set back to production behind it.
+    let incident = governor
+        .open_incident(
+            &actors.responder.principal(),
+            aigov::incident::NewIncident {
+                id: "INC-R".into(),
+                title: "evasion".into(),
+                kind: aigov::incident::IncidentKind::Other,
+                severity: aigov::incident::Severity::Low,
+                affected: vec![r.clone()],
+                source: aigov::incident::IncidentSource::Person {
+                    actor: actors.responder.id.to_string(),
+                },
+                owner: actors.responder.id.clone(),
+            },
+        )
+        .expect("incident");
+    governor
+        .contain(
+            &actors.responder.principal(),
+            &incident.incident.id,
+            &aigov::incident::Containment::Suspend,
+        )
+        .expect("suspend");
+    assert_eq!(governor.unaudited_changes().expect("reconcile"), vec![]);
+    let db = rusqlite::Connection::open(home.path().join("aigov.db")).expect("db");
+    db.execute_batch(
+        "UPDATE registry_versions SET stage = 'production', \
+             doc = json_set(doc, '$.stage', 'production') WHERE name = 'login-risk';
+         UPDATE registry_deployments SET doc = json_set(doc, '$.version', 7) \
+             WHERE name = 'login-risk' AND environment = 'prod';",
+    )
+    .expect("behind the log's back");
+    // A registry entry appended by hand, without a change id, claims the stage change.
+    governor
+        .audit()
+        .append(&AuditEntry {
+            time: Utc::now(),
+            actor: actors.admin.id.clone(),
+            authn: None,
+            request: None,
+            event: AuditEvent::Registry(serde_json::Map::from_iter([
+                ("event".to_string(), serde_json::json!("stage-changed")),
+                ("model".to_string(), serde_json::json!("login-risk")),
+                ("version".to_string(), serde_json::json!(1)),
+                ("to".to_string(), serde_json::json!("production")),
+            ])),
+        })
+        .expect("hand-appended");
+    let found = governor.unaudited_changes().expect("reconcile");
+    let changes: Vec<&str> = found.iter().map(|c| c.change.as_str()).collect();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.contains("in stage production but the latest logged stage is suspended")),
+        "{changes:?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c
+                .contains("prod serves version 7 but the latest logged deployment is version 1")),
+        "{changes:?}"
+    );
+}

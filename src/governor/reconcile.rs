@@ -50,7 +50,9 @@ fn recorded(governor: &Governor, subject: &str) -> Result<Vec<String>, Error> {
 }
 
 /// The registry events the log holds about one version, as their fields, or `None` when
-/// some were erased (data protection, decommissioning) and so cannot be compared.
+/// some were erased (data protection, decommissioning) and so cannot be compared. Only
+/// entries that carry a change id count: every change the registry makes has one, so an
+/// entry without is not the registry's and must not hide a change.
 fn logged_events(
     governor: &Governor,
     subject: &str,
@@ -61,7 +63,9 @@ fn logged_events(
         let Some(payload) = stored.payload else {
             return Ok(None);
         };
-        if let AuditEvent::Registry(fields) = AuditEntry::from_bytes(&payload)?.event {
+        if let AuditEvent::Registry(fields) = AuditEntry::from_bytes(&payload)?.event
+            && fields.contains_key("change_id")
+        {
             events.push(fields);
         }
     }
@@ -137,6 +141,22 @@ fn deployed_events(
     Ok(out)
 }
 
+/// The version the latest logged deployment event of `environment` left serving (events
+/// about several versions, ordered by the time they were made).
+fn latest_deployment(events: &[Map<String, Value>], environment: &str) -> Option<u64> {
+    let env = Value::String(environment.to_string());
+    events
+        .iter()
+        .filter(|e| e.get("environment") == Some(&env))
+        .filter_map(|e| {
+            let at = e.get("at").and_then(Value::as_str)?;
+            let at = chrono::DateTime::parse_from_rfc3339(at).ok()?;
+            Some((at, e.get("version").and_then(Value::as_u64)?))
+        })
+        .max_by_key(|(at, _)| *at)
+        .map(|(_, version)| version)
+}
+
 fn is(event: &Map<String, Value>, kind: &str, field: &str, value: &Value) -> bool {
     event.get("event").and_then(Value::as_str) == Some(kind) && event.get(field) == Some(value)
 }
@@ -154,12 +174,21 @@ fn version_gaps(v: &ModelVersion, events: &[Map<String, Value>]) -> Vec<String> 
             v.root
         ));
     }
+    // The latest logged stage change must lead to the stage the store holds: an earlier
+    // change to the same stage (production, then suspended, then set back in SQL) does not
+    // account for it.
     let stage = serde_json::to_value(v.stage).unwrap_or(Value::Null);
     let registered = serde_json::to_value(aigov_registry::Stage::Registered).unwrap_or(Value::Null);
-    if stage != registered && !events.iter().any(|e| is(e, "stage-changed", "to", &stage)) {
+    let latest = events
+        .iter()
+        .rfind(|e| e.get("event").and_then(Value::as_str) == Some("stage-changed"))
+        .and_then(|e| e.get("to").cloned())
+        .unwrap_or(registered);
+    if stage != latest {
         gaps.push(format!(
-            "in stage {} but no change to it is logged",
-            v.stage
+            "in stage {} but the latest logged stage is {}",
+            v.stage,
+            latest.as_str().unwrap_or("unknown")
         ));
     }
     for evidence in &v.evidence {
@@ -284,7 +313,9 @@ impl Governor {
         let mut deployed: Option<Vec<Map<String, Value>>> = None;
         let mut reread: Option<Vec<Map<String, Value>>> = None;
         for environment in store.environments(model)? {
-            let records = store.deployments(model, &environment)?.len();
+            let history = store.deployments(model, &environment)?;
+            let records = history.len();
+            let serving = history.last().map(|d| d.version);
             let count = |events: &[Map<String, Value>]| {
                 let env = Value::String(environment.clone());
                 events
@@ -307,16 +338,41 @@ impl Governor {
                 }
                 logged = count(reread.as_deref().unwrap_or_default());
             }
-            let change =
-                format!("{records} deployments to {environment} recorded, {logged} logged");
             let subject = model.to_string();
-            if records > logged && !recorded(self, &subject)?.contains(&change) {
-                gaps.push(UnauditedChange {
-                    subject,
-                    model: model.clone(),
-                    version: None,
-                    change,
-                });
+            let mut changes = Vec::new();
+            if records > logged {
+                changes.push(format!(
+                    "{records} deployments to {environment} recorded, {logged} logged"
+                ));
+            }
+            // The pointer itself: the latest logged deployment must name what serves now
+            // (a pointer moved back in SQL keeps the count but not the version).
+            let events = reread
+                .as_deref()
+                .or(deployed.as_deref())
+                .unwrap_or_default();
+            let latest = latest_deployment(events, &environment);
+            if let Some(serving) = serving
+                && latest != Some(serving.get())
+            {
+                changes.push(format!(
+                    "{environment} serves version {serving} but the latest logged deployment is {}",
+                    latest.map_or("none".to_string(), |v| format!("version {v}"))
+                ));
+            }
+            if !changes.is_empty() {
+                let known = recorded(self, &subject)?;
+                gaps.extend(
+                    changes
+                        .into_iter()
+                        .filter(|c| !known.contains(c))
+                        .map(|change| UnauditedChange {
+                            subject: subject.clone(),
+                            model: model.clone(),
+                            version: None,
+                            change,
+                        }),
+                );
             }
         }
         Ok(gaps)

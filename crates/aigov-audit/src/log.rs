@@ -346,7 +346,24 @@ impl AuditLog {
             return Err(AuditError::invalid("redaction", "a reason is required"));
         }
         let now = self.clock.now();
-        let cutoff = now - Duration::days(i64::from(self.retention_days));
+        let retention = Duration::days(i64::from(self.retention_days));
+        let cutoff = now - retention;
+        // Retention runs from the time the leaf hash covers, not from the stored column
+        // (which an insider could backdate to erase early).
+        let stored = crate::AuditStoreExt::entry(self.store.as_ref(), index)?;
+        if let Some(time) = stored
+            .payload
+            .as_deref()
+            .and_then(crate::verify::hashed_time)
+            && time > cutoff
+        {
+            return Err(AuditError::Denied(format!(
+                "entry {index} from {} is inside the {}-day retention period: it may be erased from {}",
+                time.to_rfc3339(),
+                self.retention_days,
+                (time + retention).to_rfc3339()
+            )));
+        }
         let redaction = Redaction {
             at: now,
             by: actor.clone(),

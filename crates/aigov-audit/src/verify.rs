@@ -125,6 +125,17 @@ pub(crate) fn verify_store(
                                 entry.index
                             ),
                         });
+                    } else if hashed_time(payload).is_some_and(|t| t != entry.time) {
+                        // The stored time decides when an entry may be erased: it must be
+                        // the time the leaf hash covers.
+                        problems.push(VerifyProblem {
+                            index: Some(entry.index),
+                            detail: format!(
+                                "entry {} is stored with time {}, not the time its hashed payload gives",
+                                entry.index,
+                                entry.time.to_rfc3339()
+                            ),
+                        });
                     }
                 }
                 None if entry.redaction.is_some() => redacted += 1,
@@ -233,4 +244,15 @@ pub(crate) fn verify_store(
         checkpoints_checked,
         problems,
     })
+}
+
+/// The `time` an entry's canonical bytes start with (`{"time":"...",`), without parsing the
+/// rest: verification reads every entry.
+pub(crate) fn hashed_time(payload: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
+    let rest = payload.strip_prefix(br#"{"time":""#)?;
+    let end = rest.iter().position(|&b| b == b'"')?;
+    let text = std::str::from_utf8(&rest[..end]).ok()?;
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
 }

@@ -384,3 +384,54 @@ fn rotating_the_store_key_keeps_the_log_verifiable() {
         "{report}"
     );
 }
+
+/// Retention runs from the time the leaf hash covers: backdating an entry's stored time to
+/// erase it early fails verification, and the redaction is still refused, naming the date
+/// from which the entry may be erased.
+#[test]
+fn a_backdated_entry_is_caught_and_still_not_erasable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    init_with_soc_admin(&store);
+    let payload = tmp.path().join("p.json");
+    fs::write(&payload, br#"{"user": "alice@example.com"}"#).unwrap();
+    ok(&aigov(
+        &store,
+        &[
+            "audit",
+            "append",
+            "--kind",
+            "custom",
+            "--json-file",
+            payload.to_str().unwrap(),
+        ],
+    ));
+    let refused = aigov(
+        &store,
+        &["audit", "redact", "2", "--reason", "GDPR request"],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("may be erased from"), "{stderr}");
+    let db = rusqlite::Connection::open(store.join("aigov.db")).unwrap();
+    db.execute(
+        "UPDATE audit_entries SET time = '2020-01-01T00:00:00.000000000Z' WHERE idx = 2",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let out = aigov(&store, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("FAIL at 2"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let refused = aigov(
+        &store,
+        &["audit", "redact", "2", "--reason", "GDPR request"],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("may be erased from"), "{stderr}");
+}

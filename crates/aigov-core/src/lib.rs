@@ -28,6 +28,7 @@ mod model_ref;
 pub mod model_signature;
 pub mod request;
 mod version_id;
+pub mod yaml;
 
 pub use action::Action;
 pub use actor::{ActorId, Role};

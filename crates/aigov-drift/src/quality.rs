@@ -98,11 +98,16 @@ pub fn data_quality(
             n as f64 / total as f64
         }
     };
+    let by_name: std::collections::HashMap<&str, &crate::table::Column> = current
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c))
+        .collect();
     profile
         .columns
         .iter()
         .filter_map(|reference| {
-            let column = current.column(&reference.name)?;
+            let column = *by_name.get(reference.name.as_str())?;
             let rows = current.rows;
             let reference_missing = share(reference.missing, profile.rows as usize);
             let mut checks = vec![check(

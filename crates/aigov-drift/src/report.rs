@@ -147,6 +147,11 @@ pub struct DriftReport {
     pub dataset_drifted: bool,
     /// Columns too small to judge, sparse tables, approximate profiles.
     pub warnings: Vec<String>,
+    /// Data the tests could not use: columns holding infinite values, which are left out of
+    /// the statistics, so a column that turned 90% infinite is reported here rather than
+    /// judged on what is left.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quality_failures: Vec<String>,
 }
 
 /// The reference side of one column: its values and, for numbers, its fitted bins.
@@ -263,6 +268,7 @@ pub fn drift_report(
         drift_share,
         columns,
         warnings,
+        quality_failures: Vec::new(),
     })
 }
 
@@ -449,19 +455,22 @@ fn selected<'a>(
     let available: Vec<&str> = available.collect();
     match asked {
         None => Ok(available.iter().map(|s| s.to_string()).collect()),
-        Some(names) => names
-            .iter()
-            .map(|n| {
-                if available.contains(&n.as_str()) {
-                    Ok(n.clone())
-                } else {
-                    Err(DriftError::MissingColumn {
-                        column: n.clone(),
-                        source_name: source.to_string(),
-                    })
-                }
-            })
-            .collect(),
+        Some(names) => {
+            let available: std::collections::HashSet<&str> = available.into_iter().collect();
+            names
+                .iter()
+                .map(|n| {
+                    if available.contains(n.as_str()) {
+                        Ok(n.clone())
+                    } else {
+                        Err(DriftError::MissingColumn {
+                            column: n.clone(),
+                            source_name: source.to_string(),
+                        })
+                    }
+                })
+                .collect()
+        }
     }
 }
 
@@ -501,6 +510,16 @@ pub fn compare_tables(
         .iter()
         .filter_map(|(_, c)| wrong_type_note(c))
         .collect();
+    let failures: Vec<String> = pairs
+        .iter()
+        .flat_map(|(r, c)| {
+            [
+                infinite_values(r, "reference"),
+                infinite_values(c, "current"),
+            ]
+        })
+        .flatten()
+        .collect();
     let pairs = pairs
         .into_par_iter()
         .map(|(r, c)| {
@@ -515,7 +534,25 @@ pub fn compare_tables(
         .collect();
     let mut report = drift_report(pairs, options)?;
     report.warnings.extend(notes);
+    report.quality_failures.extend(failures);
     Ok(report)
+}
+
+/// A data-quality failure for a numeric column holding infinities (`side` is `reference` or
+/// `current`): they are left out of every statistic.
+fn infinite_values(column: &crate::table::Column, side: &str) -> Option<String> {
+    let crate::table::ColumnValues::Numeric { values, .. } = &column.values else {
+        return None;
+    };
+    let infinite = values.iter().filter(|v| v.is_infinite()).count();
+    (infinite > 0).then(|| {
+        format!(
+            "column {:?}: {infinite} of {} {side} values are infinite; the test used the {} finite ones",
+            column.name,
+            values.len(),
+            values.len() - infinite
+        )
+    })
 }
 
 /// A warning for numeric cells of the current data that were not numbers: they are left out
@@ -549,11 +586,21 @@ pub fn compare_profile(
         .collect();
     let mut matched = Vec::with_capacity(names.len());
     let mut notes: Vec<String> = Vec::new();
+    let mut failures: Vec<String> = Vec::new();
+    let by_name: std::collections::HashMap<&str, &crate::profile::ColumnProfile> = profile
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c))
+        .collect();
     for n in &names {
-        let reference = profile.column(n).ok_or_else(|| DriftError::MissingColumn {
-            column: n.clone(),
-            source_name: "profile".into(),
-        })?;
+        let reference =
+            by_name
+                .get(n.as_str())
+                .copied()
+                .ok_or_else(|| DriftError::MissingColumn {
+                    column: n.clone(),
+                    source_name: "profile".into(),
+                })?;
         let current = current_columns
             .remove(n)
             .ok_or_else(|| DriftError::MissingColumn {
@@ -561,6 +608,7 @@ pub fn compare_profile(
                 source_name: "current".into(),
             })?;
         notes.extend(wrong_type_note(&current));
+        failures.extend(infinite_values(&current, "current"));
         matched.push((reference, current));
     }
     // Expanding the profiles and sorting the current columns is most of the work: one
@@ -575,6 +623,7 @@ pub fn compare_profile(
         .collect();
     let mut report = drift_report(pairs, options)?;
     report.warnings.extend(notes);
+    report.quality_failures.extend(failures);
     Ok(report)
 }
 

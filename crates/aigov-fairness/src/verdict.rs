@@ -101,7 +101,7 @@ impl Default for AuditConfig {
 impl AuditConfig {
     /// Reads and checks a YAML configuration.
     pub fn from_yaml(text: &str) -> Result<AuditConfig, FairnessError> {
-        let config: AuditConfig = serde_norway::from_str(text)
+        let config: AuditConfig = aigov_core::yaml::from_yaml(text)
             .map_err(|e| FairnessError::invalid("configuration", e.to_string()))?;
         config.validate()?;
         Ok(config)

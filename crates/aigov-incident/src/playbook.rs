@@ -147,14 +147,12 @@ impl Playbook {
 
     /// Parses and checks a playbook; `source` names it in errors.
     pub fn from_yaml(text: &str, source: &str) -> Result<Playbook, IncidentError> {
-        let doc: PlaybookDocument = serde_norway::from_str(text).map_err(|e| {
-            let line = e.location().map_or(0, |l| l.line());
-            IncidentError::Playbook {
+        let doc: PlaybookDocument =
+            aigov_core::yaml::from_yaml(text).map_err(|e| IncidentError::Playbook {
                 source_name: source.to_string(),
-                line,
-                reason: e.to_string(),
-            }
-        })?;
+                line: e.line,
+                reason: e.message,
+            })?;
         let fail = |line: usize, reason: String| IncidentError::Playbook {
             source_name: source.to_string(),
             line,

@@ -49,6 +49,9 @@ pub struct PolicyConfig {
     pub retention_days: u32,
     /// Roles allowed to perform each action.
     pub permissions: BTreeMap<String, Vec<String>>,
+    /// Time and size budgets of one policy evaluation.
+    #[serde(default)]
+    pub limits: crate::EvalLimits,
 }
 
 impl Default for PolicyConfig {
@@ -68,6 +71,7 @@ impl Default for PolicyConfig {
             allowed_regions: vec![],
             retention_days: 183,
             permissions: BTreeMap::new(),
+            limits: crate::EvalLimits::default(),
         })
     }
 }
@@ -75,17 +79,12 @@ impl Default for PolicyConfig {
 impl PolicyConfig {
     /// Parses YAML; unknown keys and wrong types are errors with line and column.
     pub fn from_yaml(text: &str) -> Result<Self, PolicyError> {
-        let config: PolicyConfig = serde_norway::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((0, 0));
-            PolicyError::Config {
-                line,
-                column,
-                reason: e.to_string(),
-            }
-        })?;
+        let config: PolicyConfig =
+            aigov_core::yaml::from_yaml(text).map_err(|e| PolicyError::Config {
+                line: e.line,
+                column: e.column,
+                reason: e.message,
+            })?;
         config.check()?;
         Ok(config)
     }
@@ -105,6 +104,9 @@ impl PolicyConfig {
             column: 0,
             reason,
         };
+        if let Some(problem) = self.limits.problem() {
+            return Err(bad(problem));
+        }
         if self.retention_days < 183 {
             return Err(bad(format!(
                 "retention_days {} is below the 183-day minimum (EU AI Act Art. 19)",

@@ -66,6 +66,7 @@ pub struct GateDecision {
 
 struct Prepared {
     engine: regorus::Engine,
+    limits: crate::EvalLimits,
     bundle: String,
     revision: String,
     digest: Digest,
@@ -110,6 +111,10 @@ pub(crate) fn prepare(
     with_tests: bool,
 ) -> Result<regorus::Engine, PolicyError> {
     let mut engine = regorus::Engine::new();
+    crate::limits::bound(&mut engine, &config.limits).map_err(|e| PolicyError::Bundle {
+        path: bundle.name.clone().into(),
+        reason: rego_error(e),
+    })?;
     let modules = bundle
         .modules
         .iter()
@@ -122,6 +127,10 @@ pub(crate) fn prepare(
                 reason: rego_error(e),
             })?;
     }
+    crate::limits::refuse_recursive_functions(&engine).map_err(|reason| PolicyError::Bundle {
+        path: bundle.name.clone().into(),
+        reason,
+    })?;
     engine
         .add_data(to_rego(&bundle.data)?)
         .map_err(|e| PolicyError::Bundle {
@@ -176,6 +185,7 @@ impl PolicyEngine {
         }
         Ok(Prepared {
             engine,
+            limits: config.limits.clone(),
             bundle: bundle.name.clone(),
             revision: bundle.revision.clone(),
             digest: bundle.digest,
@@ -221,9 +231,11 @@ impl PolicyEngine {
                 engine.set_input(value);
                 // One evaluation of the whole gate package yields allow, deny, warn and mask.
                 let package = format!("data.aigov.gates.{gate}");
-                match eval_package(&mut engine, &package) {
-                    Err(e) => deny.push(Finding {
-                        code: "policy_error".into(),
+                let limits = &prepared.limits;
+                match crate::limits::evaluate_within(limits, || eval_package(&mut engine, &package))
+                {
+                    Err((code, e)) => deny.push(Finding {
+                        code: code.into(),
                         msg: e,
                     }),
                     Ok(result) => {

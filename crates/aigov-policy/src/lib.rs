@@ -20,6 +20,7 @@ mod engine;
 mod error;
 mod gate;
 mod input;
+mod limits;
 pub mod pii;
 mod testing;
 
@@ -33,4 +34,5 @@ pub use input::{
     LineageFact, ModelFact, ModelNameFact, PerformanceFact, ProductionInput, RegisteredVersionFact,
     RegistrationInput, RobustnessFact, StagingInput, ValidationInput, VersionFact,
 };
+pub use limits::EvalLimits;
 pub use testing::{RegoTestResult, run_rego_tests};

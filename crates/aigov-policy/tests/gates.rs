@@ -330,3 +330,96 @@ fn the_action_vocabulary_matches_the_shipped_policy() {
         assert!(!refused.allow, "{action} without a role");
     }
 }
+
+/// A bundle with one extra rule in the production gate's package.
+fn with_rule(rule: &str) -> PolicyBundle {
+    let mut bundle = PolicyBundle::builtin();
+    bundle.modules.insert(
+        "hostile.rego".into(),
+        format!("package aigov.gates.production\n\nimport rego.v1\n\n{rule}\n"),
+    );
+    bundle
+}
+
+/// Evaluates the production gate of `bundle` and returns its finding codes and the time.
+fn production_codes(
+    bundle: &PolicyBundle,
+    config: &PolicyConfig,
+) -> (Vec<String>, std::time::Duration) {
+    let engine = PolicyEngine::new(bundle, config).unwrap();
+    let started = std::time::Instant::now();
+    let decision = engine.evaluate_unchecked(Gate::Production, &Gate::Production.example_input());
+    let codes = decision.deny.iter().map(|f| f.code.clone()).collect();
+    assert!(!decision.allow);
+    (codes, started.elapsed())
+}
+
+#[test]
+fn hostile_bundles_end_in_a_bounded_denial() {
+    let config = PolicyConfig::default();
+    // Unbounded recursion: refused when the bundle loads (regorus would overflow the stack).
+    for recursive in [
+        "f(n) := y if { y := f(n + 1) }",
+        "g(n) := y if { y := h(n) }\nh(n) := y if { y := g(n) }",
+    ] {
+        let Err(err) = PolicyEngine::new(&with_rule(recursive), &config) else {
+            panic!("{recursive} was accepted");
+        };
+        assert!(err.to_string().contains("recursive function call"), "{err}");
+    }
+    // A range of 2e8 (4.8 GB reserved by regorus' own builtin) and one of 1e17 (an abort).
+    for huge in [
+        "boom := count(numbers.range(1, 200000000))",
+        "boom := count(numbers.range(1, 100000000000000000))",
+        "boom := count(numbers.range_step(0, 100000000000000000, 3))",
+    ] {
+        let (codes, took) = production_codes(&with_rule(huge), &config);
+        assert_eq!(codes, vec!["policy_limit"], "{huge}");
+        assert!(took < std::time::Duration::from_secs(5), "{huge}: {took:?}");
+    }
+    // 9e8 steps, and a string built up in a comprehension: the time budget stops them.
+    let tight = PolicyConfig::from_yaml(&EXAMPLE_POLICY_YAML.replace(
+        "retention_days: 183",
+        "retention_days: 183\nlimits:\n  time_ms: 200\n",
+    ))
+    .unwrap();
+    for slow in [
+        "boom := count([x | some i in numbers.range(1, 30000); some j in numbers.range(1, 30000); x := i * j])",
+        "boom := concat(\"\", [s | some i in numbers.range(1, 1000000); s := sprintf(\"%v-%v\", [i, i])])",
+    ] {
+        let (codes, took) = production_codes(&with_rule(slow), &tight);
+        assert_eq!(codes, vec!["policy_limit"], "{slow}");
+        assert!(took < std::time::Duration::from_secs(5), "{slow}: {took:?}");
+    }
+    // Limits tighten, never switch off.
+    for off in [
+        "limits:\n  time_ms: 0\n",
+        "limits:\n  max_range_elements: 10\n",
+        "limits:\n  time_ms: 99999999\n",
+    ] {
+        let yaml = EXAMPLE_POLICY_YAML.replace(
+            "retention_days: 183",
+            &format!("retention_days: 183\n{off}"),
+        );
+        assert!(PolicyConfig::from_yaml(&yaml).is_err(), "{off}");
+    }
+    // The shipped gates still pass with the limits in force.
+    assert!(PolicyEngine::new(&PolicyBundle::builtin(), &tight).is_ok());
+}
+
+#[test]
+fn yaml_alias_amplification_is_refused_in_policy_yaml() {
+    // 66 KB of YAML that would expand to gigabytes.
+    let mut text = String::from(
+        "thresholds: &t\n  min_roc_auc: 0.8\n  max_fpr_at_budget: 0.05\n  min_fpr_parity_ratio: 0.8\n  max_evasion_rate: 0.2\nbig: &big [",
+    );
+    text.push_str(&vec!["admin"; 3000].join(", "));
+    text.push_str("]\npermissions:\n");
+    for i in 0..3000 {
+        text.push_str(&format!("  a{i}: *big\n"));
+    }
+    let started = std::time::Instant::now();
+    let err = PolicyConfig::from_yaml(&text).unwrap_err();
+    assert!(err.to_string().contains("nodes"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}

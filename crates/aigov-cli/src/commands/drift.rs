@@ -234,6 +234,12 @@ fn compare(args: &CompareArgs) -> Result<(), Failure> {
         compare_tables(reference, current, columns, &options)?
     };
     print_report(&report, args.json)?;
+    if !report.quality_failures.is_empty() {
+        return Err(Failure::Negative(format!(
+            "data quality: {}",
+            report.quality_failures.join("; ")
+        )));
+    }
     if report.dataset_drifted {
         Err(Failure::Negative(format!(
             "dataset drift: {} of {} columns drifted",
@@ -325,6 +331,9 @@ fn print_report(report: &DriftReport, json: bool) -> Result<(), Failure> {
     );
     for w in &report.warnings {
         println!("warning: {w}");
+    }
+    for f in &report.quality_failures {
+        println!("data quality: {f}");
     }
     Ok(())
 }
