@@ -19,7 +19,7 @@ use common::{approval, enrol, model_dir, registration, to_production};
 
 /// Facade operations, each named by the policy action it needs, except the ones listed in
 /// [`permission`] that share another operation's action.
-const ACTIONS: [&str; 21] = [
+const ACTIONS: [&str; 22] = [
     "manage-actors",
     "rotate-checkpoint-key",
     "reconcile-audit",
@@ -41,6 +41,7 @@ const ACTIONS: [&str; 21] = [
     "hold-audit",
     "redact-audit",
     "append-audit",
+    "apply-policy",
 ];
 
 /// The policy action an operation needs.
@@ -186,6 +187,9 @@ fn attempt(
             .map(drop),
         "hold-audit" => governor.hold_audit(principal, 0, 1, "sweep").map(drop),
         "redact-audit" => governor.redact_audit(principal, 0, "sweep"),
+        "apply-policy" => governor
+            .apply_policy(principal, aigov::policy::EXAMPLE_POLICY_YAML)
+            .map(drop),
         "append-audit" => governor
             .append_audit(
                 principal,

@@ -395,6 +395,36 @@ fn a_tampered_artifact_is_refused_at_load_time() {
     assert_refused(&governor, result, "deployment", "digest_not_approved");
 }
 
+/// A root swapped in the store (a manifest to match would pass every file check) carries no
+/// approval: the decision path refuses it.
+#[test]
+fn a_swapped_root_does_not_decide() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (governor, _) = governor();
+    let actors = enrol(&governor);
+    let r = common::to_production(&governor, &actors, &model_dir(dir.path(), "v1", 0.3));
+    governor
+        .record_decision(
+            &actors.deployer.principal(),
+            common::decision(&r, serde_json::json!({"failed_logins": 1}), 0.2),
+        )
+        .expect("the approved root decides");
+    let mut v = governor.registry().resolve(&r).expect("version");
+    v.root = aigov::core::Digest::of(b"another model");
+    governor
+        .registry()
+        .store()
+        .update_version(&v, None)
+        .expect("swapped behind the governor");
+    // The serving cache keeps the old facts for its TTL; a fresh governor reads the store.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let result = governor.record_decision(
+        &actors.deployer.principal(),
+        common::decision(&r, serde_json::json!({"failed_logins": 1}), 0.2),
+    );
+    assert_refused(&governor, result, "serving", "unapproved_root");
+}
+
 #[test]
 fn a_suspended_version_cannot_be_promoted_or_deployed() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -9,7 +9,98 @@ use serde_json::{Map, Value, json};
 use super::Governor;
 use crate::{Error, Principal};
 
+/// The subject enrolments are indexed under in the log.
+const DIRECTORY_SUBJECT: &str = "aigov-directory";
+
+/// An actor whose entry in the directory the log's enrolments do not account for.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DirectoryGap {
+    /// The actor.
+    pub actor: ActorId,
+    /// What differs.
+    pub change: String,
+}
+
 impl Governor {
+    /// Compares the actor directory with the enrolments the log holds: every actor, their
+    /// roles and their key must be what their latest logged enrolment says. A `trust.json`
+    /// edited by hand, or a row changed in PostgreSQL, shows here. Enrolments whose entries
+    /// were erased are not compared.
+    pub fn directory_gaps(&self) -> Result<Vec<DirectoryGap>, Error> {
+        self.reload_directory()?;
+        let mut logged: std::collections::BTreeMap<String, Option<(Vec<String>, String)>> =
+            Default::default();
+        for index in self
+            .audit
+            .indices_about(DIRECTORY_SUBJECT, Some("custom"))?
+        {
+            let stored = aigov_audit::AuditStoreExt::entry(self.audit.store(), index)?;
+            let Some(payload) = stored.payload else {
+                continue;
+            };
+            let AuditEvent::Custom(fields) = AuditEntry::from_bytes(&payload)?.event else {
+                continue;
+            };
+            if fields.get("type").and_then(Value::as_str) != Some("actor-enrolled") {
+                continue;
+            }
+            let (Some(actor), Some(roles), Some(key)) = (
+                fields.get("actor").and_then(Value::as_str),
+                fields.get("roles").and_then(Value::as_array),
+                fields.get("key").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            let mut roles: Vec<String> = roles
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect();
+            roles.sort();
+            logged.insert(actor.to_string(), Some((roles, key.to_string())));
+        }
+        let mut gaps = Vec::new();
+        let trust = self.directory.trust();
+        for (actor, approver) in &trust.approvers {
+            let mut roles: Vec<String> = approver
+                .roles
+                .iter()
+                .map(|r| r.as_str().to_string())
+                .collect();
+            roles.sort();
+            let key = approver.key.to_string();
+            let change = match logged.get(actor.as_str()) {
+                None => Some("in the directory, but no enrolment of them is logged".to_string()),
+                Some(Some((logged_roles, _))) if *logged_roles != roles => Some(format!(
+                    "holds {} but the latest logged enrolment gives {}",
+                    roles.join(", "),
+                    logged_roles.join(", ")
+                )),
+                Some(Some((_, logged_key))) if *logged_key != key => {
+                    Some(format!("key {key} is not the logged {logged_key}"))
+                }
+                _ => None,
+            };
+            if let Some(change) = change {
+                gaps.push(DirectoryGap {
+                    actor: actor.clone(),
+                    change,
+                });
+            }
+        }
+        for actor in logged.keys() {
+            if let Ok(id) = ActorId::new(actor.as_str())
+                && !trust.approvers.contains_key(&id)
+            {
+                gaps.push(DirectoryGap {
+                    actor: id,
+                    change: "enrolled in the log, but missing from the directory".to_string(),
+                });
+            }
+        }
+        Ok(gaps)
+    }
+
     /// Adds (or replaces) an actor with `roles` and the key their requests and approvals are
     /// signed with. Only an admin may do this, except that the very first actor may enrol
     /// themselves as an admin, which is how a new store gets its first administrator: with a
@@ -80,6 +171,7 @@ impl Governor {
         self.forget_authorizations();
         let Value::Object(fields) = json!({
             "type": "actor-enrolled",
+            "name": DIRECTORY_SUBJECT,
             "actor": actor.as_str(),
             "roles": roles.iter().map(Role::as_str).collect::<Vec<_>>(),
             "key": key.to_string(),

@@ -10,12 +10,13 @@ use crate::{Error, Principal};
 
 /// The `type`s of custom events the governor writes and later reads as facts (reconcile
 /// skips changes an `unaudited-change-found` entry names): refused in appended events.
-pub const RESERVED_CUSTOM_TYPES: [&str; 7] = [
+pub const RESERVED_CUSTOM_TYPES: [&str; 8] = [
     "actor-enrolled",
     "checkpoint-key-rotated",
     "entry-redacted",
     "legal-hold-placed",
     "legal-hold-released",
+    "policy-applied",
     "review-requested",
     "unaudited-change-found",
 ];

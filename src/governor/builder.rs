@@ -55,6 +55,9 @@ pub struct GovernorBuilder {
     serving_ttl: std::time::Duration,
     claim_lease: std::time::Duration,
     request_window: std::time::Duration,
+    policy_file: Option<std::path::PathBuf>,
+    config_problem: Option<Error>,
+    recover_policy: bool,
 }
 
 impl std::fmt::Debug for GovernorBuilder {
@@ -86,6 +89,9 @@ impl GovernorBuilder {
             serving_ttl: DEFAULT_SERVING_TTL,
             claim_lease: super::DEFAULT_CHANGE_CLAIM_LEASE,
             request_window: super::DEFAULT_REQUEST_WINDOW,
+            policy_file: None,
+            config_problem: None,
+            recover_policy: false,
         })
     }
 
@@ -122,13 +128,17 @@ impl GovernorBuilder {
             directory: ActorDirectory::open(&dir.join(TRUST_FILE))?,
             clock: Arc::new(SystemClock),
             bundle: PolicyBundle::builtin(),
-            config: policy_config(dir)?,
+            config: PolicyConfig::default(),
             playbooks: None,
             input_logging: InputLogging::default(),
             serving_ttl: DEFAULT_SERVING_TTL,
             claim_lease: super::DEFAULT_CHANGE_CLAIM_LEASE,
             request_window: super::DEFAULT_REQUEST_WINDOW,
-        })
+            policy_file: Some(dir.join(POLICY_FILE)),
+            config_problem: None,
+            recover_policy: false,
+        }
+        .with_store_policy())
     }
 
     /// Records, artifacts, incidents and the audit log in PostgreSQL at `url`; the checkpoint
@@ -150,13 +160,17 @@ impl GovernorBuilder {
             directory,
             clock: Arc::new(SystemClock),
             bundle: PolicyBundle::builtin(),
-            config: policy_config(home)?,
+            config: PolicyConfig::default(),
             playbooks: None,
             input_logging: InputLogging::default(),
             serving_ttl: DEFAULT_SERVING_TTL,
             claim_lease: super::DEFAULT_CHANGE_CLAIM_LEASE,
             request_window: super::DEFAULT_REQUEST_WINDOW,
-        })
+            policy_file: Some(home.join(POLICY_FILE)),
+            config_problem: None,
+            recover_policy: false,
+        }
+        .with_store_policy())
     }
 
     /// Uses `clock` everywhere (tests use a manual one).
@@ -167,6 +181,9 @@ impl GovernorBuilder {
 
     /// Replaces the policies and their configuration.
     pub fn policy(mut self, bundle: PolicyBundle, config: PolicyConfig) -> Self {
+        // The host configures it: no store file to hold to the applied digest.
+        self.policy_file = None;
+        self.config_problem = None;
         self.bundle = bundle;
         self.config = config;
         self
@@ -237,6 +254,27 @@ impl GovernorBuilder {
         self
     }
 
+    /// Opens even when the store's `policy.yaml` is not the one last applied (or does not
+    /// parse), with the shipped defaults in force instead of it, so that an admin can apply a
+    /// good one ([`Governor::apply_policy`], `aigov policy apply`). Nothing else should open
+    /// a store this way.
+    pub fn recover_policy(mut self) -> Self {
+        self.recover_policy = true;
+        self
+    }
+
+    /// Reads the store's `policy.yaml`, if it has one; a problem is kept for `build`, which
+    /// fails closed on it (or, recovering, uses the defaults).
+    fn with_store_policy(mut self) -> Self {
+        if let Some(path) = &self.policy_file {
+            match policy_config(path.parent().unwrap_or(Path::new("."))) {
+                Ok(config) => self.config = config,
+                Err(e) => self.config_problem = Some(e),
+            }
+        }
+        self
+    }
+
     /// Signs checkpoints and certificates with `key`.
     pub fn signer(mut self, key: SignerKey) -> Self {
         self.signer = key;
@@ -260,7 +298,7 @@ impl GovernorBuilder {
             Some(p) => p,
             None => Playbook::shipped()?,
         };
-        Ok(Governor {
+        let governor = Governor {
             registry: Arc::new(registry),
             audit: Arc::new(audit),
             policy,
@@ -278,12 +316,27 @@ impl GovernorBuilder {
             system: ActorId::new(CONTROL_PLANE_ACTOR)?,
             allowed: Default::default(),
             request_window: self.request_window,
+            policy_file: self.policy_file.clone(),
             serving: super::decisions::ServingCache::new(self.serving_ttl),
             claim_lease: claim_lease(self.claim_lease)?,
             journal_due: std::sync::atomic::AtomicI64::new(i64::MIN),
             journal_pass: Mutex::new(()),
             journal_failures: Mutex::new((0, None)),
-        })
+        };
+        if let Some(path) = &governor.policy_file {
+            let checked = match self.config_problem {
+                Some(problem) => Err(problem),
+                None => governor.check_policy_file(path),
+            };
+            match checked {
+                Ok(()) => {}
+                Err(_) if self.recover_policy => {
+                    governor.policy.reconfigure(&PolicyConfig::default())?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(governor)
     }
 }
 

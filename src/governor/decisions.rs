@@ -188,6 +188,23 @@ impl Governor {
             Lookup::Hit(model, stage) => (model, stage),
             Lookup::Miss(generation) => {
                 let v = self.registry.resolve(&request.model)?;
+                // The stored root must carry a valid approval for its stage: a root swapped
+                // in the store (with a manifest to match) is approved by nobody.
+                let stage = v.stage.to_string();
+                if v.stage.is_deployable()
+                    && !self
+                        .approval_facts(&v)
+                        .iter()
+                        .any(|f| f.verified && f.decision == "approve" && f.stage == stage)
+                {
+                    let reference = v.reference().to_string();
+                    let msg = format!(
+                        "{reference} is {stage} but no valid {stage} approval covers its root {}",
+                        v.root
+                    );
+                    let subject = json!({"model": reference, "root": v.root.to_string()});
+                    return Err(self.refuse(principal, "serving", "unapproved_root", msg, subject));
+                }
                 let model = ModelReference {
                     name: v.name.clone(),
                     version: v.version,

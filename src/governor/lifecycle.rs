@@ -378,7 +378,7 @@ impl Governor {
         Ok(envelope)
     }
 
-    fn approval_facts(&self, v: &ModelVersion) -> Vec<ApprovalFact> {
+    pub(crate) fn approval_facts(&self, v: &ModelVersion) -> Vec<ApprovalFact> {
         self.registry
             .verify_approvals(v, &self.directory.trust())
             .into_iter()

@@ -29,6 +29,7 @@ mod incidents;
 mod journal;
 mod lifecycle;
 mod monitoring;
+mod policy_apply;
 mod reconcile;
 
 use std::collections::HashMap;
@@ -41,6 +42,7 @@ use aigov_policy::PolicyEngine;
 use aigov_registry::Registry;
 use chrono::{DateTime, Utc};
 
+pub use actors::DirectoryGap;
 pub use assessment::{Assessment, Holdout};
 pub use audit_records::RESERVED_CUSTOM_TYPES;
 pub use authn::{AUTHN_GATE, AuthnFailure, DEFAULT_REQUEST_WINDOW};
@@ -83,6 +85,7 @@ pub struct Governor {
         std::collections::HashSet<(ActorId, aigov_core::Action)>,
     )>,
     request_window: std::time::Duration,
+    policy_file: Option<std::path::PathBuf>,
     claim_lease: chrono::Duration,
     journal_due: std::sync::atomic::AtomicI64,
     journal_pass: Mutex<()>,

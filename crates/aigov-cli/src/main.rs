@@ -104,7 +104,7 @@ fn main() -> ExitCode {
         Command::Keys { command } => commands::keys::run(&cli.global, command),
         Command::Init(args) => commands::init::run(&cli.global, &args),
         Command::Redact(args) => commands::redact::run(&args),
-        Command::Policy { command } => commands::policy::run(command),
+        Command::Policy { command } => commands::policy::run(&cli.global, command),
         Command::Audit { command } => commands::audit::run(&cli.global, *command),
         Command::Drift(args) => commands::drift::run(*args),
         Command::Fairness(args) => commands::fairness::run(&args),

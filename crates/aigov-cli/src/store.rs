@@ -313,8 +313,22 @@ impl GlobalArgs {
     /// (with `--artifacts` holding keys and the actor directory). A directory store must
     /// exist (`aigov init`).
     pub fn governor(&self) -> Result<aigov::Governor, Failure> {
+        Ok(self.governor_builder()?.build()?)
+    }
+
+    /// The governor for `aigov policy apply`: it opens even when the store's `policy.yaml`
+    /// is not the applied one, with the shipped defaults in force, so a good one can be
+    /// applied.
+    pub fn governor_recovering_policy(&self) -> Result<aigov::Governor, Failure> {
+        Ok(self.governor_builder()?.recover_policy().build()?)
+    }
+
+    fn governor_builder(&self) -> Result<aigov::GovernorBuilder, Failure> {
         if self.is_postgres() {
-            return Ok(aigov::Governor::postgres(&self.store, &self.artifacts)?);
+            return Ok(aigov::GovernorBuilder::postgres(
+                &self.store,
+                &self.artifacts,
+            )?);
         }
         let home = self.home();
         if !home.join(DATABASE).exists() {
@@ -323,7 +337,7 @@ impl GlobalArgs {
                 home.display()
             )));
         }
-        Ok(aigov::Governor::open(&home)?)
+        Ok(aigov::GovernorBuilder::open(&home)?)
     }
 }
 

@@ -230,3 +230,45 @@ fn read_only_commands_need_no_key() {
         ok(&signed_by(&store, "reader@example.com", None, args));
     }
 }
+
+/// An actor directory edited by hand (a new admin, an escalated role, a swapped key) is found
+/// by `audit reconcile`, which compares it with the enrolments the log holds.
+#[test]
+fn a_hand_edited_directory_is_found_by_reconcile() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("store");
+    ok(&aigov_as(&store, "admin@example.com", &["init"]));
+    enrol(
+        |actor, args| aigov_as(&store, actor, args),
+        &actor_keys(&store),
+        &[("deployer@example.com", "deployer")],
+    );
+    ok(&aigov_as(
+        &store,
+        "anyone@example.com",
+        &["audit", "reconcile"],
+    ));
+    let path = store.join("trust.json");
+    let mut trust: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("trust")).expect("json");
+    let mallory = SignerKey::generate("mallory").expect("key");
+    trust["approvers"]["deployer@example.com"]["roles"] = serde_json::json!(["admin", "deployer"]);
+    trust["approvers"]["mallory@example.com"] = serde_json::json!({
+        "key": mallory.verifier().to_string(),
+        "roles": ["security-approver"],
+    });
+    std::fs::write(&path, serde_json::to_string_pretty(&trust).expect("json")).expect("write");
+    let out = aigov_as(&store, "anyone@example.com", &["audit", "reconcile"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("DIRECTORY deployer@example.com: holds admin, deployer but the latest logged enrolment gives deployer"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "DIRECTORY mallory@example.com: in the directory, but no enrolment of them is logged"
+        ),
+        "{stdout}"
+    );
+}

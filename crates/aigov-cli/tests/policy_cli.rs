@@ -213,3 +213,71 @@ fn redact_writes_a_copy_and_a_report() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+mod common;
+
+/// The store's configuration changes only through `aigov policy apply` (admins, audited):
+/// a policy.yaml written any other way stops the store with a message naming the file, and
+/// the policy digest follows the configuration.
+#[test]
+fn policy_yaml_changes_only_through_apply() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let run = |who: &str, args: &[&str]| common::aigov_as(&store, who, args);
+    common::ok(&run("admin@example.com", &["init"]));
+    common::enrol(
+        |actor, args| common::aigov_as(&store, actor, args),
+        &common::actor_keys(&store),
+        &[("deployer@example.com", "deployer")],
+    );
+    let example = aigov_policy::EXAMPLE_POLICY_YAML;
+    // An insider empties the production approvals behind the governor's back.
+    let lax = example.replace(
+        "production: [security-approver, legal-approver, model-owner]",
+        "production: []",
+    );
+    assert_ne!(lax, example);
+    fs::write(store.join("policy.yaml"), &lax).unwrap();
+    let out = run("deployer@example.com", &["actors", "list"]);
+    assert_ne!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("policy.yaml") && stderr.contains("never applied"),
+        "{stderr}"
+    );
+    // A deployer may not apply a policy; an admin may, and then the store opens again.
+    let stricter = tmp.path().join("stricter.yaml");
+    fs::write(
+        &stricter,
+        example.replace("min_roc_auc: 0.85", "min_roc_auc: 0.9"),
+    )
+    .unwrap();
+    let refused = run(
+        "deployer@example.com",
+        &["policy", "apply", stricter.to_str().unwrap()],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("denied by authz"));
+    let applied = common::ok(&run(
+        "admin@example.com",
+        &["policy", "apply", stricter.to_str().unwrap()],
+    ));
+    assert!(applied.contains("applied"), "{applied}");
+    common::ok(&run("deployer@example.com", &["actors", "list"]));
+    assert_eq!(
+        fs::read_to_string(store.join("policy.yaml")).unwrap(),
+        fs::read_to_string(&stricter).unwrap()
+    );
+    // Changed again behind its back: refused, naming the file and both digests.
+    fs::write(store.join("policy.yaml"), &lax).unwrap();
+    let out = run("deployer@example.com", &["actors", "list"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(stderr.contains("is not the applied policy"), "{stderr}");
+    // The log says who applied which configuration.
+    common::ok(&run(
+        "admin@example.com",
+        &["policy", "apply", stricter.to_str().unwrap()],
+    ));
+    common::ok(&run("admin@example.com", &["audit", "verify"]));
+}

@@ -492,6 +492,7 @@ fn every_mutating_command_authenticates_and_authorizes_every_caller() {
     let (x, _, _) = scenario::holdout(200, 0.0);
     let current = file("current.csv", &scenario::csv(&x));
     let payload = file("p.json", r#"{"note": "sweep"}"#);
+    let policy = file("policy.yaml", aigov::policy::EXAMPLE_POLICY_YAML);
     let new_model = scenario::model_dir(&models, "sweep", 0.2)
         .display()
         .to_string();
@@ -618,6 +619,7 @@ fn every_mutating_command_authenticates_and_authorizes_every_caller() {
             vec!["decommission", "login-risk@1", "--mode", "archive"],
         ),
         ("update-incident", vec!["incident", "close", "INC-S"]),
+        ("apply-policy", vec!["policy", "apply", &policy]),
         ("manage-actors", vec!["keys", "rotate-store"]),
     ];
     let stranger_key = SignerKey::generate("stranger")

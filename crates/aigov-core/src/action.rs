@@ -53,11 +53,13 @@ pub enum Action {
     RedactAudit,
     /// Append events to the audit log by hand.
     AppendAudit,
+    /// Put a `policy.yaml` in force.
+    ApplyPolicy,
 }
 
 impl Action {
     /// Every action, in a stable order.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ManageActors,
         Action::Register,
         Action::AttachEvidence,
@@ -78,6 +80,7 @@ impl Action {
         Action::HoldAudit,
         Action::RedactAudit,
         Action::AppendAudit,
+        Action::ApplyPolicy,
     ];
 
     /// The action's kebab-case name, as `policy.yaml` spells it.
@@ -103,6 +106,7 @@ impl Action {
             Action::HoldAudit => "hold-audit",
             Action::RedactAudit => "redact-audit",
             Action::AppendAudit => "append-audit",
+            Action::ApplyPolicy => "apply-policy",
         }
     }
 }

@@ -42,7 +42,8 @@ pub struct DecisionRecord {
     pub bundles: BTreeMap<String, BundleRevision>,
     /// When.
     pub timestamp: DateTime<Utc>,
-    /// The bundle's digest.
+    /// The digest of the policy in force: the bundle's digest and the configuration's
+    /// together ([`policy_digest`]), so a changed `policy.yaml` shows in every record.
     pub policy_digest: Digest,
     /// JSON pointers removed from `input` by the policy's `mask` rule.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -66,6 +67,7 @@ pub struct GateDecision {
 
 struct Prepared {
     engine: regorus::Engine,
+    source: PolicyBundle,
     limits: crate::EvalLimits,
     bundle: String,
     revision: String,
@@ -102,6 +104,16 @@ fn to_rego(value: &Value) -> Result<regorus::Value, PolicyError> {
 fn from_rego(value: &regorus::Value) -> Result<Value, String> {
     let text = value.to_json_str().map_err(rego_error)?;
     serde_json::from_str(&text).map_err(|e| e.to_string())
+}
+
+/// The digest of a policy: SHA-256 over the bundle's digest and the configuration's
+/// canonical JSON (the value placed at `data.aigov.config`), so the same bundle under another
+/// `policy.yaml` has another digest.
+pub fn policy_digest(bundle: &PolicyBundle, config: &PolicyConfig) -> Digest {
+    let mut writer = aigov_core::DigestWriter::new();
+    writer.update(bundle.digest.as_bytes());
+    writer.update(&serde_json::to_vec(&config.to_data()).unwrap_or_default());
+    writer.finish()
 }
 
 /// Builds a regorus engine with every module of the bundle and its data.
@@ -185,10 +197,11 @@ impl PolicyEngine {
         }
         Ok(Prepared {
             engine,
+            source: bundle.clone(),
             limits: config.limits.clone(),
             bundle: bundle.name.clone(),
             revision: bundle.revision.clone(),
-            digest: bundle.digest,
+            digest: policy_digest(bundle, config),
         })
     }
 
@@ -199,11 +212,18 @@ impl PolicyEngine {
         Ok(())
     }
 
+    /// Puts `config` in force with the bundle already in force; on any error the previous
+    /// configuration stays.
+    pub fn reconfigure(&self, config: &PolicyConfig) -> Result<(), PolicyError> {
+        let bundle = self.prepared().source.clone();
+        self.reload(&bundle, config)
+    }
+
     fn prepared(&self) -> Arc<Prepared> {
         Arc::clone(&self.current.read().unwrap_or_else(|p| p.into_inner()))
     }
 
-    /// The digest of the bundle in force.
+    /// The digest of the policy in force: bundle and configuration ([`policy_digest`]).
     pub fn policy_digest(&self) -> Digest {
         self.prepared().digest
     }

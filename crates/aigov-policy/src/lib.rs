@@ -26,7 +26,9 @@ mod testing;
 
 pub use bundle::PolicyBundle;
 pub use config::{EXAMPLE_POLICY_YAML, PolicyConfig, RequiredRoles, Thresholds};
-pub use engine::{BundleRevision, DecisionRecord, Finding, GateDecision, PolicyEngine};
+pub use engine::{
+    BundleRevision, DecisionRecord, Finding, GateDecision, PolicyEngine, policy_digest,
+};
 pub use error::PolicyError;
 pub use gate::Gate;
 pub use input::{

@@ -110,7 +110,16 @@ fn decision_records_carry_opa_fields_and_the_digest() {
     assert_eq!(record["path"], "aigov/gates/production");
     assert_eq!(
         record["policy_digest"],
-        PolicyBundle::builtin().digest.to_string()
+        aigov_policy::policy_digest(&PolicyBundle::builtin(), &PolicyConfig::default()).to_string()
+    );
+    // Another configuration of the same bundle is another policy.
+    let stricter = PolicyConfig::from_yaml(
+        &EXAMPLE_POLICY_YAML.replace("min_roc_auc: 0.85", "min_roc_auc: 0.9"),
+    )
+    .unwrap();
+    assert_ne!(
+        aigov_policy::policy_digest(&PolicyBundle::builtin(), &stricter),
+        aigov_policy::policy_digest(&PolicyBundle::builtin(), &PolicyConfig::default())
     );
     assert!(record["bundles"]["aigov-default"]["revision"].is_string());
     assert_eq!(record["result"]["allow"], false);

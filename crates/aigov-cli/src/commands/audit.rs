@@ -243,9 +243,16 @@ fn reconcile(global: &GlobalArgs, json: bool, record: bool) -> Result<(), Failur
             })
         })
         .collect();
+    // The actor directory against the enrolments the log holds.
+    let directory = governor.directory_gaps()?;
     if json {
-        print_json(&serde_json::json!({"unaudited": found, "pending": pending}))?;
+        print_json(
+            &serde_json::json!({"unaudited": found, "pending": pending, "directory": directory}),
+        )?;
     } else {
+        for gap in &directory {
+            println!("DIRECTORY {}: {}", gap.actor, gap.change);
+        }
         if found.is_empty() {
             println!("every registry change is in the audit log or on its way");
         }
@@ -263,7 +270,13 @@ fn reconcile(global: &GlobalArgs, json: bool, record: bool) -> Result<(), Failur
             );
         }
     }
-    if found.is_empty() || record {
+    if !directory.is_empty() {
+        // Recording cannot mend these: the actor must be enrolled again through the governor.
+        Err(Failure::Negative(format!(
+            "{} actor directory entries are not what the log's enrolments say",
+            directory.len()
+        )))
+    } else if found.is_empty() || record {
         Ok(())
     } else {
         Err(Failure::Negative(format!(

@@ -44,6 +44,13 @@ pub enum PolicyCommand {
         #[arg(long)]
         gate: Gate,
     },
+    /// Put a policy.yaml in force on the store (admins): it is checked, its digest is
+    /// recorded in the audit log, and it becomes the store's policy.yaml; a policy.yaml
+    /// changed any other way stops the store from opening.
+    Apply {
+        /// The policy.yaml to apply.
+        file: PathBuf,
+    },
     /// Run the Rego unit tests of a bundle (default: the shipped policies); exit 1 on failure.
     Test {
         /// A bundle directory.
@@ -70,8 +77,21 @@ fn load(
 }
 
 /// Runs a policy subcommand.
-pub fn run(command: PolicyCommand) -> Result<(), Failure> {
+pub fn run(global: &crate::store::GlobalArgs, command: PolicyCommand) -> Result<(), Failure> {
     match command {
+        PolicyCommand::Apply { file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))?;
+            let governor = global.governor_recovering_policy()?;
+            let principal = global.principal(&governor, aigov_core::Action::ApplyPolicy)?;
+            let digest = governor.apply_policy(&principal, &text)?;
+            println!(
+                "{} applied: configuration {digest}, policy {}",
+                file.display(),
+                governor.policy_digest()
+            );
+            Ok(())
+        }
         PolicyCommand::Eval {
             gate,
             input,

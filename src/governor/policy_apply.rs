@@ -1,0 +1,134 @@
+//! The effective policy configuration changes only through the governor: `apply_policy`
+//! (admins) records the configuration's digest in the log, and a governor opening a store
+//! refuses a `policy.yaml` whose digest is not the one last applied.
+
+use std::path::Path;
+
+use aigov_audit::{AuditEntry, AuditEvent};
+use aigov_core::{Action, Digest};
+use aigov_policy::PolicyConfig;
+use serde_json::{Map, Value, json};
+
+use super::Governor;
+use crate::{Error, Principal};
+
+/// The `type` of the entry that records an applied configuration.
+pub(crate) const POLICY_APPLIED: &str = "policy-applied";
+
+/// The subject applied configurations are indexed under.
+const POLICY_SUBJECT: &str = "aigov-policy";
+
+impl Governor {
+    /// Applies a `policy.yaml` (`apply-policy`: admins): checks it, puts it in force, records
+    /// its digest (and the digest of bundle and configuration together, which every gate
+    /// decision carries) in the log, then writes it as the store's `policy.yaml`. Returns the
+    /// configuration's digest.
+    pub fn apply_policy(&self, principal: &Principal, yaml: &str) -> Result<Digest, Error> {
+        self.authorize(principal, Action::ApplyPolicy)?;
+        let config = PolicyConfig::from_yaml(yaml)?;
+        let digest = Digest::of(yaml.as_bytes());
+        self.policy.reconfigure(&config)?;
+        self.forget_authorizations();
+        let Value::Object(fields) = json!({
+            "type": POLICY_APPLIED,
+            "name": POLICY_SUBJECT,
+            "config_digest": digest,
+            "policy_digest": self.policy.policy_digest(),
+        }) else {
+            return Err(Error::invalid("policy", "record is not an object"));
+        };
+        let entry = AuditEntry {
+            time: self.now(),
+            actor: principal.actor().clone(),
+            authn: Some(principal.authn()),
+            request: principal.request(),
+            event: AuditEvent::Custom(Map::from_iter(fields)),
+        };
+        self.record(|| format!("policy {digest} applied"), vec![entry])?;
+        if let Some(path) = &self.policy_file {
+            write_atomically(path, yaml.as_bytes())?;
+        }
+        Ok(digest)
+    }
+
+    /// The digest of the configuration last applied, from the log (`None`: never).
+    pub fn applied_policy(&self) -> Result<Option<Digest>, Error> {
+        let Some(index) = self
+            .audit
+            .indices_about(POLICY_SUBJECT, Some("custom"))?
+            .pop()
+        else {
+            return Ok(None);
+        };
+        let stored = aigov_audit::AuditStoreExt::entry(self.audit.store(), index)?;
+        let Some(payload) = stored.payload else {
+            return Err(Error::invalid(
+                "policy",
+                format!("the record of the applied policy (entry {index}) was erased"),
+            ));
+        };
+        match AuditEntry::from_bytes(&payload)?.event {
+            AuditEvent::Custom(fields)
+                if fields.get("type").and_then(Value::as_str) == Some(POLICY_APPLIED) =>
+            {
+                let text = fields
+                    .get("config_digest")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                Ok(Some(text.parse().map_err(|e| {
+                    Error::invalid("policy", format!("entry {index}: {e}"))
+                })?))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Fails closed unless `path` holds exactly the configuration last applied (or neither
+    /// exists).
+    pub(crate) fn check_policy_file(&self, path: &Path) -> Result<(), Error> {
+        let on_disk = match std::fs::read(path) {
+            Ok(bytes) => Some(Digest::of(&bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(Error::Io {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                });
+            }
+        };
+        let refuse = |reason: String| {
+            Err(Error::invalid(
+                "policy",
+                format!(
+                    "{}: {reason}; the governor refuses to start",
+                    path.display()
+                ),
+            ))
+        };
+        match (on_disk, self.applied_policy()?) {
+            (None, None) => Ok(()),
+            (Some(file), Some(applied)) if file == applied => Ok(()),
+            (Some(file), Some(applied)) => refuse(format!(
+                "its digest {file} is not the applied policy's {applied} (changed outside `aigov policy apply`)"
+            )),
+            (Some(file), None) => refuse(format!(
+                "digest {file} was never applied; apply it with `aigov policy apply`"
+            )),
+            (None, Some(applied)) => refuse(format!("the applied policy {applied} is missing")),
+        }
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let io = |e: std::io::Error| Error::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let staged = path.with_extension("yaml.new");
+    let mut file = std::fs::File::create(&staged).map_err(io)?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(io)?;
+    std::fs::rename(&staged, path).map_err(io)
+}
