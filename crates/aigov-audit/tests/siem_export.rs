@@ -289,3 +289,22 @@ fn exports_resume_from_the_cursor() {
     .unwrap();
     assert_eq!(other.exported, 14, "cursors are per exporter");
 }
+
+/// A one-off export from a chosen index leaves the scheduled export's cursor alone: moving it
+/// would let anyone make the SIEM skip entries.
+#[test]
+fn an_export_from_a_chosen_index_does_not_move_the_cursor() {
+    let store = store();
+    let size = store.size().unwrap();
+    let ctx = ExportContext {
+        product_version: "0.1.0",
+        hostname: "soc-host-1",
+        store: store.as_ref(),
+    };
+    let mut sink = WriterSink(Vec::new());
+    let one_off = export(&ctx, ExportFormat::Ocsf, &mut sink, "siem", Some(size - 1)).unwrap();
+    assert_eq!(one_off.exported, 1);
+    let mut sink = WriterSink(Vec::new());
+    let scheduled = export(&ctx, ExportFormat::Ocsf, &mut sink, "siem", None).unwrap();
+    assert_eq!((scheduled.from, scheduled.exported), (0, size));
+}

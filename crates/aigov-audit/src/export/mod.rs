@@ -101,7 +101,7 @@ pub struct ExportReport {
 
 /// Sends entries `from..size` (default: from the named cursor) to `sink`, then advances the
 /// cursor. The cursor moves only after the sink has flushed, so a crash re-sends rather than
-/// loses.
+/// loses. With `since` the export is a one-off and the cursor stays where it is.
 pub fn export(
     ctx: &ExportContext<'_>,
     format: ExportFormat,
@@ -132,7 +132,11 @@ pub fn export(
             exported += 1;
         }
         sink.flush().map_err(io)?;
-        store.set_cursor(cursor, to)?;
+        // An export from an index someone chose is a one-off: it never moves the cursor,
+        // which would make the scheduled export skip what lies between.
+        if since.is_none() {
+            store.set_cursor(cursor, to)?;
+        }
         at = to;
     }
     Ok(ExportReport {

@@ -136,7 +136,7 @@ pub enum AuditCommand {
         /// ocsf (OCSF 1.5.0 JSON lines), cef or syslog (RFC 5424).
         #[arg(long)]
         format: aigov_audit::ExportFormat,
-        /// Start at this index instead of the stored cursor.
+        /// A one-off export from this index: the stored cursor is neither used nor moved.
         #[arg(long)]
         since: Option<u64>,
         /// A file, udp://HOST:PORT or tcp://HOST:PORT (default: standard output).
