@@ -21,6 +21,9 @@ pub const RESERVED_CUSTOM_TYPES: [&str; 8] = [
     "unaudited-change-found",
 ];
 
+/// The subjects the governor files its own records under (applied policies, enrolments).
+pub const RESERVED_SUBJECTS: [&str; 2] = ["aigov-policy", "aigov-directory"];
+
 /// Why `event` may not be appended by hand, if it may not.
 fn not_appendable(event: &AuditEvent) -> Option<String> {
     match event {
@@ -29,7 +32,16 @@ fn not_appendable(event: &AuditEvent) -> Option<String> {
             .get("type")
             .and_then(Value::as_str)
             .filter(|t| RESERVED_CUSTOM_TYPES.contains(t))
-            .map(|t| format!("custom events of type {t:?} are written by the governor only")),
+            .map(|t| format!("custom events of type {t:?} are written by the governor only"))
+            .or_else(|| {
+                // Nor may they be filed under the subjects the governor reads its own records
+                // from.
+                ["name", "model"]
+                    .iter()
+                    .filter_map(|k| fields.get(*k).and_then(Value::as_str))
+                    .find(|s| RESERVED_SUBJECTS.contains(s))
+                    .map(|s| format!("custom events about {s:?} are written by the governor only"))
+            }),
         AuditEvent::Registry(fields) if fields.contains_key("change_id") => Some(
             "registry entries appended by hand may not carry a change_id (only the registry's \
              change journal records those)"

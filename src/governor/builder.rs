@@ -8,7 +8,7 @@ use aigov_audit::{
     AuditLog, AuditStore, MemoryAuditStore, PostgresAuditStore, RetiredCheckpointKey,
     SqliteAuditStore,
 };
-use aigov_core::{ActorId, Clock, SignerKey, SystemClock};
+use aigov_core::{ActorId, Clock, Digest, SignerKey, SystemClock};
 use aigov_incident::{
     IncidentStore, MemoryIncidentStore, Playbook, PostgresIncidentStore, SqliteIncidentStore,
 };
@@ -57,6 +57,7 @@ pub struct GovernorBuilder {
     request_window: std::time::Duration,
     policy_file: Option<std::path::PathBuf>,
     config_problem: Option<Error>,
+    config_digest: Option<Digest>,
     recover_policy: bool,
 }
 
@@ -91,6 +92,7 @@ impl GovernorBuilder {
             request_window: super::DEFAULT_REQUEST_WINDOW,
             policy_file: None,
             config_problem: None,
+            config_digest: None,
             recover_policy: false,
         })
     }
@@ -136,6 +138,7 @@ impl GovernorBuilder {
             request_window: super::DEFAULT_REQUEST_WINDOW,
             policy_file: Some(dir.join(POLICY_FILE)),
             config_problem: None,
+            config_digest: None,
             recover_policy: false,
         }
         .with_store_policy())
@@ -168,6 +171,7 @@ impl GovernorBuilder {
             request_window: super::DEFAULT_REQUEST_WINDOW,
             policy_file: Some(home.join(POLICY_FILE)),
             config_problem: None,
+            config_digest: None,
             recover_policy: false,
         }
         .with_store_policy())
@@ -267,8 +271,12 @@ impl GovernorBuilder {
     /// fails closed on it (or, recovering, uses the defaults).
     fn with_store_policy(mut self) -> Self {
         if let Some(path) = &self.policy_file {
-            match policy_config(path.parent().unwrap_or(Path::new("."))) {
-                Ok(config) => self.config = config,
+            match policy_config(path) {
+                Ok(Some((config, digest))) => {
+                    self.config = config;
+                    self.config_digest = Some(digest);
+                }
+                Ok(None) => {}
                 Err(e) => self.config_problem = Some(e),
             }
         }
@@ -317,6 +325,7 @@ impl GovernorBuilder {
             allowed: Default::default(),
             request_window: self.request_window,
             policy_file: self.policy_file.clone(),
+            policy_apply: Mutex::new(()),
             serving: super::decisions::ServingCache::new(self.serving_ttl),
             claim_lease: claim_lease(self.claim_lease)?,
             journal_due: std::sync::atomic::AtomicI64::new(i64::MIN),
@@ -326,7 +335,7 @@ impl GovernorBuilder {
         if let Some(path) = &governor.policy_file {
             let checked = match self.config_problem {
                 Some(problem) => Err(problem),
-                None => governor.check_policy_file(path),
+                None => governor.check_policy_file(path, self.config_digest),
             };
             match checked {
                 Ok(()) => {}
@@ -429,11 +438,28 @@ fn shared_directory(records: &PostgresRegistryStore, file: &Path) -> Result<Acto
     ActorDirectory::with_store(Box::new(store))
 }
 
-fn policy_config(dir: &Path) -> Result<PolicyConfig, Error> {
-    let path = dir.join(POLICY_FILE);
-    if path.exists() {
-        Ok(PolicyConfig::load(&path)?)
-    } else {
-        Ok(PolicyConfig::default())
+/// The configuration in `path` and the digest of the very bytes parsed (`None`: no file).
+fn policy_config(path: &Path) -> Result<Option<(PolicyConfig, Digest)>, Error> {
+    let bytes = match read_bounded(path, aigov_core::yaml::MAX_YAML_BYTES) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(path, e)),
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|e| Error::invalid("policy", format!("{}: {e}", path.display())))?;
+    let config = PolicyConfig::from_yaml(&text)?;
+    Ok(Some((config, Digest::of(text.as_bytes()))))
+}
+
+/// Reads at most `max` bytes of `path`; a longer file is an error, not read further.
+fn read_bounded(path: &Path, max: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > max {
+        return Err(std::io::Error::other(format!("larger than {max} bytes")));
     }
+    Ok(bytes)
 }

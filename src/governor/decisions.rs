@@ -191,12 +191,21 @@ impl Governor {
                 // The stored root must carry a valid approval for its stage: a root swapped
                 // in the store (with a manifest to match) is approved by nobody.
                 let stage = v.stage.to_string();
-                if v.stage.is_deployable()
-                    && !self
-                        .approval_facts(&v)
-                        .iter()
-                        .any(|f| f.verified && f.decision == "approve" && f.stage == stage)
-                {
+                // Verified and by someone other than the version's creator (expiry aside: an
+                // approval that lapsed after promotion does not stop a serving version).
+                let covered = self
+                    .registry
+                    .verify_approvals(&v, &self.directory.trust())
+                    .into_iter()
+                    .any(|check| {
+                        matches!(
+                            check.problem,
+                            None | Some(aigov_registry::ApprovalProblem::Expired { .. })
+                        ) && check.predicate.is_some_and(|p| {
+                            p.stage == v.stage && p.decision == aigov_registry::Decision::Approve
+                        })
+                    });
+                if v.stage.is_deployable() && !covered {
                     let reference = v.reference().to_string();
                     let msg = format!(
                         "{reference} is {stage} but no valid {stage} approval covers its root {}",

@@ -86,6 +86,7 @@ pub struct Governor {
     )>,
     request_window: std::time::Duration,
     policy_file: Option<std::path::PathBuf>,
+    policy_apply: Mutex<()>,
     claim_lease: chrono::Duration,
     journal_due: std::sync::atomic::AtomicI64,
     journal_pass: Mutex<()>,

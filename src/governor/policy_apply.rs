@@ -27,13 +27,15 @@ impl Governor {
         self.authorize(principal, Action::ApplyPolicy)?;
         let config = PolicyConfig::from_yaml(yaml)?;
         let digest = Digest::of(yaml.as_bytes());
-        self.policy.reconfigure(&config)?;
-        self.forget_authorizations();
+        // One application at a time; checked (it compiles with the bundle in force), logged,
+        // and only then put in force and written.
+        let _applying = self.policy_apply.lock().unwrap_or_else(|p| p.into_inner());
+        let policy_digest = self.policy.check_config(&config)?;
         let Value::Object(fields) = json!({
             "type": POLICY_APPLIED,
             "name": POLICY_SUBJECT,
             "config_digest": digest,
-            "policy_digest": self.policy.policy_digest(),
+            "policy_digest": policy_digest,
         }) else {
             return Err(Error::invalid("policy", "record is not an object"));
         };
@@ -45,6 +47,8 @@ impl Governor {
             event: AuditEvent::Custom(Map::from_iter(fields)),
         };
         self.record(|| format!("policy {digest} applied"), vec![entry])?;
+        self.policy.reconfigure(&config)?;
+        self.forget_authorizations();
         if let Some(path) = &self.policy_file {
             write_atomically(path, yaml.as_bytes())?;
         }
@@ -53,49 +57,44 @@ impl Governor {
 
     /// The digest of the configuration last applied, from the log (`None`: never).
     pub fn applied_policy(&self) -> Result<Option<Digest>, Error> {
-        let Some(index) = self
+        // The newest policy-applied entry: other entries under the subject are not records
+        // of an application (and appending one with the reserved type is refused).
+        for index in self
             .audit
             .indices_about(POLICY_SUBJECT, Some("custom"))?
-            .pop()
-        else {
-            return Ok(None);
-        };
-        let stored = aigov_audit::AuditStoreExt::entry(self.audit.store(), index)?;
-        let Some(payload) = stored.payload else {
-            return Err(Error::invalid(
-                "policy",
-                format!("the record of the applied policy (entry {index}) was erased"),
-            ));
-        };
-        match AuditEntry::from_bytes(&payload)?.event {
-            AuditEvent::Custom(fields)
-                if fields.get("type").and_then(Value::as_str) == Some(POLICY_APPLIED) =>
+            .into_iter()
+            .rev()
+        {
+            let stored = aigov_audit::AuditStoreExt::entry(self.audit.store(), index)?;
+            let Some(payload) = stored.payload else {
+                return Err(Error::invalid(
+                    "policy",
+                    format!("the record of an applied policy (entry {index}) was erased"),
+                ));
+            };
+            if let AuditEvent::Custom(fields) = AuditEntry::from_bytes(&payload)?.event
+                && fields.get("type").and_then(Value::as_str) == Some(POLICY_APPLIED)
             {
                 let text = fields
                     .get("config_digest")
                     .and_then(Value::as_str)
                     .unwrap_or_default();
-                Ok(Some(text.parse().map_err(|e| {
+                return Ok(Some(text.parse().map_err(|e| {
                     Error::invalid("policy", format!("entry {index}: {e}"))
-                })?))
+                })?));
             }
-            _ => Ok(None),
         }
+        Ok(None)
     }
 
-    /// Fails closed unless `path` holds exactly the configuration last applied (or neither
+    /// Fails closed unless the configuration read from `path` (`on_disk`: the digest of the
+    /// very bytes parsed, `None` when there was no file) is the one last applied (or neither
     /// exists).
-    pub(crate) fn check_policy_file(&self, path: &Path) -> Result<(), Error> {
-        let on_disk = match std::fs::read(path) {
-            Ok(bytes) => Some(Digest::of(&bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => {
-                return Err(Error::Io {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                });
-            }
-        };
+    pub(crate) fn check_policy_file(
+        &self,
+        path: &Path,
+        on_disk: Option<Digest>,
+    ) -> Result<(), Error> {
         let refuse = |reason: String| {
             Err(Error::invalid(
                 "policy",

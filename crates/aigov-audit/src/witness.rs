@@ -51,7 +51,9 @@ impl Witness {
         ))
     }
 
-    /// The last checkpoint this witness accepted from the log, if any.
+    /// The last checkpoint this witness accepted from the log, if any. It is the witness's
+    /// own record: its signature was checked when it was accepted and is not checked again
+    /// (the log's key may have been rotated since).
     pub fn latest(&self) -> Result<Option<SignedCheckpoint>, AuditError> {
         let path = self.state_file();
         let text = match std::fs::read_to_string(&path) {
@@ -60,7 +62,12 @@ impl Witness {
             Err(e) => return Err(io(&path, e)),
         };
         let latest = SignedCheckpoint::parse(&text)?;
-        latest.verify(&self.origin, &[&self.log_key])?;
+        if latest.checkpoint.origin != self.origin {
+            return Err(rejected(format!(
+                "the witness's state for {} holds a checkpoint of {}",
+                self.origin, latest.checkpoint.origin
+            )));
+        }
         Ok(Some(latest))
     }
 
@@ -77,6 +84,15 @@ impl Witness {
     ) -> Result<NoteSignature, AuditError> {
         checkpoint.verify(&self.origin, &[&self.log_key])?;
         let new = &checkpoint.checkpoint;
+        // One witnessing at a time per state directory, across processes.
+        let lock_path = self.state.join("witness.lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| io(&lock_path, e))?;
+        lock.lock().map_err(|e| io(&lock_path, e))?;
         if let Some(latest) = self.latest()? {
             let old = &latest.checkpoint;
             if new.size < old.size {

@@ -274,10 +274,25 @@ fn policy_yaml_changes_only_through_apply() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(0));
     assert!(stderr.contains("is not the applied policy"), "{stderr}");
-    // The log says who applied which configuration.
+    // The log says who applied which configuration, and nobody files records under it.
     common::ok(&run(
         "admin@example.com",
         &["policy", "apply", stricter.to_str().unwrap()],
     ));
+    let fake = tmp.path().join("fake.json");
+    fs::write(&fake, br#"{"type": "note", "name": "aigov-policy"}"#).unwrap();
+    let out = run(
+        "admin@example.com",
+        &[
+            "audit",
+            "append",
+            "--kind",
+            "custom",
+            "--json-file",
+            fake.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("written by the governor only"));
     common::ok(&run("admin@example.com", &["audit", "verify"]));
 }

@@ -91,6 +91,20 @@ impl PolicyConfig {
 
     /// Reads a `policy.yaml` file.
     pub fn load(path: &Path) -> Result<Self, PolicyError> {
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.len() > aigov_core::yaml::MAX_YAML_BYTES as u64
+        {
+            return Err(PolicyError::Config {
+                line: 0,
+                column: 0,
+                reason: format!(
+                    "{} is {} bytes, more than a YAML document may have ({})",
+                    path.display(),
+                    meta.len(),
+                    aigov_core::yaml::MAX_YAML_BYTES
+                ),
+            });
+        }
         let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Io {
             path: path.to_path_buf(),
             source,

@@ -188,12 +188,15 @@ impl PolicyEngine {
         // the first decision.
         engine.set_input(regorus::Value::new_object());
         for gate in Gate::ALL {
-            engine
-                .eval_rule(format!("data.aigov.gates.{gate}.allow"))
-                .map_err(|e| PolicyError::Bundle {
-                    path: bundle.name.clone().into(),
-                    reason: format!("gate {gate}: {}", rego_error(e)),
-                })?;
+            crate::limits::evaluate_within(&config.limits, || {
+                engine
+                    .eval_rule(format!("data.aigov.gates.{gate}.allow"))
+                    .map_err(rego_error)
+            })
+            .map_err(|(_, reason)| PolicyError::Bundle {
+                path: bundle.name.clone().into(),
+                reason: format!("gate {gate}: {reason}"),
+            })?;
         }
         Ok(Prepared {
             engine,
@@ -210,6 +213,13 @@ impl PolicyEngine {
         let prepared = Self::prepared_from(bundle, config)?;
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(prepared);
         Ok(())
+    }
+
+    /// Checks that `config` works with the bundle in force (its modules compile and every
+    /// gate evaluates) without putting it in force; returns the digest the policy would have.
+    pub fn check_config(&self, config: &PolicyConfig) -> Result<Digest, PolicyError> {
+        let bundle = self.prepared().source.clone();
+        Self::prepared_from(&bundle, config).map(|p| p.digest)
     }
 
     /// Puts `config` in force with the bundle already in force; on any error the previous
