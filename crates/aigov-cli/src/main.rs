@@ -65,6 +65,11 @@ enum Command {
     },
     /// Retire a version (archive or destroy) with a signed certificate.
     Decommission(commands::decommission::DecommissionArgs),
+    /// Attach reports to a version as evidence, and list what a version holds.
+    Evidence {
+        #[command(subcommand)]
+        command: commands::evidence::EvidenceCommand,
+    },
     /// Register, list, show and verify models and their versions.
     Model {
         #[command(subcommand)]
@@ -114,6 +119,7 @@ fn main() -> ExitCode {
         Command::Incident { command } => commands::incident::run(&cli.global, *command),
         Command::Decommission(args) => commands::decommission::run(&cli.global, &args),
         Command::Model { command } => commands::model::run(&cli.global, *command),
+        Command::Evidence { command } => commands::evidence::run(&cli.global, command),
         Command::Approve(args) => commands::lifecycle::approve(&cli.global, &args),
         Command::Promote(args) => commands::lifecycle::promote(&cli.global, &args),
         Command::Deploy(args) => commands::lifecycle::deploy(&cli.global, &args),

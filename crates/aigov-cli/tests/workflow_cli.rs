@@ -685,3 +685,101 @@ fn every_mutating_command_authenticates_and_authorizes_every_caller() {
         &["audit", "verify"],
     ));
 }
+
+/// Reports computed elsewhere reach a version and its validation gate through the command
+/// line alone: `evidence attach` (known kinds must parse as their crate's reports),
+/// `evidence list`, `model validate` (exit 1 with each missing code, then 0).
+#[test]
+fn evidence_and_validation_from_the_command_line() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("store");
+    ok(&aigov_as(&store, "admin@example.com", &["init"]));
+    common::enrol(
+        |actor, args| aigov_as(&store, actor, args),
+        &common::actor_keys(&store),
+        &PEOPLE[1..],
+    );
+    let path = scenario::model_dir(&tmp.path().join("models"), "v1", 0.3);
+    let mut register = vec![
+        "model".to_string(),
+        "register".into(),
+        "login-risk".into(),
+        path.display().to_string(),
+    ];
+    register.extend(common::lineage_args(tmp.path()));
+    let register: Vec<&str> = register.iter().map(String::as_str).collect();
+    ok(&aigov_as(&store, "ds@example.com", &register));
+    let early = aigov_as(
+        &store,
+        "validator@example.com",
+        &["model", "validate", "login-risk@1"],
+    );
+    let stderr = refused(&early, "validation");
+    assert!(stderr.contains("missing_"), "{stderr}");
+    // A report that is not what its kind says is refused.
+    let bogus = tmp.path().join("bogus.json");
+    std::fs::write(&bogus, r#"{"roc_auc": 0.99}"#).expect("write");
+    let out = aigov_as(
+        &store,
+        "ds@example.com",
+        &[
+            "evidence",
+            "attach",
+            "login-risk@1",
+            "--kind",
+            "performance",
+            "--file",
+            bogus.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (i, e) in scenario::evidence_for(&scenario::model_json(0.3), false)
+        .into_iter()
+        .enumerate()
+    {
+        let file = tmp.path().join(format!("report{i}.json"));
+        std::fs::write(&file, serde_json::to_vec(&e.content).expect("json")).expect("write");
+        let attached = ok(&aigov_as(
+            &store,
+            "ds@example.com",
+            &[
+                "evidence",
+                "attach",
+                "login-risk@1",
+                "--kind",
+                e.kind.as_str(),
+                "--file",
+                file.to_str().expect("path"),
+            ],
+        ));
+        assert!(attached.contains("attached to login-risk@1"), "{attached}");
+    }
+    let listed: Value = serde_json::from_str(&ok(&aigov_as(
+        &store,
+        "anyone@example.com",
+        &["evidence", "list", "login-risk@1", "--json"],
+    )))
+    .expect("json");
+    assert_eq!(listed.as_array().expect("list").len(), 4);
+    let validated = ok(&aigov_as(
+        &store,
+        "validator@example.com",
+        &["model", "validate", "login-risk@1"],
+    ));
+    assert!(
+        validated.contains("login-risk@1 is validated"),
+        "{validated}"
+    );
+    // A data scientist may not run the gate.
+    let out = aigov_as(
+        &store,
+        "ds@example.com",
+        &["model", "validate", "login-risk@1"],
+    );
+    refused(&out, "authz");
+}

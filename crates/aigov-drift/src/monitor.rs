@@ -367,7 +367,19 @@ impl DriftMonitor {
                             ),
                         )),
                         Rule::DatasetDrift => {}
-                        Rule::DataQuality { .. } => {}
+                        // Values the statistics had to leave out (infinities): the window
+                        // was judged on what remained, so say so.
+                        Rule::DataQuality { .. } => {
+                            for failure in &r.quality_failures {
+                                let about = failure.split(':').next().unwrap_or(failure);
+                                candidates.push(alert(
+                                    format!("data-quality:{about}"),
+                                    Severity::Warning,
+                                    None,
+                                    failure.clone(),
+                                ));
+                            }
+                        }
                     }
                 }
             }

@@ -221,3 +221,28 @@ fn wrong_type_cells_stay_with_their_window_and_rules_do_not_double_alert() {
         .count();
     assert_eq!(score_alerts, 1, "{alerts:?}");
 }
+
+/// A window whose values turned infinite raises a data-quality alert: the statistics leave
+/// infinities out, so the window would otherwise be judged on the few finite values left.
+#[test]
+fn infinite_values_raise_a_data_quality_alert() {
+    let (mut m, seen, profile) = monitor(Window::Rows(300), Duration::zero());
+    let mut text = String::from("score,kind\n");
+    for i in 0..300 {
+        let score = if i % 10 == 0 {
+            format!("{}.5", i % 10)
+        } else {
+            "inf".into()
+        };
+        text.push_str(&format!("{score},dns\n"));
+    }
+    let table = Table::from_reader(text.as_bytes(), &profile_types(&profile), "inf").unwrap();
+    m.observe(table, t(0)).unwrap();
+    let alerts = seen.lock().unwrap();
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.message.contains("270 of 300 current values are infinite")),
+        "{alerts:?}"
+    );
+}

@@ -5,6 +5,7 @@ pub mod audit_witness;
 pub mod decide;
 pub mod decommission;
 pub mod drift;
+pub mod evidence;
 pub mod explain;
 pub mod fairness;
 pub mod hash;

@@ -44,6 +44,12 @@ pub enum ModelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Run the validation gate over a version's evidence: exit 0 validated, 1 refused with
+    /// each reason's code (missing evidence keeps it registered; a failed check rejects it).
+    Validate {
+        /// NAME@VERSION.
+        reference: String,
+    },
     /// The deployment history of a model in one environment.
     History {
         /// The model name.
@@ -67,6 +73,16 @@ pub fn run(global: &GlobalArgs, command: ModelCommand) -> Result<(), Failure> {
         ModelCommand::List { prefix, tags, json } => show::list(global, prefix, &tags, json),
         ModelCommand::Show { reference, json } => show::show(global, &reference, json),
         ModelCommand::Verify { reference, json } => verify::run(global, &reference, json),
+        ModelCommand::Validate { reference } => {
+            let r: aigov_core::ModelRef = reference
+                .parse()
+                .map_err(|e| Failure::BadInput(format!("{reference:?}: {e}")))?;
+            let governor = global.governor()?;
+            let principal = global.principal(&governor, aigov_core::Action::Validate)?;
+            let v = governor.validate(&principal, &r)?;
+            println!("{} is {}", v.reference(), v.stage);
+            Ok(())
+        }
         ModelCommand::History {
             name,
             env,
