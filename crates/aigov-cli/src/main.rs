@@ -65,6 +65,8 @@ enum Command {
     },
     /// Retire a version (archive or destroy) with a signed certificate.
     Decommission(commands::decommission::DecommissionArgs),
+    /// Compute a version's evidence from the registered model on hold-out data and attach it.
+    Assess(Box<commands::assess::AssessArgs>),
     /// Attach reports to a version as evidence, and list what a version holds.
     Evidence {
         #[command(subcommand)]
@@ -120,6 +122,7 @@ fn main() -> ExitCode {
         Command::Decommission(args) => commands::decommission::run(&cli.global, &args),
         Command::Model { command } => commands::model::run(&cli.global, *command),
         Command::Evidence { command } => commands::evidence::run(&cli.global, command),
+        Command::Assess(args) => commands::assess::run(&cli.global, &args),
         Command::Approve(args) => commands::lifecycle::approve(&cli.global, &args),
         Command::Promote(args) => commands::lifecycle::promote(&cli.global, &args),
         Command::Deploy(args) => commands::lifecycle::deploy(&cli.global, &args),

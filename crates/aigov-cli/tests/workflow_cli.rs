@@ -783,3 +783,115 @@ fn evidence_and_validation_from_the_command_line() {
     );
     refused(&out, "authz");
 }
+
+/// `aigov assess` computes every report from the registered model on hold-out data and
+/// attaches them; the version then passes `model validate` with the CLI alone.
+#[test]
+fn assess_then_validate_from_the_command_line() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("store");
+    ok(&aigov_as(&store, "admin@example.com", &["init"]));
+    common::enrol(
+        |actor, args| aigov_as(&store, actor, args),
+        &common::actor_keys(&store),
+        &PEOPLE[1..],
+    );
+    let path = scenario::model_dir(&tmp.path().join("models"), "v1", 0.3);
+    let mut register = vec![
+        "model".to_string(),
+        "register".into(),
+        "login-risk".into(),
+        path.display().to_string(),
+    ];
+    register.extend(common::lineage_args(tmp.path()));
+    let register: Vec<&str> = register.iter().map(String::as_str).collect();
+    ok(&aigov_as(&store, "ds@example.com", &register));
+    let (x, y, region) = scenario::holdout(2000, 0.0);
+    let mut csv = format!("{},label,region\n", scenario::FEATURES.join(","));
+    for (i, row) in x.rows().into_iter().enumerate() {
+        let cells: Vec<String> = row.iter().map(f64::to_string).collect();
+        csv.push_str(&format!(
+            "{},{},{}\n",
+            cells.join(","),
+            u8::from(y[i]),
+            region[i]
+        ));
+    }
+    let holdout = tmp.path().join("holdout.csv");
+    std::fs::write(&holdout, csv).expect("write");
+    let holdout = holdout.to_str().expect("path");
+    // Only roles that may attach evidence may assess.
+    let out = aigov_as(
+        &store,
+        "deployer@example.com",
+        &[
+            "assess",
+            "login-risk@1",
+            "--holdout",
+            holdout,
+            "--label",
+            "label",
+        ],
+    );
+    refused(&out, "authz");
+    let assessed: Value = serde_json::from_str(&ok(&aigov_as(
+        &store,
+        "ds@example.com",
+        &[
+            "assess",
+            "login-risk@1",
+            "--holdout",
+            holdout,
+            "--label",
+            "label",
+            "--sensitive",
+            "region",
+            "--immutable",
+            "new_device,bad_asn",
+            "--integer",
+            "failed_logins",
+            "--json",
+        ],
+    )))
+    .expect("json");
+    let kinds: Vec<&str> = assessed["attached"]
+        .as_array()
+        .expect("attached")
+        .iter()
+        .map(|a| a["kind"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "performance",
+            "fairness",
+            "robustness",
+            "drift-baseline",
+            "explanation-baseline"
+        ]
+    );
+    let validated = ok(&aigov_as(
+        &store,
+        "validator@example.com",
+        &["model", "validate", "login-risk@1"],
+    ));
+    assert!(
+        validated.contains("login-risk@1 is validated"),
+        "{validated}"
+    );
+    // A missing label column is bad input, named.
+    let out = aigov_as(
+        &store,
+        "ds@example.com",
+        &[
+            "assess",
+            "login-risk@1",
+            "--holdout",
+            holdout,
+            "--label",
+            "nope",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope"));
+}

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod assess;
 pub mod audit;
 pub mod audit_witness;
 pub mod decide;
