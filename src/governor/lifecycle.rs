@@ -145,6 +145,35 @@ impl Governor {
         Err(denial(decision))
     }
 
+    /// Changes a model's description, intended purpose or risk class (`register`: those who
+    /// may register versions of it), audited as a model update. `None` keeps a field.
+    pub fn update_model(
+        &self,
+        principal: &Principal,
+        name: &ModelName,
+        description: Option<String>,
+        intended_purpose: Option<String>,
+        risk_class: Option<aigov_registry::RiskClass>,
+    ) -> Result<RegisteredModel, Error> {
+        self.authorize(principal, Action::Register)?;
+        let mut model =
+            aigov_registry::RegistryStoreExt::require_model(self.registry.store(), name)?;
+        if let Some(description) = description {
+            model.description = description;
+        }
+        if let Some(purpose) = intended_purpose {
+            model.intended_purpose = purpose;
+        }
+        if let Some(class) = risk_class {
+            model.risk_class = class;
+        }
+        let (updated, event) = self
+            .registry_as(principal)
+            .update_model(principal.actor(), &model)?;
+        self.record_change(|| format!("model {name} updated"), &event, &[])?;
+        Ok(updated)
+    }
+
     /// Moves a version just registered to Rejected, audited.
     fn reject(
         &self,

@@ -140,6 +140,11 @@ impl Governor {
         self.policy.policy_digest()
     }
 
+    /// The policy configuration in force (thresholds, required roles, permissions, limits).
+    pub fn policy_config(&self) -> aigov_policy::PolicyConfig {
+        self.policy.config()
+    }
+
     /// Replaces the policies; on any error the previous ones stay in force. Cached
     /// authorizations are dropped.
     pub fn reload_policy(

@@ -272,3 +272,66 @@ fn a_hand_edited_directory_is_found_by_reconcile() {
         "{stdout}"
     );
 }
+
+/// Roles are discoverable, a misspelt role is not enrolled as a new one, and a refusal names
+/// the roles that would have been allowed.
+#[test]
+fn roles_are_listed_typos_refused_and_denials_name_the_allowed_roles() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("store");
+    ok(&aigov_as(&store, "admin@example.com", &["init"]));
+    enrol(
+        |actor, args| aigov_as(&store, actor, args),
+        &actor_keys(&store),
+        &[("deployer@example.com", "deployer")],
+    );
+    let roles: serde_json::Value = serde_json::from_str(&ok(&aigov_as(
+        &store,
+        "anyone@example.com",
+        &["actors", "roles", "--json"],
+    )))
+    .expect("json");
+    assert!(
+        roles["admin"]
+            .as_array()
+            .expect("admin")
+            .iter()
+            .any(|a| a == "manage-actors")
+    );
+    assert_eq!(roles["auditor"], serde_json::json!(["reconcile-audit"]));
+    let key = SignerKey::generate("sam").expect("key");
+    let public = key.verifier().to_string();
+    let typo = aigov_as(
+        &store,
+        "admin@example.com",
+        &[
+            "actors",
+            "add",
+            "sam@example.com",
+            "--role",
+            "secrity-approver",
+            "--key",
+            &public,
+        ],
+    );
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("--custom-role"));
+    ok(&aigov_as(
+        &store,
+        "admin@example.com",
+        &[
+            "actors",
+            "add",
+            "sam@example.com",
+            "--role",
+            "soc-lead",
+            "--custom-role",
+            "--key",
+            &public,
+        ],
+    ));
+    let refused = aigov_as(&store, "deployer@example.com", &["keys", "rotate-store"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr.contains("roles that may: admin"), "{stderr}");
+}

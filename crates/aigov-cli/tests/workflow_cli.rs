@@ -709,6 +709,37 @@ fn evidence_and_validation_from_the_command_line() {
     register.extend(common::lineage_args(tmp.path()));
     let register: Vec<&str> = register.iter().map(String::as_str).collect();
     ok(&aigov_as(&store, "ds@example.com", &register));
+    // What a refused first registration left empty can be set later, audited.
+    let updated = ok(&aigov_as(
+        &store,
+        "ds@example.com",
+        &[
+            "model",
+            "update",
+            "login-risk",
+            "--purpose",
+            "block account takeover",
+            "--risk-class",
+            "high",
+        ],
+    ));
+    assert!(updated.contains("block account takeover"), "{updated}");
+    let shown: Value = serde_json::from_str(&ok(&aigov_as(
+        &store,
+        "anyone@example.com",
+        &["model", "show", "login-risk", "--json"],
+    )))
+    .expect("json");
+    assert_eq!(
+        shown["model"]["intended_purpose"], "block account takeover",
+        "{shown}"
+    );
+    let out = aigov_as(
+        &store,
+        "deployer@example.com",
+        &["model", "update", "login-risk", "--description", "x"],
+    );
+    refused(&out, "authz");
     let early = aigov_as(
         &store,
         "validator@example.com",

@@ -19,7 +19,7 @@ deny contains {"code": "unknown_action", "msg": sprintf("%v is not a governance 
 
 deny contains {"code": "missing_action", "msg": "no action"} if not lib.non_empty(input.action)
 
-deny contains {"code": "not_permitted", "msg": sprintf("%v may not %v", [input.actor, input.action])} if {
+deny contains {"code": "not_permitted", "msg": sprintf("%v may not %v; roles that may: %v", [input.actor, input.action, concat(", ", permitted)])} if {
 	permitted := config.permissions[input.action]
 	count({r | some r in object.get(input, "roles", []); r in permitted}) == 0
 }

@@ -68,6 +68,7 @@ pub struct GateDecision {
 struct Prepared {
     engine: regorus::Engine,
     source: PolicyBundle,
+    config: PolicyConfig,
     limits: crate::EvalLimits,
     bundle: String,
     revision: String,
@@ -201,6 +202,7 @@ impl PolicyEngine {
         Ok(Prepared {
             engine,
             source: bundle.clone(),
+            config: config.clone(),
             limits: config.limits.clone(),
             bundle: bundle.name.clone(),
             revision: bundle.revision.clone(),
@@ -213,6 +215,11 @@ impl PolicyEngine {
         let prepared = Self::prepared_from(bundle, config)?;
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(prepared);
         Ok(())
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> PolicyConfig {
+        self.prepared().config.clone()
     }
 
     /// Checks that `config` works with the bundle in force (its modules compile and every

@@ -91,9 +91,18 @@ pub enum ActorsCommand {
         /// The public key: a `.pub` file or the key string itself.
         #[arg(long)]
         key: String,
+        /// Allow roles that are not built in (your policy.yaml must grant them something).
+        #[arg(long)]
+        custom_role: bool,
     },
     /// List actors and their roles.
     List,
+    /// Every role the policy in force knows, and the actions each may perform.
+    Roles {
+        /// Print JSON: {role: [actions]}.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn reference(text: &str) -> Result<ModelRef, Failure> {
@@ -256,7 +265,39 @@ fn only_model_in(governor: &aigov::Governor, env: &str) -> Result<ModelName, Fai
 pub fn actors(global: &GlobalArgs, command: ActorsCommand) -> Result<(), Failure> {
     let governor = global.governor()?;
     match command {
-        ActorsCommand::Add { id, roles, key } => {
+        ActorsCommand::Roles { json } => {
+            let permissions = governor.policy_config().permissions;
+            let mut by_role: std::collections::BTreeMap<String, Vec<String>> = Role::BUILT_IN
+                .iter()
+                .map(|r| (r.as_str().to_string(), Vec::new()))
+                .collect();
+            for (action, roles) in &permissions {
+                for role in roles {
+                    by_role
+                        .entry(role.clone())
+                        .or_default()
+                        .push(action.clone());
+                }
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&by_role)?);
+            } else {
+                for (role, actions) in &by_role {
+                    let actions = if actions.is_empty() {
+                        "(nothing)".to_string()
+                    } else {
+                        actions.join(", ")
+                    };
+                    println!("{role:<20} {actions}");
+                }
+            }
+        }
+        ActorsCommand::Add {
+            id,
+            roles,
+            key,
+            custom_role,
+        } => {
             let actor =
                 ActorId::new(id.as_str()).map_err(|e| Failure::BadInput(format!("{id:?}: {e}")))?;
             let key = if std::path::Path::new(&key).exists() {
@@ -268,6 +309,19 @@ pub fn actors(global: &GlobalArgs, command: ActorsCommand) -> Result<(), Failure
                 .iter()
                 .map(|r| role(r))
                 .collect::<Result<BTreeSet<_>, _>>()?;
+            // A typo is not a new role: custom roles are asked for by name.
+            if let Some(unknown) = roles.iter().find(|r| matches!(r, Role::Custom(_)))
+                && !custom_role
+            {
+                return Err(Failure::BadInput(format!(
+                    "--role {unknown}: not a built-in role ({}); pass --custom-role to enrol a role your policy.yaml grants",
+                    Role::BUILT_IN
+                        .iter()
+                        .map(Role::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
             let by = global.enrolling_principal(&governor, &actor, &key)?;
             governor.add_actor(&by, actor.clone(), key, roles.clone())?;
             println!(

@@ -44,6 +44,20 @@ pub enum ModelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change a model's description, intended purpose or EU AI Act risk class.
+    Update {
+        /// The model name.
+        name: String,
+        /// What the model does.
+        #[arg(long)]
+        description: Option<String>,
+        /// The intended purpose (EU AI Act).
+        #[arg(long)]
+        purpose: Option<String>,
+        /// high, limited or minimal.
+        #[arg(long)]
+        risk_class: Option<aigov_registry::RiskClass>,
+    },
     /// Run the validation gate over a version's evidence: exit 0 validated, 1 refused with
     /// each reason's code (missing evidence keeps it registered; a failed check rejects it).
     Validate {
@@ -73,6 +87,30 @@ pub fn run(global: &GlobalArgs, command: ModelCommand) -> Result<(), Failure> {
         ModelCommand::List { prefix, tags, json } => show::list(global, prefix, &tags, json),
         ModelCommand::Show { reference, json } => show::show(global, &reference, json),
         ModelCommand::Verify { reference, json } => verify::run(global, &reference, json),
+        ModelCommand::Update {
+            name,
+            description,
+            purpose,
+            risk_class,
+        } => {
+            let name: aigov_core::ModelName = name
+                .parse()
+                .map_err(|e| Failure::BadInput(format!("{name:?}: {e}")))?;
+            if description.is_none() && purpose.is_none() && risk_class.is_none() {
+                return Err(Failure::BadInput(
+                    "say what changes: --description, --purpose or --risk-class".into(),
+                ));
+            }
+            let governor = global.governor()?;
+            let principal = global.principal(&governor, aigov_core::Action::Register)?;
+            let model =
+                governor.update_model(&principal, &name, description, purpose, risk_class)?;
+            println!(
+                "{}: {} ({:?} risk): {}",
+                model.name, model.intended_purpose, model.risk_class, model.description
+            );
+            Ok(())
+        }
         ModelCommand::Validate { reference } => {
             let r: aigov_core::ModelRef = reference
                 .parse()
