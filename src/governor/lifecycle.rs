@@ -70,6 +70,48 @@ fn model_reference(v: &ModelVersion) -> ModelReference {
     }
 }
 
+/// Lineage that cannot be true is refused, naming the field: a dataset digest of all zeros
+/// (a placeholder), a commit that is not 7 to 64 hex digits, an SBOM that is neither
+/// CycloneDX nor SPDX JSON.
+fn check_lineage(registration: &Registration) -> Result<(), Error> {
+    let lineage = &registration.version.lineage;
+    for dataset in &lineage.datasets {
+        if dataset.digest.as_bytes().iter().all(|b| *b == 0) {
+            return Err(Error::invalid(
+                "lineage",
+                format!(
+                    "dataset {:?}: a digest of all zeros is a placeholder",
+                    dataset.name
+                ),
+            ));
+        }
+    }
+    if let Some(code) = &lineage.code
+        && !((7..=64).contains(&code.commit.len())
+            && code.commit.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(Error::invalid(
+            "lineage",
+            format!("commit {:?} is not 7 to 64 hex digits", code.commit),
+        ));
+    }
+    if let Some(sbom) = &registration.sbom {
+        let cyclonedx =
+            sbom.get("bomFormat").and_then(serde_json::Value::as_str) == Some("CycloneDX");
+        let spdx = sbom
+            .get("spdxVersion")
+            .and_then(serde_json::Value::as_str)
+            .is_some();
+        if !(cyclonedx || spdx) {
+            return Err(Error::invalid(
+                "sbom",
+                "neither CycloneDX (bomFormat) nor SPDX (spdxVersion) JSON",
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn denial(decision: GateDecision) -> Error {
     Error::Denied {
         gate: decision.gate.as_str().to_string(),
@@ -86,6 +128,7 @@ impl Governor {
         registration: Registration,
     ) -> Result<ModelVersion, Error> {
         self.authorize(principal, Action::Register)?;
+        check_lineage(&registration)?;
         let actor = principal.actor();
         let name = registration.model.name.clone();
         let model = match self.registry.store().model(&name)? {

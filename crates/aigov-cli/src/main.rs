@@ -104,7 +104,41 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A reader that stops early (`aigov ... | head`) closes the pipe: printing then fails,
+    // which Rust reports as a panic. That is the reader's choice, not an error.
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !panic_text(info.payload()).is_some_and(is_closed_pipe) {
+            report(info);
+        }
+    }));
     let cli = Cli::parse();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli))) {
+        Ok(code) => code,
+        Err(payload) => {
+            if panic_text(payload.as_ref()).is_some_and(is_closed_pipe) {
+                ExitCode::SUCCESS
+            } else {
+                std::panic::resume_unwind(payload)
+            }
+        }
+    }
+}
+
+/// A panic's message, when it has one.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+}
+
+/// The panic `println!` raises when standard output's reader has gone.
+fn is_closed_pipe(message: &str) -> bool {
+    message.contains("failed printing to stdout") && message.contains("Broken pipe")
+}
+
+fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Hash(args) => commands::hash::run(&args),
         Command::VerifyModel(args) => commands::verify_model::run(&args),

@@ -435,3 +435,27 @@ fn a_backdated_entry_is_caught_and_still_not_erasable() {
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("may be erased from"), "{stderr}");
 }
+
+/// A reader that stops early (`aigov ... | head`) closes the pipe: the command exits 0 quietly
+/// instead of panicking.
+#[test]
+fn a_closed_pipe_is_not_a_crash() {
+    use std::process::Stdio;
+    for args in [
+        &["policy", "schema", "--gate", "production"][..],
+        &["policy", "example-input", "--gate", "production"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_aigov"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before reading anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

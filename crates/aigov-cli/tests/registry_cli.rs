@@ -389,3 +389,38 @@ fn a_postgres_store_works_the_same() {
     assert_eq!(shown["versions"].as_array().unwrap().len(), 2);
     assert!(ok(&run(&["model", "verify", "pg-model@2"])).contains("intact"));
 }
+
+/// Lineage that cannot be true is refused at registration, naming the field.
+#[test]
+fn impossible_lineage_is_refused_naming_the_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    ok(&aigov(&store, &["init"]));
+    enrol_scientist(&store, "ds@example.com");
+    let path = model(&tmp.path().join("m"), b"weights");
+    let good = lineage_args(tmp.path());
+    let not_an_sbom = tmp.path().join("not-sbom.json");
+    fs::write(&not_an_sbom, br#"{"components": []}"#).unwrap();
+    let zeros = format!("logins=sha256:{}@s3://data/logins", "0".repeat(64));
+    for (flag, value, named) in [
+        ("--commit", "not-a-commit".to_string(), "commit"),
+        ("--dataset", zeros, "all zeros"),
+        ("--sbom", not_an_sbom.display().to_string(), "CycloneDX"),
+    ] {
+        let mut args: Vec<String> = vec![
+            "model".into(),
+            "register".into(),
+            "lineage".into(),
+            path.clone(),
+        ];
+        let mut lineage = good.clone();
+        let at = lineage.iter().position(|a| a == flag).unwrap();
+        lineage[at + 1] = value;
+        args.extend(lineage);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = aigov(&store, &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(code(&out), Some(2), "{flag}: {stderr}");
+        assert!(stderr.contains(named), "{flag}: {stderr}");
+    }
+}
