@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use aigov_audit::{AuditEntry, AuditEvent};
 use aigov_core::{Action, ActorId, Role, VerifierKey};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::Governor;
 use crate::{Error, Principal};
@@ -169,24 +169,17 @@ impl Governor {
                 .insert(actor.clone(), key.clone(), roles.clone(), self.now())?;
         }
         self.forget_authorizations();
-        let Value::Object(fields) = json!({
-            "type": "actor-enrolled",
-            "name": DIRECTORY_SUBJECT,
-            "actor": actor.as_str(),
-            "roles": roles.iter().map(Role::as_str).collect::<Vec<_>>(),
-            "key": key.to_string(),
-            "bootstrap": bootstrap,
-        }) else {
-            return Err(Error::invalid("actor", "record is not an object"));
-        };
-        let entry = AuditEntry {
-            time: self.now(),
-            actor: principal.actor().clone(),
-            authn: Some(principal.authn()),
-            request: principal.request(),
-            event: AuditEvent::Custom(Map::from_iter(fields)),
-        };
-        self.record(|| format!("{actor} enrolled"), vec![entry])?;
-        Ok(())
+        self.record_custom(
+            principal,
+            json!({
+                "type": "actor-enrolled",
+                "name": DIRECTORY_SUBJECT,
+                "actor": actor.as_str(),
+                "roles": roles.iter().map(Role::as_str).collect::<Vec<_>>(),
+                "key": key.to_string(),
+                "bootstrap": bootstrap,
+            }),
+            || format!("{actor} enrolled"),
+        )
     }
 }

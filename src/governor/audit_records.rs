@@ -66,7 +66,7 @@ impl Governor {
     ) -> Result<LegalHold, Error> {
         self.authorize(principal, Action::HoldAudit)?;
         let hold = self.audit.place_hold(from, to, reason, principal.actor())?;
-        self.record_log_action(
+        self.record_custom(
             principal,
             json!({"type": "legal-hold-placed", "hold": hold.id, "from": from, "to": to, "reason": reason}),
             || format!("legal hold {} placed", hold.id),
@@ -78,7 +78,7 @@ impl Governor {
     pub fn release_audit_hold(&self, principal: &Principal, id: u64) -> Result<(), Error> {
         self.authorize(principal, Action::HoldAudit)?;
         self.audit.release_hold(id)?;
-        self.record_log_action(
+        self.record_custom(
             principal,
             json!({"type": "legal-hold-released", "hold": id}),
             || format!("legal hold {id} released"),
@@ -95,7 +95,7 @@ impl Governor {
     ) -> Result<(), Error> {
         self.authorize(principal, Action::RedactAudit)?;
         self.audit.redact(index, reason, principal.actor())?;
-        self.record_log_action(
+        self.record_custom(
             principal,
             json!({"type": "entry-redacted", "index": index, "reason": reason}),
             || format!("entry {index} redacted"),
@@ -132,7 +132,9 @@ impl Governor {
         self.record(|| format!("{count} appended entries"), entries)
     }
 
-    fn record_log_action(
+    /// Records a custom event the governor writes (`record`, a JSON object with its
+    /// `type`) under the principal.
+    pub(crate) fn record_custom(
         &self,
         principal: &Principal,
         record: Value,

@@ -7,7 +7,7 @@ use std::path::Path;
 use aigov_audit::{AuditEntry, AuditEvent};
 use aigov_core::{Action, Digest};
 use aigov_policy::PolicyConfig;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::Governor;
 use crate::{Error, Principal};
@@ -31,22 +31,16 @@ impl Governor {
         // and only then put in force and written.
         let _applying = self.policy_apply.lock().unwrap_or_else(|p| p.into_inner());
         let policy_digest = self.policy.check_config(&config)?;
-        let Value::Object(fields) = json!({
-            "type": POLICY_APPLIED,
-            "name": POLICY_SUBJECT,
-            "config_digest": digest,
-            "policy_digest": policy_digest,
-        }) else {
-            return Err(Error::invalid("policy", "record is not an object"));
-        };
-        let entry = AuditEntry {
-            time: self.now(),
-            actor: principal.actor().clone(),
-            authn: Some(principal.authn()),
-            request: principal.request(),
-            event: AuditEvent::Custom(Map::from_iter(fields)),
-        };
-        self.record(|| format!("policy {digest} applied"), vec![entry])?;
+        self.record_custom(
+            principal,
+            json!({
+                "type": POLICY_APPLIED,
+                "name": POLICY_SUBJECT,
+                "config_digest": digest,
+                "policy_digest": policy_digest,
+            }),
+            || format!("policy {digest} applied"),
+        )?;
         self.policy.reconfigure(&config)?;
         self.forget_authorizations();
         if let Some(path) = &self.policy_file {

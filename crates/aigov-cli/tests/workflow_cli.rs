@@ -80,6 +80,20 @@ fn validated_version(store: &Path, models: &Path, name: &str, weight: f64) -> Mo
     r
 }
 
+/// `login-risk@1` registered from the command line by the data scientist, with lineage.
+fn register_login_risk(store: &Path, dir: &Path) {
+    let path = scenario::model_dir(&dir.join("models"), "v1", 0.3);
+    let mut register = vec![
+        "model".to_string(),
+        "register".into(),
+        "login-risk".into(),
+        path.display().to_string(),
+    ];
+    register.extend(common::lineage_args(dir));
+    let register: Vec<&str> = register.iter().map(String::as_str).collect();
+    ok(&aigov_as(store, "ds@example.com", &register));
+}
+
 fn scenario_person(id: &str) -> scenario::Person {
     scenario::Person {
         id: aigov::core::ActorId::new(id).expect("id"),
@@ -699,16 +713,7 @@ fn evidence_and_validation_from_the_command_line() {
         &common::actor_keys(&store),
         &PEOPLE[1..],
     );
-    let path = scenario::model_dir(&tmp.path().join("models"), "v1", 0.3);
-    let mut register = vec![
-        "model".to_string(),
-        "register".into(),
-        "login-risk".into(),
-        path.display().to_string(),
-    ];
-    register.extend(common::lineage_args(tmp.path()));
-    let register: Vec<&str> = register.iter().map(String::as_str).collect();
-    ok(&aigov_as(&store, "ds@example.com", &register));
+    register_login_risk(&store, tmp.path());
     // What a refused first registration left empty can be set later, audited.
     let updated = ok(&aigov_as(
         &store,
@@ -827,16 +832,7 @@ fn assess_then_validate_from_the_command_line() {
         &common::actor_keys(&store),
         &PEOPLE[1..],
     );
-    let path = scenario::model_dir(&tmp.path().join("models"), "v1", 0.3);
-    let mut register = vec![
-        "model".to_string(),
-        "register".into(),
-        "login-risk".into(),
-        path.display().to_string(),
-    ];
-    register.extend(common::lineage_args(tmp.path()));
-    let register: Vec<&str> = register.iter().map(String::as_str).collect();
-    ok(&aigov_as(&store, "ds@example.com", &register));
+    register_login_risk(&store, tmp.path());
     let (x, y, region) = scenario::holdout(2000, 0.0);
     let mut csv = format!("{},label,region\n", scenario::FEATURES.join(","));
     for (i, row) in x.rows().into_iter().enumerate() {
