@@ -142,18 +142,21 @@ fn deployed_events(
 }
 
 /// The version the latest logged deployment event of `environment` left serving (events
-/// about several versions, ordered by the time they were made).
+/// about several versions): ordered by the deployment's position in the environment's
+/// history, which no replica's clock can reorder, then (for events made before that was
+/// recorded) by time.
 fn latest_deployment(events: &[Map<String, Value>], environment: &str) -> Option<u64> {
     let env = Value::String(environment.to_string());
     events
         .iter()
         .filter(|e| e.get("environment") == Some(&env))
         .filter_map(|e| {
+            let seq = e.get("seq").and_then(Value::as_u64).unwrap_or(0);
             let at = e.get("at").and_then(Value::as_str)?;
             let at = chrono::DateTime::parse_from_rfc3339(at).ok()?;
-            Some((at, e.get("version").and_then(Value::as_u64)?))
+            Some(((seq, at), e.get("version").and_then(Value::as_u64)?))
         })
-        .max_by_key(|(at, _)| *at)
+        .max_by_key(|(order, _)| *order)
         .map(|(_, version)| version)
 }
 
@@ -465,5 +468,40 @@ impl Governor {
             entries,
         )?;
         Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deployed(version: u64, seq: Option<u64>, at: &str) -> Map<String, Value> {
+        let mut event = serde_json::json!({
+            "event": "deployed", "environment": "prod", "version": version, "at": at,
+        });
+        if let Some(seq) = seq {
+            event["seq"] = Value::from(seq);
+        }
+        match event {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn the_latest_deployment_follows_the_history_not_the_clocks() {
+        // The second deployment was made on a replica whose clock runs a minute behind.
+        let events = [
+            deployed(1, Some(1), "2026-12-07T10:00:00Z"),
+            deployed(2, Some(2), "2026-12-07T09:59:30Z"),
+        ];
+        assert_eq!(latest_deployment(&events, "prod"), Some(2));
+        // Events from before the position was recorded fall back to time.
+        let old = [
+            deployed(1, None, "2026-12-07T10:00:00Z"),
+            deployed(2, None, "2026-12-07T10:01:00Z"),
+        ];
+        assert_eq!(latest_deployment(&old, "prod"), Some(2));
+        assert_eq!(latest_deployment(&old, "staging"), None);
     }
 }

@@ -665,6 +665,7 @@ fn changes_are_journaled_with_their_mutation(store: &dyn RegistryStore) {
             environment: "production".into(),
             action: DeploymentAction::Deploy,
             previous: None,
+            seq: Some(1),
         },
         7,
     );

@@ -106,6 +106,10 @@ pub enum RegistryChange {
         action: DeploymentAction,
         /// The version that served before, if any.
         previous: Option<VersionId>,
+        /// The deployment's position in the environment's history (absent in events made
+        /// before it was recorded): what orders deployments, whatever the replicas' clocks.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seq: Option<u64>,
     },
     /// An alias moved.
     AliasMoved {

@@ -709,6 +709,7 @@ impl Registry {
                     environment: environment.to_string(),
                     action,
                     previous,
+                    seq: Some(record.seq),
                 },
             );
             match self.store.append_deployment(&record, Some(&note)) {
