@@ -134,4 +134,31 @@ impl Governor {
             format!("{id} kept changing under 16 attempts; try again"),
         ))
     }
+
+    /// Releases the legal hold `hold` on a version (`hold-audit`: incident responders, legal
+    /// approvers, admins), audited. `None` when the version has no active hold of that id.
+    pub fn release_version_hold(
+        &self,
+        principal: &Principal,
+        reference: &aigov_core::ModelRef,
+        hold: &str,
+    ) -> Result<Option<aigov_registry::ModelVersion>, Error> {
+        self.authorize(principal, Action::HoldAudit)?;
+        let v = self.registry.resolve(reference)?;
+        match self
+            .registry_as(principal)
+            .release_hold(principal.actor(), &v.name, v.version, hold)
+        {
+            Ok((released, event)) => {
+                self.record_change(
+                    || format!("hold {hold} on {} released", released.reference()),
+                    &event,
+                    &[],
+                )?;
+                Ok(Some(released))
+            }
+            Err(aigov_registry::RegistryError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
 }

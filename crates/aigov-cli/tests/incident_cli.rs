@@ -313,3 +313,61 @@ fn decommission_a_registered_version() {
     // The audit log records the decommissioning and still verifies.
     ok(&run(&store, &["audit", "verify"]));
 }
+
+/// The legal hold an incident placed on a version is released by a responder (audited), after
+/// which the version can be retired; someone without the role cannot release it.
+#[test]
+fn an_incident_hold_is_released_by_a_responder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    ok(&run(&store, &["init"]));
+    let model = tmp.path().join("model");
+    std::fs::create_dir_all(&model).unwrap();
+    std::fs::write(model.join("weights.bin"), vec![9u8; 100]).unwrap();
+    register_edr_triage(&store, tmp.path(), &model);
+    // The evasion playbook holds the affected version as the incident opens.
+    ok(&run(
+        &store,
+        &[
+            "incident",
+            "open",
+            "--id",
+            "INC-7",
+            "--title",
+            "evasion",
+            "--kind",
+            "evasion",
+            "--severity",
+            "high",
+            "--model",
+            "edr-triage@1",
+        ],
+    ));
+    let admin = |args: &[&str]| aigov_as(&store, "admin@example.com", args);
+    let held = admin(&["decommission", "edr-triage@1", "--mode", "archive"]);
+    assert_eq!(held.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&held.stderr).contains("legal hold"));
+    let refused = aigov_as(
+        &store,
+        "ds@example.com",
+        &["incident", "release-hold", "INC-7"],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("denied by authz"));
+    let released = ok(&run(&store, &["incident", "release-hold", "INC-7"]));
+    assert!(
+        released.contains("edr-triage@1: legal hold incident INC-7 released"),
+        "{released}"
+    );
+    // Nothing left to release is said, not ignored.
+    let again = run(&store, &["incident", "release-hold", "INC-7"]);
+    assert_eq!(again.status.code(), Some(2));
+    ok(&admin(&[
+        "decommission",
+        "edr-triage@1",
+        "--mode",
+        "archive",
+    ]));
+    ok(&run(&store, &["audit", "reconcile"]));
+    ok(&run(&store, &["audit", "verify"]));
+}

@@ -29,6 +29,15 @@ pub enum IncidentCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Release the legal hold an incident placed on its versions (`contain --hold` printed
+    /// it as `legal hold incident ID placed`); responders, legal approvers, admins.
+    ReleaseHold {
+        /// The incident id.
+        id: String,
+        /// Only this version (default: every version the incident affects).
+        #[arg(long)]
+        model: Option<String>,
+    },
     /// Show one incident with its timeline.
     Show {
         /// The incident id.
@@ -299,6 +308,37 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
                         i.title
                     );
                 }
+            }
+            Ok(())
+        }
+        IncidentCommand::ReleaseHold { id, model } => {
+            let incident = load(store.as_ref(), &id)?;
+            let versions = match model {
+                Some(m) => vec![
+                    m.parse::<ModelRef>()
+                        .map_err(|e| Failure::BadInput(format!("--model {m}: {e}")))?,
+                ],
+                None => incident.affected.clone(),
+            };
+            let governor = global.governor()?;
+            let principal = global.principal(&governor, Action::HoldAudit)?;
+            let hold = format!("incident {id}");
+            let mut released = 0;
+            for v in &versions {
+                if let Some(version) = governor.release_version_hold(&principal, v, &hold)? {
+                    println!("{}: legal hold {hold} released", version.reference());
+                    released += 1;
+                }
+            }
+            if released == 0 {
+                return Err(Failure::BadInput(format!(
+                    "no active legal hold {hold} on {}",
+                    versions
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
             }
             Ok(())
         }
