@@ -287,28 +287,6 @@ impl GlobalArgs {
 pub const STORE_KEY_NAME: &str = "aigov-store";
 
 impl GlobalArgs {
-    /// The incident store: the store's SQLite file or its PostgreSQL database.
-    pub fn open_incidents(&self) -> Result<Arc<dyn aigov_incident::IncidentStore>, Failure> {
-        let internal = |e: aigov_incident::IncidentError| Failure::Internal(e.to_string());
-        if self.is_postgres() {
-            return Ok(Arc::new(
-                aigov_incident::PostgresIncidentStore::connect(&self.store).map_err(internal)?,
-            ));
-        }
-        let db = self.home().join(DATABASE);
-        if !db.exists() {
-            return Err(Failure::BadInput(format!(
-                "no aigov store at {}; run `aigov init` first or pass --store",
-                self.home().display()
-            )));
-        }
-        Ok(Arc::new(
-            aigov_incident::SqliteIncidentStore::open(&db).map_err(internal)?,
-        ))
-    }
-}
-
-impl GlobalArgs {
     /// The governor over the store: the directory's SQLite file or the PostgreSQL database
     /// (with `--artifacts` holding keys and the actor directory). A directory store must
     /// exist (`aigov init`).

@@ -204,15 +204,21 @@ fn load(store: &dyn IncidentStore, id: &str) -> Result<Incident, Failure> {
 }
 
 /// Changes an incident through the governor, as the signed-in actor.
-fn update(global: &GlobalArgs, id: &str, change: IncidentUpdate) -> Result<Incident, Failure> {
-    let governor = global.governor()?;
-    let principal = global.principal(&governor, Action::UpdateIncident)?;
+fn update(
+    global: &GlobalArgs,
+    governor: &aigov::Governor,
+    id: &str,
+    change: IncidentUpdate,
+) -> Result<Incident, Failure> {
+    let principal = global.principal(governor, Action::UpdateIncident)?;
     Ok(governor.update_incident(&principal, id, change)?)
 }
 
 /// Runs `aigov incident`.
 pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure> {
-    let store = global.open_incidents()?;
+    // Every subcommand, reading or changing, goes through the governor.
+    let governor = global.governor()?;
+    let store = governor.incidents();
     let now = SystemClock.now();
     match command {
         IncidentCommand::Open(args) => {
@@ -254,7 +260,6 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
             };
             let kind = args.kind.parse::<IncidentKind>()?;
             let severity = args.severity.parse::<Severity>()?;
-            let governor = global.governor()?;
             let principal = global.principal(&governor, Action::OpenIncident)?;
             let actor = principal.actor().clone();
             let outcome = governor.open_incident(
@@ -312,7 +317,7 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
             Ok(())
         }
         IncidentCommand::ReleaseHold { id, model } => {
-            let incident = load(store.as_ref(), &id)?;
+            let incident = load(store, &id)?;
             let versions = match model {
                 Some(m) => vec![
                     m.parse::<ModelRef>()
@@ -320,7 +325,6 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
                 ],
                 None => incident.affected.clone(),
             };
-            let governor = global.governor()?;
             let principal = global.principal(&governor, Action::HoldAudit)?;
             let hold = format!("incident {id}");
             let mut released = 0;
@@ -342,7 +346,7 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
             }
             Ok(())
         }
-        IncidentCommand::Show { id, json } => print_incident(&load(store.as_ref(), &id)?, json),
+        IncidentCommand::Show { id, json } => print_incident(&load(store, &id)?, json),
         IncidentCommand::Contain(args) => {
             let action = if args.suspend {
                 Containment::Suspend
@@ -362,7 +366,6 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
                     "say how: --suspend, --rollback ENV or --hold --from I --to J".into(),
                 ));
             };
-            let governor = global.governor()?;
             let principal = global.principal(&governor, Action::Contain)?;
             for c in governor.contain(&principal, &args.id, &action)? {
                 println!("{c}");
@@ -370,7 +373,7 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
             Ok(())
         }
         IncidentCommand::Note { id, text } => {
-            update(global, &id, IncidentUpdate::Note(text))?;
+            update(global, &governor, &id, IncidentUpdate::Note(text))?;
             Ok(())
         }
         IncidentCommand::Notify { id, to, at } => {
@@ -379,7 +382,7 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
                 Audience::Regulator => Recipient::Regulator,
                 Audience::Stakeholders => Recipient::Stakeholders,
             };
-            let incident = update(global, &id, IncidentUpdate::Notify { to, at })?;
+            let incident = update(global, &governor, &id, IncidentUpdate::Notify { to, at })?;
             match to {
                 Recipient::Regulator => {
                     let report = incident
@@ -399,11 +402,21 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
             Ok(())
         }
         IncidentCommand::Status { id, status } => {
-            update(global, &id, IncidentUpdate::Status(parse_status(&status)?))?;
+            update(
+                global,
+                &governor,
+                &id,
+                IncidentUpdate::Status(parse_status(&status)?),
+            )?;
             Ok(())
         }
         IncidentCommand::Close { id } => {
-            update(global, &id, IncidentUpdate::Status(IncidentStatus::Closed))?;
+            update(
+                global,
+                &governor,
+                &id,
+                IncidentUpdate::Status(IncidentStatus::Closed),
+            )?;
             Ok(())
         }
         IncidentCommand::Timeline {
@@ -411,13 +424,16 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
             format,
             environments,
         } => {
-            let incident = load(store.as_ref(), &id)?;
-            let open = global.open(false)?;
-            let audit = global.open_audit()?;
+            let incident = load(store, &id)?;
+
             let envs: Vec<&str> = environments.iter().map(String::as_str).collect();
-            let timeline =
-                aigov::forensics::forensic_timeline(&incident, &open.registry, &audit, &envs)
-                    .map_err(|e| Failure::Internal(e.to_string()))?;
+            let timeline = aigov::forensics::forensic_timeline(
+                &incident,
+                governor.registry(),
+                governor.audit(),
+                &envs,
+            )
+            .map_err(|e| Failure::Internal(e.to_string()))?;
             match format.as_str() {
                 "json" => println!("{}", serde_json::to_string_pretty(&timeline)?),
                 "md" => print!("{}", timeline.to_markdown()),
@@ -434,7 +450,7 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
             details,
             format,
         } => {
-            let incident = load(store.as_ref(), &id)?;
+            let incident = load(store, &id)?;
             let details: ReportDetails = match details {
                 None => ReportDetails::default(),
                 Some(path) => {

@@ -19,7 +19,8 @@ pub fn list(
     tags: &[String],
     json: bool,
 ) -> Result<(), Failure> {
-    let store = global.open(false)?;
+    // Reads go through the governor too: the one door onto the store.
+    let governor = global.governor()?;
     let tags = tags
         .iter()
         .map(|t| parse_tag(t))
@@ -27,7 +28,7 @@ pub fn list(
     let mut models = Vec::new();
     let mut after = None;
     loop {
-        let page = store.registry.list_models(&ModelQuery {
+        let page = governor.registry().list_models(&ModelQuery {
             name_prefix: prefix.clone(),
             tags: tags.clone(),
             page: PageRequest {
@@ -63,12 +64,13 @@ pub fn list(
 
 /// Shows a model with its versions, or one version.
 pub fn show(global: &GlobalArgs, reference: &str, json: bool) -> Result<(), Failure> {
-    let store = global.open(false)?;
+    // Reads go through the governor too: the one door onto the store.
+    let governor = global.governor()?;
     if reference.contains('@') {
         let reference: ModelRef = reference
             .parse()
             .map_err(|e| Failure::BadInput(format!("{e}")))?;
-        let v = store.registry.resolve(&reference)?;
+        let v = governor.registry().resolve(&reference)?;
         if json {
             println!("{}", serde_json::to_string_pretty(&v)?);
         } else {
@@ -117,11 +119,11 @@ pub fn show(global: &GlobalArgs, reference: &str, json: bool) -> Result<(), Fail
         return Ok(());
     }
     let name = model_name(reference)?;
-    let model = store.registry.store().require_model(&name)?;
+    let model = governor.registry().store().require_model(&name)?;
     let mut versions = Vec::new();
     let mut after = None;
     loop {
-        let page = store.registry.list_versions(&VersionQuery {
+        let page = governor.registry().list_versions(&VersionQuery {
             name: Some(name.clone()),
             page: PageRequest {
                 limit: MAX_PAGE_SIZE,
@@ -165,12 +167,13 @@ pub fn history(
     json: bool,
 ) -> Result<(), Failure> {
     let name = model_name(name)?;
-    let store = global.open(false)?;
+    // Reads go through the governor too: the one door onto the store.
+    let governor = global.governor()?;
     if let Some(at) = at {
         let at: DateTime<Utc> = DateTime::parse_from_rfc3339(at)
             .map_err(|e| Failure::BadInput(format!("--at {at:?}: {e}")))?
             .with_timezone(&Utc);
-        let version = store.registry.deployed_at(&name, env, at)?;
+        let version = governor.registry().deployed_at(&name, env, at)?;
         if json {
             let out = serde_json::json!({ "name": name, "env": env, "at": at, "version": version });
             println!("{}", serde_json::to_string_pretty(&out)?);
@@ -182,7 +185,7 @@ pub fn history(
         }
         return Ok(());
     }
-    let history = store.registry.history(&name, env)?;
+    let history = governor.registry().history(&name, env)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&history)?);
     } else if history.is_empty() {
