@@ -58,6 +58,7 @@ fn template() -> ModelVersion {
         updated_at: now,
         stage: Stage::Registered,
         tags: BTreeMap::new(),
+        features: Vec::new(),
         aliases: Vec::new(),
         legal_holds: Vec::new(),
         lineage: Default::default(),

@@ -206,6 +206,7 @@ fn train_and_validate(
         sbom: Some(serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
             {"type": "library", "name": "aigov-validation", "version": env!("CARGO_PKG_VERSION")}]})),
         signed_root: None,
+        require_scorable: true,
     })?;
     let r = ModelRef::version(version.name.clone(), version.version);
 

@@ -129,18 +129,30 @@ pub fn decommission(
             version_holds.join(", ")
         )));
     }
-    // Fail closed: any active audit hold may cover this version's records.
-    let holds: Vec<u64> = audit
+    // An audit hold preserves entries; it blocks retiring the versions those entries are
+    // about, not every version in the store.
+    let active: Vec<_> = audit
         .store()
         .holds()?
         .into_iter()
         .filter(|h| h.released_at.is_none())
-        .map(|h| h.id)
         .collect();
-    if !holds.is_empty() {
-        return Err(DecommissionError::Denied(format!(
-            "legal hold {holds:?} is active; release it first"
-        )));
+    let named = entries_naming(audit, &version)?;
+    if !active.is_empty() {
+        let mut about = audit.indices_about(&version.reference().to_string(), None)?;
+        about.extend(&named);
+        let mut holds: Vec<u64> = active
+            .iter()
+            .filter(|h| about.iter().any(|i| h.covers(*i)))
+            .map(|h| h.id)
+            .collect();
+        holds.dedup();
+        if !holds.is_empty() {
+            return Err(DecommissionError::Denied(format!(
+                "legal hold {holds:?} covers audit entries about {}; release it first",
+                version.reference()
+            )));
+        }
     }
     // The store is content-addressed: a file any other version of any model uses (whatever
     // its stage: an archived version was promised its files) stays.
@@ -203,20 +215,7 @@ pub fn decommission(
     }
     let (mut erased, mut retained) = (Vec::new(), Vec::new());
     if mode == DecommissionMode::Destroy {
-        for index in 0..audit.size()? {
-            let stored = audit.store().entry(index)?;
-            let Some(payload) = &stored.payload else {
-                continue;
-            };
-            // Only entries whose own model reference is this version: erasure is not undone.
-            let about = serde_json::from_slice::<serde_json::Value>(payload).is_ok_and(|v| {
-                let model = &v["payload"]["model"];
-                model["name"].as_str() == Some(version.name.as_str())
-                    && model["version"].as_u64() == Some(version.version.get())
-            });
-            if !about {
-                continue;
-            }
+        for &index in &named {
             // The log refuses erasure within retention (and under holds): those stay.
             match audit.redact(
                 index,
@@ -302,4 +301,28 @@ pub fn decommission(
         predicate,
         certificate_digest,
     })
+}
+
+/// The entries whose payload names `version` as `{"model": {"name", "version"}}` (the form
+/// decisions and custom records use): what destroying it erases once retention allows.
+fn entries_naming(
+    audit: &AuditLog,
+    version: &aigov_registry::ModelVersion,
+) -> Result<Vec<u64>, DecommissionError> {
+    let mut named = Vec::new();
+    for index in 0..audit.size()? {
+        let stored = audit.store().entry(index)?;
+        let Some(payload) = &stored.payload else {
+            continue;
+        };
+        let names = serde_json::from_slice::<serde_json::Value>(payload).is_ok_and(|v| {
+            let model = &v["payload"]["model"];
+            model["name"].as_str() == Some(version.name.as_str())
+                && model["version"].as_u64() == Some(version.version.get())
+        });
+        if names {
+            named.push(index);
+        }
+    }
+    Ok(named)
 }

@@ -831,7 +831,8 @@ fn the_latest_logged_stage_and_pointer_must_match_the_store() {
     let db = rusqlite::Connection::open(home.path().join("aigov.db")).expect("db");
     db.execute_batch(
         "UPDATE registry_versions SET stage = 'production', \
-             doc = json_set(doc, '$.stage', 'production') WHERE name = 'login-risk';
+             doc = json_set(doc, '$.stage', 'production', '$.features', json('[\"a\", \"b\"]')) \
+             WHERE name = 'login-risk';
          UPDATE registry_deployments SET doc = json_set(doc, '$.version', 7) \
              WHERE name = 'login-risk' AND environment = 'prod';",
     )
@@ -865,6 +866,12 @@ fn the_latest_logged_stage_and_pointer_must_match_the_store() {
             .iter()
             .any(|c| c
                 .contains("prod serves version 7 but the latest logged deployment is version 1")),
+        "{changes:?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.contains(r#"scores by features ["a","b"] but its registration logged []"#)),
         "{changes:?}"
     );
 }

@@ -121,27 +121,6 @@ fn destroy_and_archive_with_a_signed_certificate() {
     registry
         .transition(&owner, &name, v2.version, Stage::Suspended, "incident")
         .unwrap();
-    // Under a legal hold: refused until released.
-    let hold = audit.place_hold(0, 10, "investigation", &owner).unwrap();
-    let held = decommission(
-        &registry,
-        &audit,
-        &key,
-        &aigov::Principal::vouched_by_host(owner.clone()),
-        &r2,
-        DecommissionMode::Destroy,
-        now,
-    );
-    assert!(
-        matches!(held, Err(DecommissionError::Denied(ref m)) if m.contains("legal hold")),
-        "{held:?}"
-    );
-    assert_eq!(
-        registry.version(&name, v2.version).unwrap().stage,
-        Stage::Suspended,
-        "nothing changed"
-    );
-    audit.release_hold(hold.id).unwrap();
     // Two audit records about v2: one past the 183-day retention, one recent.
     let about_v2 = |time| {
         let serde_json::Value::Object(map) =
@@ -163,6 +142,38 @@ fn destroy_and_archive_with_a_signed_certificate() {
         .index;
     let recent = audit.append(&about_v2(now)).unwrap().index;
 
+    // Under a legal hold: refused until released.
+    let hold = audit
+        .place_hold(recent, recent, "investigation", &owner)
+        .unwrap();
+    let held = decommission(
+        &registry,
+        &audit,
+        &key,
+        &aigov::Principal::vouched_by_host(owner.clone()),
+        &r2,
+        DecommissionMode::Destroy,
+        now,
+    );
+    assert!(
+        matches!(held, Err(DecommissionError::Denied(ref m)) if m.contains("legal hold")),
+        "{held:?}"
+    );
+    assert_eq!(
+        registry.version(&name, v2.version).unwrap().stage,
+        Stage::Suspended,
+        "nothing changed"
+    );
+    audit.release_hold(hold.id).unwrap();
+    // A hold on entries about another version does not block this one.
+    let mut about_v1 = about_v2(now);
+    if let AuditEvent::Custom(map) = &mut about_v1.event {
+        map["model"]["version"] = serde_json::json!(1);
+    }
+    let unrelated = audit.append(&about_v1).unwrap().index;
+    let other_hold = audit
+        .place_hold(unrelated, unrelated, "another case", &owner)
+        .unwrap();
     let out = decommission(
         &registry,
         &audit,
@@ -173,6 +184,16 @@ fn destroy_and_archive_with_a_signed_certificate() {
         now,
     )
     .unwrap();
+    assert!(
+        audit
+            .store()
+            .holds()
+            .unwrap()
+            .iter()
+            .any(|h| h.id == other_hold.id && h.released_at.is_none()),
+        "the unrelated hold stays in force"
+    );
+    audit.release_hold(other_hold.id).unwrap();
     // The certificate verifies with the store key and names the version's root digest.
     let verifier = key.verifier();
     let verified = out.certificate.verify(&[&verifier]).unwrap();

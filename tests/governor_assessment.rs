@@ -96,7 +96,7 @@ fn a_version_without_a_scorable_model_cannot_be_assessed() {
         governor.load_model(&r),
         Err(Error::InvalidInput { .. })
     ));
-    // An ONNX model needs the facade's `onnx` feature, which this test build leaves off.
+    // An ONNX model needs the `onnx` feature of aigov-validation (the facade's `onnx`).
     let onnx = dir.path().join("onnx");
     std::fs::create_dir_all(&onnx).expect("dir");
     std::fs::copy(
@@ -111,8 +111,8 @@ fn a_version_without_a_scorable_model_cannot_be_assessed() {
         .register(&actors.scientist.principal(), registration(&onnx, &actors))
         .expect("register");
     let loaded = governor.load_model(&ModelRef::version(v.name, v.version));
-    if cfg!(feature = "onnx") {
-        assert_eq!(loaded.expect("onnx").feature_names().len(), 4);
+    if aigov::validation::ONNX_SUPPORTED {
+        assert_eq!(loaded.expect("onnx").feature_names().len(), 6);
     } else {
         let Err(error) = loaded else {
             panic!("an ONNX model loaded without the onnx feature");

@@ -8,8 +8,8 @@ use aigov_explain::Background;
 use aigov_fairness::{AuditConfig, FairnessReport, SensitiveColumn, group_counts};
 use aigov_registry::{ArtifactStoreExt, ModelVersion};
 use aigov_validation::{
-    Attack, EvasionConfig, FeatureConstraints, HoldoutOptions, HoldoutReport, LinearModel,
-    RobustnessReport, evasion_test, holdout_metrics,
+    Attack, EvasionConfig, FeatureConstraints, HoldoutOptions, HoldoutReport, ModelFormat,
+    RobustnessReport, evasion_test, holdout_metrics, load_model_file,
 };
 use ndarray::{ArrayView2, Axis};
 
@@ -49,6 +49,26 @@ pub struct Assessment {
     pub robustness: RobustnessReport,
 }
 
+impl Assessment {
+    /// The facts the validation gate will judge of these reports, read from them exactly as
+    /// the gate reads the attached evidence: `{"performance": {...}, "fairness": {...},
+    /// "robustness": {...}}`, so a pipeline sees before `validate` what it will decide on.
+    pub fn gate_facts(&self) -> Result<serde_json::Value, Error> {
+        let json = |v: serde_json::Result<serde_json::Value>| {
+            v.map_err(|e| Error::invalid("assessment", e.to_string()))
+        };
+        let performance =
+            evidence::performance_fact(&json(serde_json::to_value(&self.performance))?)?;
+        let fairness = evidence::fairness_fact(&json(serde_json::to_value(&self.fairness))?)?;
+        let robustness = evidence::robustness_fact(&json(serde_json::to_value(&self.robustness))?)?;
+        Ok(serde_json::json!({
+            "performance": performance,
+            "fairness": fairness,
+            "robustness": robustness,
+        }))
+    }
+}
+
 fn table(rows: ArrayView2<'_, f64>, names: &[String]) -> Table {
     let columns = names
         .iter()
@@ -77,16 +97,40 @@ impl Governor {
     /// (with the `onnx` feature) or a linear model in aigov's JSON form.
     pub fn load_model(&self, reference: &ModelRef) -> Result<Box<dyn Model>, Error> {
         let v = self.registry.resolve(reference)?;
-        let mut files = v.files.clone();
+        // Registered names, so a plain export scores by the names given at registration.
+        let names = (!v.features.is_empty()).then(|| v.features.clone());
+        // The bytes must be the registered ones (an integrity error is never skipped);
+        // a file that is not a model is.
+        let load = |file: &aigov_registry::ArtifactFile, format| {
+            let bytes = self.registry.artifacts().get_verified(&file.digest)?;
+            Ok::<_, Error>(load_model_file(&bytes, &file.name, format, names.clone()))
+        };
+        let unusable =
+            |e: aigov_core::ModelError| Error::invalid("model", format!("{}: {e}", v.reference()));
+        // A single file is registered as "." (OpenSSF model signing's convention); its
+        // own name is the manifest's model name.
+        let mut files: Vec<aigov_registry::ArtifactFile> = v
+            .files
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                if f.name == "." {
+                    f.name.clone_from(&v.manifest.model_name);
+                }
+                f
+            })
+            .collect();
         files.sort_by(|a, b| a.name.cmp(&b.name));
-        if let Some(file) = files.iter().find(|f| f.name.ends_with(".onnx")) {
-            let bytes = self.registry.artifacts().get_verified(&file.digest)?;
-            return onnx(&bytes, &file.name);
+        let format = |f: &aigov_registry::ArtifactFile| ModelFormat::of_file_name(&f.name);
+        if let Some(file) = files.iter().find(|f| format(f) == Some(ModelFormat::Onnx)) {
+            return load(file, ModelFormat::Onnx)?.map_err(unusable);
         }
-        for file in files.iter().filter(|f| f.name.ends_with(".json")) {
-            let bytes = self.registry.artifacts().get_verified(&file.digest)?;
-            if let Ok(model) = LinearModel::from_json(&String::from_utf8_lossy(&bytes)) {
-                return Ok(Box::new(model));
+        for file in files
+            .iter()
+            .filter(|f| format(f) == Some(ModelFormat::LinearJson))
+        {
+            if let Ok(model) = load(file, ModelFormat::LinearJson)? {
+                return Ok(model);
             }
         }
         Err(Error::invalid(
@@ -186,19 +230,4 @@ impl Governor {
             robustness,
         })
     }
-}
-
-#[cfg(feature = "onnx")]
-fn onnx(bytes: &[u8], name: &str) -> Result<Box<dyn Model>, Error> {
-    aigov_validation::OnnxModel::from_bytes(bytes, name)
-        .map(|m| Box::new(m) as Box<dyn Model>)
-        .map_err(|e| Error::invalid("model", e.to_string()))
-}
-
-#[cfg(not(feature = "onnx"))]
-fn onnx(_bytes: &[u8], name: &str) -> Result<Box<dyn Model>, Error> {
-    Err(Error::invalid(
-        "model",
-        format!("{name} is an ONNX model: build aigov with the `onnx` feature to score it"),
-    ))
 }

@@ -19,6 +19,7 @@ use serde_json::json;
 
 use super::Governor;
 use super::journal::companion;
+use super::scorability::Scorability;
 use crate::{Error, Principal, evidence};
 use aigov_core::Action;
 
@@ -36,6 +37,9 @@ pub struct Registration {
     /// The root digest a verified model signature covers: files that changed between that
     /// verification and the copy into the store reject the version on the spot.
     pub signed_root: Option<Digest>,
+    /// Refuse a single file aigov cannot score (see [`Governor::scorability`]) instead of
+    /// registering it unscorable.
+    pub require_scorable: bool,
 }
 
 /// What an approver signs.
@@ -120,8 +124,9 @@ fn denial(decision: GateDecision) -> Error {
 }
 
 impl Governor {
-    /// Registers a version: hashes and stores its files, records its lineage and SBOM, and
-    /// runs the registration gate; a version the gate refuses is rejected.
+    /// Registers a version: hashes and stores its files, records its lineage, SBOM and (for
+    /// a model aigov can score) its feature names, and runs the registration gate; a
+    /// version the gate refuses is rejected.
     pub fn register(
         &self,
         principal: &Principal,
@@ -129,6 +134,14 @@ impl Governor {
     ) -> Result<ModelVersion, Error> {
         self.authorize(principal, Action::Register)?;
         check_lineage(&registration)?;
+        let mut registration = registration;
+        match self.scorability(&registration.path, &registration.version.features)? {
+            Scorability::Scorable { features } => registration.version.features = features,
+            Scorability::NotScorable { reason } if registration.require_scorable => {
+                return Err(Error::invalid("model", reason));
+            }
+            Scorability::NotScorable { .. } | Scorability::Directory => {}
+        }
         let actor = principal.actor();
         let name = registration.model.name.clone();
         let model = match self.registry.store().model(&name)? {

@@ -31,6 +31,7 @@ mod lifecycle;
 mod monitoring;
 mod policy_apply;
 mod reconcile;
+mod scorability;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -55,6 +56,7 @@ pub use journal::{DEFAULT_CHANGE_CLAIM_LEASE, JournalReport};
 pub use lifecycle::{ApprovalRequest, Registration, VerifiedLoad};
 pub use monitoring::{AlertResponse, MonitorReport, MonitorSettings};
 pub use reconcile::UnauditedChange;
+pub use scorability::Scorability;
 
 use crate::directory::ActorDirectory;
 use crate::events::{EventSink, SinkSet};

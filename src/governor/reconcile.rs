@@ -164,6 +164,8 @@ fn is(event: &Map<String, Value>, kind: &str, field: &str, value: &Value) -> boo
     event.get("event").and_then(Value::as_str) == Some(kind) && event.get(field) == Some(value)
 }
 
+static EMPTY_LIST: Value = Value::Array(Vec::new());
+
 /// What one version's record holds that its logged events do not account for.
 fn version_gaps(v: &ModelVersion, events: &[Map<String, Value>]) -> Vec<String> {
     let mut gaps = Vec::new();
@@ -175,6 +177,20 @@ fn version_gaps(v: &ModelVersion, events: &[Map<String, Value>]) -> Vec<String> 
         gaps.push(format!(
             "registered with root {} but no registration is logged",
             v.root
+        ));
+    }
+    // The names a model scores by decide which column is which: a store edit that renames
+    // or reorders them is as much a change as new bytes.
+    let features = Value::from(v.features.clone());
+    let logged_features: Vec<&Value> = events
+        .iter()
+        .filter(|e| is(e, "version-registered", "root", &root))
+        .map(|e| e.get("features").unwrap_or(&EMPTY_LIST))
+        .collect();
+    if !logged_features.is_empty() && !logged_features.contains(&&features) {
+        gaps.push(format!(
+            "scores by features {features} but its registration logged {}",
+            logged_features[0]
         ));
     }
     // The latest logged stage change must lead to the stage the store holds: an earlier

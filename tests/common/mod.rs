@@ -257,6 +257,7 @@ pub fn registration(path: &Path, actors: &Actors) -> Registration {
             "components": [{"type": "library", "name": "ndarray", "version": "0.16.1"}]}),
         ),
         signed_root: None,
+        require_scorable: false,
     }
 }
 

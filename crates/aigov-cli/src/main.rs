@@ -12,9 +12,25 @@ use clap::{Parser, Subcommand};
 
 use store::GlobalArgs;
 
+/// What every command reads, so each `--help` need not repeat it.
+const FORMATS: &str = "\
+Formats:
+  data (--data, --holdout, --current, --reference, ...)
+      CSV, UTF-8, comma-separated, with a header row; columns are matched by name in any
+      order; labels are 1/0 or true/false
+  models (--model, model register)
+      .onnx: scikit-learn through skl2onnx with zipmap=False, one float [rows, features]
+      input (names from the aigov.feature_names metadata entry, or --features a,b,c /
+      --features @FILE for a plain export) or one [rows, 1] input per feature (named by
+      the inputs); .json: {\"features\", \"weights\", \"intercept\", \"link\"}
+  inputs (decide --input) a JSON object of feature values
+  reports (evidence attach) the JSON report the producing crate writes
+  configuration (policy.yaml, fairness rules) YAML, at most 1 MiB
+Exit codes: 0 success, 1 refused or a check failed, 2 bad input, 3 store error";
+
 /// Governance control plane for AI models used in security operations.
 #[derive(Parser, Debug)]
-#[command(name = "aigov", version, about, max_term_width = 100)]
+#[command(name = "aigov", version, about, max_term_width = 100, after_help = FORMATS)]
 struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -48,6 +64,8 @@ enum Command {
     },
     /// Replace PII in a CSV or JSON-lines dataset with placeholders or keyed pseudonyms.
     Redact(commands::redact::RedactArgs),
+    /// The JSON Schema of a command's --json output (without a command: those that have one).
+    Schema(commands::schema::SchemaArgs),
     /// Data drift against a reference or a saved profile, profiles, and alert KPIs.
     Drift(Box<commands::drift::DriftArgs>),
     /// A group fairness audit of a model's decisions: rates, disparities, intervals, verdict.
@@ -145,6 +163,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Keys { command } => commands::keys::run(&cli.global, command),
         Command::Init(args) => commands::init::run(&cli.global, &args),
         Command::Redact(args) => commands::redact::run(&args),
+        Command::Schema(args) => commands::schema::run(&args),
         Command::Policy { command } => commands::policy::run(&cli.global, command),
         Command::Audit { command } => commands::audit::run(&cli.global, *command),
         Command::Drift(args) => commands::drift::run(*args),

@@ -228,3 +228,36 @@ fn bad_input_exits_2() {
         );
     }
 }
+
+/// A ratio of 0.44 on small groups fails in `aigov fairness` as it does at the validation
+/// gate, although its interval reaches 0.8; the text shows the estimate and the interval.
+#[test]
+fn a_small_sample_ratio_below_the_tolerance_fails_as_at_the_gate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let noisy = data(
+        tmp.path(),
+        &[("eu", 45, 4, 40, 30), ("apac", 45, 9, 40, 30)],
+    );
+    let args = [
+        "fairness",
+        "--data",
+        &noisy,
+        "--y-true",
+        "label",
+        "--y-pred",
+        "flagged",
+        "--sensitive",
+        "region",
+    ];
+    let out = aigov(&args);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("0.4444 (interval [") && text.contains("is below 0.8"),
+        "{text}"
+    );
+    let mut with_json = args.to_vec();
+    with_json.push("--json");
+    let report = json(&aigov(&with_json));
+    assert_eq!(report["verdict"], "fail", "{report}");
+}

@@ -42,6 +42,30 @@ pub enum ModelError {
         /// Why.
         reason: String,
     },
+    /// The model file names none of its features (a plain skl2onnx export) and no names
+    /// were given: columns would be matched by position, which silently scores the wrong
+    /// column when a CSV's order differs.
+    #[error(
+        "{source_name} does not name its {width} input features: give their names in input \
+         order (the CLI's --features a,b,... or --features @FILE, one name a line), or set \
+         the aigov.feature_names metadata entry when exporting"
+    )]
+    UnnamedFeatures {
+        /// The file or document.
+        source_name: String,
+        /// How many features the model takes.
+        width: usize,
+    },
+    /// Feature names were given for a model that declares different ones.
+    #[error("{source_name} names its features {declared:?}; the names given were {given:?}")]
+    FeatureNamesDiffer {
+        /// The file or document.
+        source_name: String,
+        /// The names the model declares.
+        declared: Vec<String>,
+        /// The names given.
+        given: Vec<String>,
+    },
     /// The model's runtime failed while scoring.
     #[error("model runtime failed: {0}")]
     Runtime(String),

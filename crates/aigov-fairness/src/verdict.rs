@@ -1,6 +1,10 @@
-//! Verdicts from configured rules. A rule passes unless its interval lies entirely past the
-//! tolerance (then it fails), or is `insufficient-evidence` when a group lacks the rows the
-//! metric needs. The direction (whether the flag rate or the pass rate is the favourable
+//! Verdicts from configured rules, by one rule that the validation gate applies too: a rule
+//! fails when its point estimate lies past the tolerance (below `min`, above `max`) and
+//! passes otherwise; it is `insufficient-evidence` when a group lacks the rows the metric
+//! needs or no interval can be computed. The interval is reported next to the estimate as
+//! its uncertainty, and a pass whose interval reaches past the tolerance says so; it never
+//! turns a point estimate past the tolerance into a pass, because a model that flags people
+//! must show it is fair rather than be given the benefit of a small sample. The direction (whether the flag rate or the pass rate is the favourable
 //! outcome) is explicit and recorded. For models that flag people the default primary rule is
 //! false-positive-rate parity.
 
@@ -52,10 +56,10 @@ pub enum RuleMetric {
 pub struct Rule {
     /// The metric.
     pub metric: RuleMetric,
-    /// Fail when the interval lies entirely below this.
+    /// Fail when the point estimate lies below this.
     #[serde(default)]
     pub min: Option<f64>,
-    /// Fail when the interval lies entirely above this.
+    /// Fail when the point estimate lies above this.
     #[serde(default)]
     pub max: Option<f64>,
 }
@@ -136,9 +140,9 @@ impl AuditConfig {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
-    /// Within tolerance, or not shown to be outside it.
+    /// The point estimate is within the tolerance.
     Pass,
-    /// The interval lies entirely outside the tolerance.
+    /// The point estimate lies past the tolerance.
     Fail,
     /// A group lacks the rows the metric needs.
     InsufficientEvidence,
@@ -322,37 +326,32 @@ pub fn judge(table: &GroupTable, config: &AuditConfig) -> Result<Vec<RuleOutcome
                 Verdict::InsufficientEvidence,
                 "no interval could be computed".into(),
             ),
-            (_, Some(i)) => {
-                if rule.min.is_some_and(|m| i.upper < m) {
-                    (
-                        Verdict::Fail,
-                        format!(
-                            "the interval [{:.4}, {:.4}] lies below {}",
-                            i.lower,
-                            i.upper,
-                            rule.min.unwrap_or_default()
-                        ),
-                    )
-                } else if rule.max.is_some_and(|m| i.lower > m) {
-                    (
-                        Verdict::Fail,
-                        format!(
-                            "the interval [{:.4}, {:.4}] lies above {}",
-                            i.lower,
-                            i.upper,
-                            rule.max.unwrap_or_default()
-                        ),
-                    )
-                } else {
-                    (
-                        Verdict::Pass,
-                        format!(
-                            "the interval [{:.4}, {:.4}] reaches the tolerance",
-                            i.lower, i.upper
-                        ),
-                    )
+            (_, Some(i)) if value.is_some_and(f64::is_finite) => {
+                let v = value.unwrap_or_default();
+                let estimate = format!("{v:.4} (interval [{:.4}, {:.4}])", i.lower, i.upper);
+                match (rule.min, rule.max) {
+                    (Some(m), _) if v < m => (Verdict::Fail, format!("{estimate} is below {m}")),
+                    (_, Some(m)) if v > m => (Verdict::Fail, format!("{estimate} is above {m}")),
+                    (min, max) => {
+                        let uncertain =
+                            min.is_some_and(|m| i.lower < m) || max.is_some_and(|m| i.upper > m);
+                        let note = if uncertain {
+                            "; the interval reaches past the tolerance, so more data could \
+                             still show a disparity"
+                        } else {
+                            ""
+                        };
+                        (
+                            Verdict::Pass,
+                            format!("{estimate} is within tolerance{note}"),
+                        )
+                    }
                 }
             }
+            (_, Some(_)) => (
+                Verdict::InsufficientEvidence,
+                "the metric has no finite value".into(),
+            ),
         };
         outcomes.push(RuleOutcome {
             rule: *rule,

@@ -1,5 +1,6 @@
-//! Verdicts: fail only when the interval excludes the tolerance, insufficient evidence for
-//! small groups, the default FPR parity rule, the bootstrap is seeded.
+//! Verdicts: the point estimate against the tolerance (the validation gate's rule too), the
+//! interval next to it, insufficient evidence for small groups, the default FPR parity rule,
+//! the bootstrap is seeded.
 
 use aigov_fairness::{
     AuditConfig, RuleMetric, SensitiveColumn, Verdict, group_counts, judge, overall_verdict,
@@ -47,18 +48,52 @@ fn clear_fpr_disparity_fails_equal_rates_pass() {
 }
 
 #[test]
-fn a_disparity_the_data_cannot_prove_passes_and_small_groups_lack_evidence() {
+fn the_point_estimate_decides_and_the_interval_is_its_uncertainty() {
     let config = AuditConfig::default();
-    // Ratio 0.5 on 40 benign rows each: the interval still reaches 0.8, so no failure.
+    // Ratio 0.5 on 40 benign rows each: the interval still reaches 0.8, but the estimate
+    // is past the tolerance, which is what the validation gate judges too.
     let noisy = table(&[("eu", 40, 4, 40, 30), ("apac", 40, 8, 40, 30)]);
     let outcomes = judge(&noisy, &config).unwrap();
     assert!((outcomes[0].value.unwrap() - 0.5).abs() < 1e-12);
+    let interval = outcomes[0].interval.unwrap();
+    assert!(interval.upper > 0.8, "{interval:?}");
+    assert_eq!(outcomes[0].verdict, Verdict::Fail, "{:?}", outcomes[0]);
+    assert!(
+        outcomes[0].reason.starts_with("0.5000 (interval [")
+            && outcomes[0].reason.ends_with("is below 0.8"),
+        "{}",
+        outcomes[0].reason
+    );
+    // Ratio 0.875 on the same small groups passes, saying the interval reaches past 0.8.
+    let close = table(&[("eu", 40, 7, 40, 30), ("apac", 40, 8, 40, 30)]);
+    let outcomes = judge(&close, &config).unwrap();
     assert_eq!(outcomes[0].verdict, Verdict::Pass, "{:?}", outcomes[0]);
+    assert!(
+        outcomes[0].reason.contains("reaches past"),
+        "{}",
+        outcomes[0].reason
+    );
     // 10 benign rows in one group: below min_group 30.
     let small = table(&[("eu", 10, 1, 40, 30), ("apac", 400, 8, 40, 30)]);
     let outcomes = judge(&small, &config).unwrap();
     assert_eq!(outcomes[0].verdict, Verdict::InsufficientEvidence);
     assert_eq!(overall_verdict(&outcomes), Verdict::InsufficientEvidence);
+}
+
+proptest::proptest! {
+    /// Whatever the counts, a rule with a minimum fails exactly when its estimate is below
+    /// it: the interval never overturns the estimate.
+    #[test]
+    fn a_minimum_fails_exactly_below_it(
+        fp_a in 1usize..60, fp_b in 1usize..60, min in 0.3f64..1.0,
+    ) {
+        let mut config = AuditConfig::default();
+        config.rules[0].min = Some(min);
+        let t = table(&[("eu", 60, fp_a, 40, 30), ("apac", 60, fp_b, 40, 30)]);
+        let o = &judge(&t, &config).unwrap()[0];
+        let value = o.value.unwrap();
+        proptest::prop_assert_eq!(o.verdict == Verdict::Fail, value < min, "{:?}", o);
+    }
 }
 
 #[test]

@@ -108,6 +108,7 @@ pub fn sample_version(name: &str, seed: u64) -> ModelVersion {
             ("seed".into(), seed.to_string()),
             ("framework".into(), "sklearn".into()),
         ]),
+        features: Vec::new(),
         aliases: Vec::new(),
         legal_holds: Vec::new(),
         lineage: Lineage {
@@ -613,6 +614,7 @@ fn changes_are_journaled_with_their_mutation(store: &dyn RegistryStore) {
         RegistryChange::VersionRegistered {
             version: VersionId::FIRST,
             root: Digest::of(b"root"),
+            features: Vec::new(),
         },
         3,
     );

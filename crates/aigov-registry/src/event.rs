@@ -45,6 +45,9 @@ pub enum RegistryChange {
         version: VersionId,
         /// Its root digest.
         root: Digest,
+        /// The feature names given for a model file that names none.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        features: Vec<String>,
     },
     /// A version's files were replaced before validation.
     ArtifactsReplaced {

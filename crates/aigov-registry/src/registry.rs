@@ -48,6 +48,9 @@ pub struct NewVersion {
     pub tags: BTreeMap<String, String>,
     /// Provenance.
     pub lineage: Lineage,
+    /// The names of the input features, in input order, of a model file that names none
+    /// (see [`ModelVersion::features`]).
+    pub features: Vec<String>,
     /// `shards` for very large files; `files` by default.
     pub method: Option<HashMethod>,
     /// Follow symbolic links to files.
@@ -205,6 +208,7 @@ impl Registry {
             updated_at: now,
             stage: Stage::Registered,
             tags: new.tags,
+            features: new.features,
             aliases: Vec::new(),
             lineage: new.lineage,
             evidence: Vec::new(),
@@ -220,6 +224,7 @@ impl Registry {
             RegistryChange::VersionRegistered {
                 version: draft.version,
                 root: draft.root,
+                features: draft.features.clone(),
             },
         );
         let stored = self.store.create_version(&draft, Some(&note))?;

@@ -48,6 +48,12 @@ pub struct ModelVersion {
     /// Free key/value labels.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// The names of the model's input features in input order, as found at registration:
+    /// the file's own, or those given for a file that names none (a plain skl2onnx
+    /// export). Empty for a version aigov does not score. Recorded in the registration's
+    /// log entry, so the names a model scores by are as accountable as its bytes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
     /// Aliases currently pointing at this version (filled in when read).
     #[serde(default)]
     pub aliases: Vec<Alias>,

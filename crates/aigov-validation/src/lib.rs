@@ -18,6 +18,7 @@
 mod error;
 mod holdout;
 mod linear_model;
+mod model_file;
 #[cfg(feature = "onnx")]
 mod onnx_model;
 mod ranking;
@@ -29,8 +30,9 @@ pub use aigov_core::{Model, ModelError};
 pub use error::ValidationError;
 pub use holdout::{CURVE_POINTS, Curves, HoldoutOptions, HoldoutReport, holdout_metrics};
 pub use linear_model::{LinearModel, Link};
+pub use model_file::{ModelFormat, ONNX_SUPPORTED, load_model_file};
 #[cfg(feature = "onnx")]
-pub use onnx_model::{FEATURE_NAMES_KEY, OnnxModel};
+pub use onnx_model::{FEATURE_NAMES_KEY, FeatureNaming, OnnxModel};
 pub use ranking::{
     average_precision, partial_roc_auc, precision_recall_curve, roc_auc, roc_curve, thin_curve,
 };

@@ -1,5 +1,6 @@
 //! ONNX models through tract: scikit-learn classifiers exported by skl2onnx with
-//! `zipmap=False` (one float input `[N, features]`, a `probabilities` output `[N, classes]`).
+//! `zipmap=False`: one float input `[N, features]` (or, from a DataFrame, one `[N, 1]` input
+//! per feature) and a `probabilities` output `[N, classes]`.
 //! The ai.onnx.ml operators tract implements (LinearClassifier, LinearRegressor, Normalizer,
 //! TreeEnsembleClassifier) load; anything else is a load error that names the operator.
 
@@ -14,18 +15,37 @@ use tract_onnx::tract_hir::infer::Factoid;
 /// Metadata key under which the exporter lists the feature names, comma-separated.
 pub const FEATURE_NAMES_KEY: &str = "aigov.feature_names";
 
+/// Where a model's feature names came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeatureNaming {
+    /// The `aigov.feature_names` metadata entry.
+    Metadata,
+    /// The input names of a DataFrame export (one `[rows, 1]` input per column).
+    InputNames,
+    /// Given by the caller for a file that names none ([`OnnxModel::named`]).
+    Given,
+    /// Nothing names them: a plain export's single `[rows, features]` input. The names are
+    /// placeholders (`f0`, `f1`, ...) until [`OnnxModel::named`] replaces them.
+    Unnamed,
+}
+
 /// An ONNX model scoring the positive class (the last column of `probabilities`).
 #[derive(Debug, Clone)]
 pub struct OnnxModel {
     plan: Arc<TypedRunnableModel>,
     features: Vec<String>,
+    naming: FeatureNaming,
+    /// One input per feature (a DataFrame export) rather than one `[rows, features]` input.
+    column_inputs: bool,
     input_type: DatumType,
     digest: Digest,
+    source_name: String,
 }
 
 impl OnnxModel {
-    /// Loads a model file; the feature names come from the `aigov.feature_names` metadata
-    /// entry, else `f0`, `f1`, ...
+    /// Loads a model file. The feature names come from the `aigov.feature_names` metadata
+    /// entry, or from the input names of a DataFrame export; a plain export has none (see
+    /// [`OnnxModel::naming`] and [`OnnxModel::named`]).
     pub fn load(path: &Path) -> Result<OnnxModel, ModelError> {
         let bytes = std::fs::read(path).map_err(|e| ModelError::Load {
             source_name: path.display().to_string(),
@@ -43,74 +63,91 @@ impl OnnxModel {
         let model = tract_onnx::onnx()
             .model_for_read(&mut &bytes[..])
             .map_err(|e| load(format!("{e:#}")))?;
-        if model.inputs.len() != 1 {
-            return Err(load(format!(
-                "{} inputs; a tabular model takes one [rows, features] input",
-                model.inputs.len()
-            )));
-        }
         let named = metadata(&model, FEATURE_NAMES_KEY);
         let mut model = choose_score_output(model).map_err(load)?;
-        // The declared input is [rows, features] with the rows unnamed or symbolic; tract
-        // needs the rows as a named symbol and the width as a number.
-        let declared = model
-            .input_fact(0)
-            .map_err(|e| load(format!("{e:#}")))?
-            .clone();
-        let input_type = declared
-            .datum_type
-            .concretize()
-            .unwrap_or(f32::datum_type());
-        if input_type != f32::datum_type() && input_type != f64::datum_type() {
-            return Err(load(format!(
-                "input type {input_type:?}: expected float or double"
-            )));
+        let inputs = model.inputs.len();
+        let mut input_types = Vec::with_capacity(inputs);
+        let mut widths = Vec::with_capacity(inputs);
+        let mut input_names = Vec::with_capacity(inputs);
+        for i in 0..inputs {
+            let (input_type, width) = declared_input(&model, i).map_err(load)?;
+            input_types.push(input_type);
+            widths.push(width);
+            let outlet = model.inputs[i];
+            input_names.push(
+                model
+                    .outlet_label(outlet)
+                    .unwrap_or(&model.node(outlet.node).name)
+                    .to_string(),
+            );
         }
-        let dims: Vec<Option<TDim>> = declared.shape.dims().map(|d| d.concretize()).collect();
-        let width = match dims.as_slice() {
-            [_, Some(w)] => w
-                .to_i64()
-                .ok()
-                .and_then(|w| usize::try_from(w).ok())
-                .ok_or_else(|| load(format!("input width {w} is not fixed")))?,
-            _ => {
+        let input_type = match input_types.first() {
+            None => return Err(load("no inputs".into())),
+            Some(t) if input_types.iter().any(|u| u != t) => {
                 return Err(load(format!(
-                    "input shape {:?}: expected [rows, features] with a fixed width",
-                    declared.shape
+                    "inputs of mixed types {input_types:?}: expected all float or all double"
                 )));
             }
+            Some(t) => *t,
         };
+        let column_inputs = inputs > 1;
+        if column_inputs && widths.iter().any(|w| *w != 1) {
+            return Err(load(format!(
+                "{inputs} inputs of widths {widths:?}: a tabular model takes one \
+                 [rows, features] input, or one [rows, 1] input per feature"
+            )));
+        }
+        let width = if column_inputs { inputs } else { widths[0] };
+        // tract needs the rows as a named symbol and every width as a number.
         let rows = model.symbols.sym("rows");
-        model
-            .set_input_fact(
-                0,
-                InferenceFact::dt_shape(input_type, tvec![rows.to_dim(), width.to_dim()]),
-            )
-            .map_err(|e| load(format!("{e:#}")))?;
-        let typed = model
+        for (i, w) in widths.iter().enumerate() {
+            model
+                .set_input_fact(
+                    i,
+                    InferenceFact::dt_shape(input_type, tvec![rows.to_dim(), w.to_dim()]),
+                )
+                .map_err(|e| load(format!("{e:#}")))?;
+        }
+        let plan = model
             .into_typed()
             .and_then(|m| m.into_decluttered())
+            .and_then(|m| m.into_optimized())
+            .and_then(|m| m.into_runnable())
             .map_err(|e| load(format!("{e:#}")))?;
-        let features: Vec<String> = match named {
-            Some(list) => list.split(',').map(|s| s.trim().to_string()).collect(),
-            None => (0..width).map(|i| format!("f{i}")).collect(),
+        let (features, naming) = match (named, column_inputs) {
+            (Some(list), _) => (
+                list.split(',').map(|s| s.trim().to_string()).collect(),
+                FeatureNaming::Metadata,
+            ),
+            (None, true) => (input_names.clone(), FeatureNaming::InputNames),
+            (None, false) => (
+                (0..width).map(|i| format!("f{i}")).collect(),
+                FeatureNaming::Unnamed,
+            ),
         };
+        let features: Vec<String> = features;
         if features.len() != width {
             return Err(load(format!(
                 "{} feature names in {FEATURE_NAMES_KEY} for an input of width {width}",
                 features.len()
             )));
         }
+        // Metadata naming columns differently from the inputs they feed would score
+        // every row with its columns swapped.
+        if column_inputs && features != input_names {
+            return Err(load(format!(
+                "{FEATURE_NAMES_KEY} lists {features:?} but the inputs are {input_names:?}"
+            )));
+        }
         aigov_core::check_feature_names(&features).map_err(|e| load(e.to_string()))?;
-        let plan = typed
-            .into_optimized()
-            .and_then(|m| m.into_runnable())
-            .map_err(|e| load(format!("{e:#}")))?;
         Ok(OnnxModel {
             plan,
             features,
+            naming,
+            column_inputs,
             input_type,
             digest: Digest::of(bytes),
+            source_name: name.to_string(),
         })
     }
 
@@ -119,17 +156,79 @@ impl OnnxModel {
         self.digest
     }
 
+    /// Where the feature names came from.
+    pub fn naming(&self) -> FeatureNaming {
+        self.naming
+    }
+
+    /// The model with the names its features are known by, which every caller that matches
+    /// columns by name goes through. `given` names the inputs of a file that names none
+    /// (in input order); for a file that names them, `given` must repeat the same names.
+    /// A file that names none and no names given is [`ModelError::UnnamedFeatures`]:
+    /// matching by position would silently score the wrong columns.
+    pub fn named(self, given: Option<Vec<String>>) -> Result<OnnxModel, ModelError> {
+        match (given, self.naming) {
+            (None, FeatureNaming::Unnamed) => Err(ModelError::UnnamedFeatures {
+                source_name: self.source_name.clone(),
+                width: self.features.len(),
+            }),
+            (None, _) => Ok(self),
+            (Some(given), FeatureNaming::Unnamed | FeatureNaming::Given) => {
+                self.with_feature_names(given)
+            }
+            (Some(given), _) if given == self.features => Ok(self),
+            (Some(given), _) => Err(ModelError::FeatureNamesDiffer {
+                source_name: self.source_name.clone(),
+                declared: self.features.clone(),
+                given,
+            }),
+        }
+    }
+
     /// Replaces the feature names (for models exported without them).
     pub fn with_feature_names(mut self, names: Vec<String>) -> Result<OnnxModel, ModelError> {
         if names.len() != self.features.len() {
-            return Err(ModelError::WidthMismatch {
-                expected: self.features.len(),
-                found: names.len(),
+            return Err(ModelError::Load {
+                source_name: self.source_name.clone(),
+                reason: format!(
+                    "{} feature names given for a model that takes {} features",
+                    names.len(),
+                    self.features.len()
+                ),
             });
         }
         aigov_core::check_feature_names(&names)?;
         self.features = names;
+        self.naming = FeatureNaming::Given;
         Ok(self)
+    }
+}
+
+/// The element type and width of declared input `i`, which must be `[rows, width]` with
+/// the rows unnamed or symbolic and the width fixed.
+fn declared_input(model: &InferenceModel, i: usize) -> Result<(DatumType, usize), String> {
+    let declared = model.input_fact(i).map_err(|e| format!("{e:#}"))?;
+    let input_type = declared
+        .datum_type
+        .concretize()
+        .unwrap_or(f32::datum_type());
+    if input_type != f32::datum_type() && input_type != f64::datum_type() {
+        return Err(format!(
+            "input type {input_type:?}: expected float or double"
+        ));
+    }
+    let dims: Vec<Option<TDim>> = declared.shape.dims().map(|d| d.concretize()).collect();
+    match dims.as_slice() {
+        [_, Some(w)] => w
+            .to_i64()
+            .ok()
+            .and_then(|w| usize::try_from(w).ok())
+            .map(|w| (input_type, w))
+            .ok_or_else(|| format!("input width {w} is not fixed")),
+        _ => Err(format!(
+            "input shape {:?}: expected [rows, features] with a fixed width",
+            declared.shape
+        )),
     }
 }
 
@@ -185,17 +284,26 @@ impl Model for OnnxModel {
         if n == 0 {
             return Ok(Array1::zeros(0));
         }
-        let shape = [n, rows.ncols()];
         let runtime = |e: TractError| ModelError::Runtime(format!("{e:#}"));
-        let contiguous = rows.as_standard_layout();
-        let values = contiguous.as_slice().unwrap_or_default();
-        let input = if self.input_type == f64::datum_type() {
-            Tensor::from_shape(&shape, values).map_err(runtime)?
-        } else {
-            let data: Vec<f32> = values.iter().map(|&x| x as f32).collect();
-            Tensor::from_shape(&shape, &data).map_err(runtime)?
+        let tensor = |values: &[f64], width: usize| {
+            if self.input_type == f64::datum_type() {
+                Tensor::from_shape(&[n, width], values).map_err(runtime)
+            } else {
+                let data: Vec<f32> = values.iter().map(|&x| x as f32).collect();
+                Tensor::from_shape(&[n, width], &data).map_err(runtime)
+            }
         };
-        let outputs = self.plan.run(tvec!(input.into())).map_err(runtime)?;
+        let inputs: TVec<TValue> = if self.column_inputs {
+            rows.columns()
+                .into_iter()
+                .map(|c| tensor(&c.to_vec(), 1).map(TValue::from))
+                .collect::<Result<_, _>>()?
+        } else {
+            let contiguous = rows.as_standard_layout();
+            let values = contiguous.as_slice().unwrap_or_default();
+            tvec!(tensor(values, rows.ncols())?.into())
+        };
+        let outputs = self.plan.run(inputs).map_err(runtime)?;
         let out = outputs[0].cast_to::<f64>().map_err(runtime)?;
         let plain = out.try_as_plain_ram().map_err(runtime)?;
         let values = plain.as_slice::<f64>().map_err(runtime)?;

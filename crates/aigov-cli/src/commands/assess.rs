@@ -109,6 +109,7 @@ pub fn run(global: &GlobalArgs, args: &AssessArgs) -> Result<(), Failure> {
         .rev()
         .map(|e| serde_json::json!({"kind": e.kind.as_str(), "digest": e.digest}))
         .collect();
+    let facts = assessment.gate_facts()?;
     if args.json {
         println!(
             "{}",
@@ -117,6 +118,7 @@ pub fn run(global: &GlobalArgs, args: &AssessArgs) -> Result<(), Failure> {
                 "attached": attached,
                 "roc_auc": assessment.performance.roc_auc,
                 "fairness_verdict": assessment.fairness.verdict,
+                "gate_facts": facts,
             }))?
         );
     } else {
@@ -127,10 +129,20 @@ pub fn run(global: &GlobalArgs, args: &AssessArgs) -> Result<(), Failure> {
                 a["digest"].as_str().unwrap_or_default()
             );
         }
+        let figure = |v: &serde_json::Value| match v.as_f64() {
+            Some(x) => format!("{x:.4}"),
+            None => "none".to_string(),
+        };
         println!(
-            "{} assessed on {} rows",
+            "{} assessed on {} rows; the validation gate will judge: ROC AUC {}, \
+             FPR at the budget {}, fairness {} (FPR parity ratio {}), evasion rate {}",
             assessment.version.reference(),
-            rows.nrows()
+            rows.nrows(),
+            figure(&facts["performance"]["roc_auc"]),
+            figure(&facts["performance"]["fpr_at_budget"]),
+            facts["fairness"]["verdict"].as_str().unwrap_or("none"),
+            figure(&facts["fairness"]["fpr_parity_ratio"]),
+            figure(&facts["robustness"]["evasion_rate"]),
         );
     }
     Ok(())

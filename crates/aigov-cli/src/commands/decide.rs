@@ -1,12 +1,11 @@
 //! `aigov decide` and `aigov review`: score one input with a registered version, record the
 //! decision (with its explanation), and link a human review or override to it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use aigov::governor::{DecisionRequest, explanation_record};
-use aigov_core::{Action, Model, ModelRef};
+use aigov_core::{Action, ModelRef};
 use aigov_explain::{ExplainOptions, explain};
-use aigov_validation::{LinearModel, OnnxModel};
 use clap::Args;
 use serde_json::{Value, json};
 
@@ -54,48 +53,6 @@ pub struct ReviewArgs {
     pub reason: String,
 }
 
-/// Loads the model file of a materialized version: an `.onnx` file or aigov's JSON form.
-fn load_model(dir: &Path) -> Result<Box<dyn Model>, Failure> {
-    let mut files: Vec<PathBuf> = walk(dir)?;
-    files.sort();
-    if let Some(onnx) = files
-        .iter()
-        .find(|p| p.extension().is_some_and(|e| e == "onnx"))
-    {
-        return Ok(Box::new(OnnxModel::load(onnx)?));
-    }
-    for path in files
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-    {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Failure::Internal(format!("{}: {e}", path.display())))?;
-        if let Ok(model) = LinearModel::from_json(&text) {
-            return Ok(Box::new(model));
-        }
-    }
-    Err(Failure::BadInput(
-        "the version holds no model aigov can score (an .onnx file or a linear model .json)".into(),
-    ))
-}
-
-fn walk(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
-    let mut out = Vec::new();
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?;
-    for entry in entries {
-        let path = entry
-            .map_err(|e| Failure::Internal(format!("{}: {e}", dir.display())))?
-            .path();
-        if path.is_dir() {
-            out.extend(walk(&path)?);
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(out)
-}
-
 /// The input's values in the model's feature order.
 fn row(input: &Value, names: &[String]) -> Result<Vec<f64>, Failure> {
     let Value::Object(fields) = input else {
@@ -132,14 +89,8 @@ pub fn decide(global: &GlobalArgs, args: &DecideArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::BadInput(format!("{}: {e}", args.input.display())))?;
     let input: Value = serde_json::from_str(&text)
         .map_err(|e| Failure::BadInput(format!("{}: {e}", args.input.display())))?;
-    let scratch = std::env::temp_dir().join(format!("aigov-decide-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    let loaded = governor
-        .materialize(&reference, &scratch)
-        .map_err(Failure::from)
-        .and_then(|_| load_model(&scratch));
-    let _ = std::fs::remove_dir_all(&scratch);
-    let model = loaded?;
+    // The registered, digest-checked files, scored by the names registered with them.
+    let model = governor.load_model(&reference)?;
     let values = row(&input, model.feature_names())?;
     let matrix = ndarray::Array2::from_shape_vec((1, values.len()), values.clone())
         .map_err(|e| Failure::Internal(e.to_string()))?;

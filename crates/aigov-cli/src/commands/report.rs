@@ -36,7 +36,7 @@ pub enum ReportCommand {
     AnnexIv {
         /// `NAME@VERSION` or `NAME@ALIAS`.
         version: String,
-        /// md or json.
+        /// md (Markdown), json, or html (one self-contained file with charts).
         #[arg(long, value_enum, default_value_t = AnnexFormat::Md)]
         format: AnnexFormat,
         /// Write here instead of stdout.

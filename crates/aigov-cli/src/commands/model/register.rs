@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use aigov::governor::Registration;
+use aigov::governor::{Registration, Scorability};
 use aigov_core::manifest::ManifestDiff;
 use aigov_core::{
     Action, Digest, EcdsaP256PublicKey, HashMethod, ModelHasher, ModelName, ModelRef,
@@ -15,6 +15,7 @@ use aigov_registry::{
 use clap::Args;
 
 use super::{parse_tag, read_input};
+use crate::commands::feature_list::{FeatureList, parse_feature_list};
 use crate::failure::Failure;
 use crate::store::GlobalArgs;
 
@@ -23,7 +24,9 @@ use crate::store::GlobalArgs;
 pub struct RegisterArgs {
     /// The model's name (created on first registration).
     name: String,
-    /// The model file or directory.
+    /// The model file or directory: any files are hashed, stored and governed; aigov scores
+    /// (assess, decide, monitor) a single .onnx file (skl2onnx, zipmap=False) or a linear
+    /// model .json in aigov's form.
     path: PathBuf,
     /// A training dataset: NAME=sha256:HEX@URI (repeatable).
     #[arg(long = "dataset", value_name = "NAME=sha256:HEX@URI")]
@@ -61,6 +64,15 @@ pub struct RegisterArgs {
     /// EU AI Act risk class of a new model: high, limited or minimal.
     #[arg(long, default_value = "high")]
     risk_class: RiskClass,
+    /// The input features' names in input order, for a model file that does not name them
+    /// (a plain skl2onnx export): a,b,c or @FILE (one name a line). Stored with the
+    /// version, so assess, decide and monitor need no flag.
+    #[arg(long, value_parser = parse_feature_list, value_name = "NAMES|@FILE")]
+    features: Option<FeatureList>,
+    /// Refuse a single file aigov cannot score (an .onnx model, or a linear model in
+    /// aigov's JSON form) instead of registering it with a warning.
+    #[arg(long)]
+    require_scorable: bool,
     /// Print the new version as JSON.
     #[arg(long)]
     json: bool,
@@ -171,6 +183,7 @@ pub fn run(global: &GlobalArgs, args: &RegisterArgs) -> Result<(), Failure> {
             run_id: None,
             tags,
             lineage,
+            features: args.features.clone().map(|f| f.0).unwrap_or_default(),
             method,
             allow_symlinks,
         },
@@ -178,6 +191,7 @@ pub fn run(global: &GlobalArgs, args: &RegisterArgs) -> Result<(), Failure> {
         signed_root: signature
             .as_ref()
             .map(|(_, verified)| verified.manifest.root()),
+        require_scorable: args.require_scorable,
     };
     let mut version = governor.register(&principal, registration)?;
     if let Some((bundle, verified)) = signature {
@@ -195,6 +209,15 @@ pub fn run(global: &GlobalArgs, args: &RegisterArgs) -> Result<(), Failure> {
                 content,
             },
         )?;
+    }
+    if version.features.is_empty()
+        && let Scorability::NotScorable { reason } = governor.scorability(&args.path, &[])?
+    {
+        eprintln!(
+            "warning: {} cannot be scored by aigov ({reason}); assess, decide and monitor \
+             will refuse it (--require-scorable refuses such a registration)",
+            version.reference()
+        );
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&version)?);

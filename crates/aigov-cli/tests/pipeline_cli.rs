@@ -1,0 +1,125 @@
+//! The command line governs a real model end to end: `examples/ci/lifecycle.sh` takes a
+//! plain skl2onnx export from registration (names from `--features`) through assessment,
+//! validation (by `examples/ci/govern.sh`, the CI example), three approvals, promotion,
+//! deployment, explained decisions, a review, drift monitoring, an incident and the Annex IV
+//! report, checking every exit code against the README's.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs an example script with the aigov built for this test, in a clean environment.
+fn run_script(script: &Path, args: &[&Path]) -> std::process::Output {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_aigov"));
+    let mut command = Command::new("bash");
+    command.arg(script).args(args);
+    for var in ["AIGOV_STORE", "AIGOV_ARTIFACTS", "AIGOV_ACTOR", "AIGOV_KEY"] {
+        command.env_remove(var);
+    }
+    command
+        .env("AIGOV", &bin)
+        .output()
+        .expect("bash runs the example")
+}
+
+#[test]
+fn the_lifecycle_example_governs_a_plain_skl2onnx_export_end_to_end() {
+    for tool in ["jq", "sha256sum", "paste"] {
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(found, "the CI examples need {tool} on PATH");
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let work = tmp.path().join("work");
+    let out = run_script(&workspace().join("examples/ci/lifecycle.sh"), &[&work]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "lifecycle.sh failed ({:?})\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+        out.status
+    );
+    assert!(
+        stdout.contains("lifecycle complete: phishing-url@1"),
+        "{stdout}"
+    );
+    // What the script saw, checked once more from here.
+    let read = |name: &str| -> Value {
+        let text = std::fs::read_to_string(work.join(name)).expect(name);
+        serde_json::from_str(&text).expect(name)
+    };
+    let version = read("version.json");
+    let names: Vec<&str> = version["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let listed = std::fs::read_to_string(workspace().join("tests/fixtures/pipeline/features.txt"))
+        .expect("features.txt");
+    assert_eq!(names, listed.lines().collect::<Vec<_>>());
+    let decision = read("decision.json");
+    assert_eq!(decision["action"], "flag", "{decision}");
+    let monitor = read("monitor.json");
+    assert!(
+        monitor["incidents"]
+            .as_array()
+            .is_some_and(|i| !i.is_empty()),
+        "{monitor}"
+    );
+    assert_eq!(read("after.json")["stage"], "suspended");
+}
+
+/// The workflow file gives govern.sh every variable it requires, and runs it.
+#[test]
+fn the_ci_workflow_sets_what_govern_sh_needs() {
+    let dir = workspace().join("examples/ci");
+    let script = std::fs::read_to_string(dir.join("govern.sh")).expect("govern.sh");
+    let workflow_text =
+        std::fs::read_to_string(dir.join("github-actions.yml")).expect("github-actions.yml");
+    let workflow: Value = aigov_core::yaml::from_yaml(&workflow_text).expect("workflow YAML");
+    let job = &workflow["jobs"]["govern"];
+    let steps = job["steps"].as_array().expect("steps");
+    let govern = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("examples/ci/govern.sh"))
+        })
+        .expect("a step runs examples/ci/govern.sh");
+    let run = govern["run"].as_str().unwrap_or_default();
+    let needed: Vec<&str> = script
+        .lines()
+        .filter_map(|l| l.strip_prefix("need "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(needed.len() >= 8, "{needed:?}");
+    for var in needed {
+        let set = job["env"].get(var).is_some()
+            || govern["env"].get(var).is_some()
+            || run.contains(&format!("{var}="));
+        assert!(
+            set,
+            "the workflow does not set {var}, which govern.sh needs"
+        );
+    }
+}
+
+/// govern.sh says what is missing, with exit 2, before touching anything.
+#[test]
+fn govern_sh_names_a_missing_setting() {
+    let out = run_script(&workspace().join("examples/ci/govern.sh"), &[]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("set AIGOV_STORE"),
+        "{out:?}"
+    );
+}
