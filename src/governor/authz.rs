@@ -36,10 +36,11 @@ impl Governor {
                 format!("the request was signed for {signed_for}, not {action}"),
             ));
         }
-        // Another replica may have enrolled or demoted someone.
+        // Another replica may have enrolled or demoted someone, or applied a policy.
         if self.directory.refresh_if_due()? {
             self.forget_authorizations();
         }
+        self.refresh_policy()?;
         // Changes a crashed or refused operation left in the journal go into the log before
         // anything newer.
         self.record_pending_if_due();

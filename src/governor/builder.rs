@@ -259,9 +259,10 @@ impl GovernorBuilder {
     }
 
     /// Opens even when the store's `policy.yaml` is not the one last applied (or does not
-    /// parse), with the shipped defaults in force instead of it, so that an admin can apply a
-    /// good one ([`Governor::apply_policy`], `aigov policy apply`). Nothing else should open
-    /// a store this way.
+    /// parse), with the last applied configuration in force instead of it (the shipped
+    /// defaults when the log does not hold its text), so that an admin can apply a good one
+    /// ([`Governor::apply_policy`], `aigov policy apply`). Nothing else should open a store
+    /// this way.
     pub fn recover_policy(mut self) -> Self {
         self.recover_policy = true;
         self
@@ -326,6 +327,7 @@ impl GovernorBuilder {
             request_window: self.request_window,
             policy_file: self.policy_file.clone(),
             policy_apply: Mutex::new(()),
+            policy_seen: std::sync::atomic::AtomicU64::new(0),
             serving: super::decisions::ServingCache::new(self.serving_ttl),
             claim_lease: claim_lease(self.claim_lease)?,
             journal_due: std::sync::atomic::AtomicI64::new(i64::MIN),
@@ -339,8 +341,12 @@ impl GovernorBuilder {
             };
             match checked {
                 Ok(()) => {}
+                // Recovering, the last applied configuration stays in force (the admin who
+                // applies a good one is authorized under it), when the log holds its text.
                 Err(_) if self.recover_policy => {
-                    governor.policy.reconfigure(&PolicyConfig::default())?;
+                    if !governor.restore_applied_policy()? {
+                        governor.policy.reconfigure(&PolicyConfig::default())?;
+                    }
                 }
                 Err(e) => return Err(e),
             }

@@ -89,6 +89,9 @@ pub struct Governor {
     request_window: std::time::Duration,
     policy_file: Option<std::path::PathBuf>,
     policy_apply: Mutex<()>,
+    /// How many entries about the applied policy this governor has seen (another replica's
+    /// application changes the count; see `refresh_policy`).
+    policy_seen: std::sync::atomic::AtomicU64,
     claim_lease: chrono::Duration,
     journal_due: std::sync::atomic::AtomicI64,
     journal_pass: Mutex<()>,

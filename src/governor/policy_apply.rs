@@ -1,6 +1,8 @@
 //! The effective policy configuration changes only through the governor: `apply_policy`
-//! (admins) records the configuration's digest in the log, and a governor opening a store
-//! refuses a `policy.yaml` whose digest is not the one last applied.
+//! (admins) records the configuration (its text and digest) in the log, which is where it
+//! lives: a governor opening a store refuses a `policy.yaml` that was never applied, restores
+//! one that is missing or that an earlier application left (a replica that missed a newer
+//! one), and every replica puts the newest application in force before it authorizes.
 
 use std::path::Path;
 
@@ -38,6 +40,9 @@ impl Governor {
                 "name": POLICY_SUBJECT,
                 "config_digest": digest,
                 "policy_digest": policy_digest,
+                // The text itself, so every replica and a recovering governor can put in
+                // force exactly what was applied, whatever their own file says.
+                "config_yaml": yaml,
             }),
             || format!("policy {digest} applied"),
         )?;
@@ -49,10 +54,62 @@ impl Governor {
         Ok(digest)
     }
 
+    /// Another replica may have applied a configuration since this one last looked: puts the
+    /// newest application in force (one indexed count per call when nothing changed).
+    pub(crate) fn refresh_policy(&self) -> Result<(), Error> {
+        use std::sync::atomic::Ordering;
+        let count = self
+            .audit
+            .store()
+            .count_about(POLICY_SUBJECT, Some("custom"))?;
+        if count == self.policy_seen.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let _applying = self.policy_apply.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(latest) = self.applied_records()?.into_iter().next()
+            && let Some(yaml) = &latest.yaml
+        {
+            let config = PolicyConfig::from_yaml(yaml)?;
+            if config != self.policy.config() {
+                self.policy.reconfigure(&config)?;
+                self.forget_authorizations();
+                if let Some(path) = &self.policy_file {
+                    write_atomically(path, yaml.as_bytes())?;
+                }
+            }
+        }
+        self.policy_seen.store(count, Ordering::Release);
+        Ok(())
+    }
+
+    /// Puts the newest applied configuration in force from the log, when the log holds its
+    /// text (applications recorded before the text was kept do not); `Ok(false)` otherwise.
+    pub(crate) fn restore_applied_policy(&self) -> Result<bool, Error> {
+        let Some(AppliedPolicy {
+            yaml: Some(yaml), ..
+        }) = self.applied_records()?.into_iter().next()
+        else {
+            return Ok(false);
+        };
+        self.policy.reconfigure(&PolicyConfig::from_yaml(&yaml)?)?;
+        self.forget_authorizations();
+        if let Some(path) = &self.policy_file {
+            write_atomically(path, yaml.as_bytes())?;
+        }
+        Ok(true)
+    }
+
     /// The digest of the configuration last applied, from the log (`None`: never).
     pub fn applied_policy(&self) -> Result<Option<Digest>, Error> {
-        // The newest policy-applied entry: other entries under the subject are not records
-        // of an application (and appending one with the reserved type is refused).
+        Ok(self.applied_records()?.first().map(|a| a.digest))
+    }
+
+    /// Every application the log records, newest first; the text is checked against the
+    /// digest recorded with it.
+    fn applied_records(&self) -> Result<Vec<AppliedPolicy>, Error> {
+        let mut out = Vec::new();
+        // Only policy-applied entries: other entries under the subject are not records of
+        // an application (and appending one with the reserved type is refused).
         for index in self
             .audit
             .indices_about(POLICY_SUBJECT, Some("custom"))?
@@ -73,12 +130,26 @@ impl Governor {
                     .get("config_digest")
                     .and_then(Value::as_str)
                     .unwrap_or_default();
-                return Ok(Some(text.parse().map_err(|e| {
-                    Error::invalid("policy", format!("entry {index}: {e}"))
-                })?));
+                let digest: Digest = text
+                    .parse()
+                    .map_err(|e| Error::invalid("policy", format!("entry {index}: {e}")))?;
+                let yaml = fields
+                    .get("config_yaml")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                if yaml
+                    .as_ref()
+                    .is_some_and(|y| Digest::of(y.as_bytes()) != digest)
+                {
+                    return Err(Error::invalid(
+                        "policy",
+                        format!("entry {index}: the applied text does not hash to {digest}"),
+                    ));
+                }
+                out.push(AppliedPolicy { digest, yaml });
             }
         }
-        Ok(None)
+        Ok(out)
     }
 
     /// Fails closed unless the configuration read from `path` (`on_disk`: the digest of the
@@ -98,9 +169,19 @@ impl Governor {
                 ),
             ))
         };
-        match (on_disk, self.applied_policy()?) {
+        let applied = self.applied_records()?;
+        let latest = applied.first().map(|a| a.digest);
+        match (on_disk, latest) {
             (None, None) => Ok(()),
-            (Some(file), Some(applied)) if file == applied => Ok(()),
+            (Some(file), Some(latest)) if file == latest => Ok(()),
+            // Missing, or an earlier application (a replica that missed a newer one): the
+            // log's newest text is what is in force.
+            (file, Some(_))
+                if file.is_none_or(|f| applied.iter().any(|a| a.digest == f))
+                    && self.restore_applied_policy()? =>
+            {
+                Ok(())
+            }
             (Some(file), Some(applied)) => refuse(format!(
                 "its digest {file} is not the applied policy's {applied} (changed outside `aigov policy apply`)"
             )),
@@ -110,6 +191,13 @@ impl Governor {
             (None, Some(applied)) => refuse(format!("the applied policy {applied} is missing")),
         }
     }
+}
+
+/// One application of a configuration, as the log records it.
+struct AppliedPolicy {
+    digest: Digest,
+    /// Its text (absent from applications recorded before the text was kept).
+    yaml: Option<String>,
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {

@@ -9,6 +9,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod common;
+use common::{aigov_as, ok};
+
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -120,6 +123,71 @@ fn govern_sh_names_a_missing_setting() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("set AIGOV_STORE"),
+        "{out:?}"
+    );
+}
+
+/// Registration says whether aigov can score a single file: a warning for one it cannot,
+/// a refusal with --require-scorable; a DataFrame export is named by its inputs; names
+/// that do not fit the file are refused before anything is stored.
+#[test]
+fn registration_says_whether_a_file_can_be_scored() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let store = tmp.path().join("store");
+    ok(&aigov_as(&store, "admin@example.com", &["init"]));
+    common::enrol(
+        |actor, args| aigov_as(&store, actor, args),
+        &common::actor_keys(&store),
+        &[("ds@example.com", "data-scientist")],
+    );
+    let fixtures = workspace().join("tests/fixtures/pipeline");
+    let lineage = common::lineage_args(tmp.path());
+    let register = |file: &str, extra: &[&str]| {
+        let path = fixtures.join(file);
+        let mut args = vec![
+            "model",
+            "register",
+            "phishing-url",
+            path.to_str().expect("path"),
+        ];
+        args.extend(extra);
+        args.extend(lineage.iter().map(String::as_str));
+        aigov_as(&store, "ds@example.com", &args)
+    };
+    let notes = register("README.md", &[]);
+    ok(&notes);
+    let warning = String::from_utf8_lossy(&notes.stderr);
+    assert!(
+        warning.contains("warning: phishing-url@1 cannot be scored"),
+        "{warning}"
+    );
+    let refused = register("README.md", &["--require-scorable"]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let columns = register(
+        "phishing_logreg_columns.onnx",
+        &["--require-scorable", "--json"],
+    );
+    let version: Value = serde_json::from_str(&ok(&columns)).expect("json");
+    assert_eq!(version["version"], 2, "the refusal stored nothing");
+    let names = std::fs::read_to_string(fixtures.join("features.txt")).expect("names");
+    let stored: Vec<&str> = version["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(stored, names.lines().collect::<Vec<_>>());
+    for wrong in [
+        "a,b,c",
+        "url_length,num_dots,num_hyphens,num_subdomains,path_depth,has_ip_host,domain_age_days,uses_https",
+    ] {
+        let out = register("phishing_logreg_columns.onnx", &["--features", wrong]);
+        assert_eq!(out.status.code(), Some(2), "{wrong}: {out:?}");
+    }
+    let out = register("phishing_logreg.onnx", &["--features", "a,b,c"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("3 feature names given"),
         "{out:?}"
     );
 }

@@ -295,4 +295,74 @@ fn policy_yaml_changes_only_through_apply() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("written by the governor only"));
     common::ok(&run("admin@example.com", &["audit", "verify"]));
+
+    // The log holds what was applied: a deleted policy.yaml is restored from it, and so is
+    // one an earlier application left (a replica that missed the newest).
+    let newest = tmp.path().join("newest.yaml");
+    fs::write(
+        &newest,
+        example.replace("min_roc_auc: 0.85", "min_roc_auc: 0.95"),
+    )
+    .unwrap();
+    common::ok(&run(
+        "admin@example.com",
+        &["policy", "apply", newest.to_str().unwrap()],
+    ));
+    let newest_text = fs::read_to_string(&newest).unwrap();
+    fs::remove_file(store.join("policy.yaml")).unwrap();
+    common::ok(&run("deployer@example.com", &["actors", "list"]));
+    assert_eq!(
+        fs::read_to_string(store.join("policy.yaml")).unwrap(),
+        newest_text
+    );
+    fs::copy(&stricter, store.join("policy.yaml")).unwrap();
+    common::ok(&run("deployer@example.com", &["actors", "list"]));
+    assert_eq!(
+        fs::read_to_string(store.join("policy.yaml")).unwrap(),
+        newest_text
+    );
+
+    // Recovering from a tampered file, the last applied policy decides who may apply, not
+    // the shipped defaults: once only a custom role may apply, the admin may not.
+    let locked = tmp.path().join("locked.yaml");
+    fs::write(
+        &locked,
+        example.replace("apply-policy: [admin]", "apply-policy: [policy-owner]"),
+    )
+    .unwrap();
+    common::ok(&run(
+        "admin@example.com",
+        &["policy", "apply", locked.to_str().unwrap()],
+    ));
+    let key = aigov::core::SignerKey::generate("po").unwrap();
+    key.save(&common::actor_keys(&store)).unwrap();
+    let public = common::actor_keys(&store).join("po.pub");
+    common::ok(&run(
+        "admin@example.com",
+        &[
+            "actors",
+            "add",
+            "po@example.com",
+            "--role",
+            "policy-owner",
+            "--custom-role",
+            "--key",
+            public.to_str().unwrap(),
+        ],
+    ));
+    fs::write(store.join("policy.yaml"), &lax).unwrap();
+    let out = run(
+        "admin@example.com",
+        &["policy", "apply", stricter.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("roles that may: policy-owner"),
+        "{out:?}"
+    );
+    common::ok(&run(
+        "po@example.com",
+        &["policy", "apply", stricter.to_str().unwrap()],
+    ));
+    common::ok(&run("deployer@example.com", &["actors", "list"]));
 }
