@@ -186,3 +186,89 @@ pub fn log_origin(current: &VerifierKey, retired: &[RetiredCheckpointKey]) -> St
     let first = retired.first().map(|r| &r.key).unwrap_or(current);
     format!("{}/audit", first.hint())
 }
+
+/// The retired checkpoint keys the log itself vouches for, oldest first: the chain of
+/// `checkpoint-key-rotated` entries that leads to `current`, the key the verifier trusts.
+/// Each rotation must name as its new key the key the next one retired (the newest names
+/// `current`), and a checkpoint signed by that new key must cover the rotation's entry, so
+/// a key added to the store's list of retired keys, or a rotation entry appended by someone
+/// without the next key, is not trusted. A log without rotations has none.
+pub fn retired_keys_in_log(
+    log: &aigov_audit::AuditLog,
+    current: &VerifierKey,
+) -> Result<Vec<RetiredCheckpointKey>, Error> {
+    use aigov_audit::{AuditEntry, AuditEvent, AuditStoreExt, SignedCheckpoint};
+    let anchor = |reason: String| Error::invalid("retired checkpoint keys", reason);
+    let mut rotations = Vec::new();
+    for index in 0..log.size()? {
+        let stored = log.store().entry(index)?;
+        let Some(payload) = stored.payload else {
+            continue;
+        };
+        let Ok(AuditEntry {
+            event: AuditEvent::Custom(fields),
+            ..
+        }) = AuditEntry::from_bytes(&payload)
+        else {
+            continue;
+        };
+        if fields.get("type").and_then(serde_json::Value::as_str) != Some("checkpoint-key-rotated")
+        {
+            continue;
+        }
+        let key = |name: &str| {
+            fields
+                .get(name)
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| anchor(format!("entry {index}: no {name}")))
+                .and_then(|k| {
+                    VerifierKey::parse(k).map_err(|e| anchor(format!("entry {index}: {e}")))
+                })
+        };
+        let sealed = fields
+            .get("sealed_size")
+            .and_then(serde_json::Value::as_u64)
+            .ok_or_else(|| anchor(format!("entry {index}: no sealed_size")))?;
+        rotations.push((index, key("retired_key")?, sealed, key("new_key")?));
+    }
+    let checkpoints: Vec<(u64, SignedCheckpoint)> = log
+        .store()
+        .checkpoints()?
+        .into_iter()
+        .filter_map(|(size, note)| Some((size, SignedCheckpoint::parse(&note).ok()?)))
+        .collect();
+    let origin = log_origin(
+        rotations
+            .first()
+            .map_or(current, |(_, retired, _, _)| retired),
+        &[],
+    );
+    let mut expected = current.clone();
+    let mut chain = Vec::new();
+    for (index, retired, sealed, new) in rotations.into_iter().rev() {
+        if new != expected {
+            return Err(anchor(format!(
+                "the rotation at entry {index} hands over to {}, not to {}: the chain of \
+                 checkpoint keys does not lead to the trusted key",
+                new.hint(),
+                expected.hint()
+            )));
+        }
+        let covered = checkpoints
+            .iter()
+            .any(|(size, signed)| *size > index && signed.verify(&origin, &[&new]).is_ok());
+        if !covered {
+            return Err(anchor(format!(
+                "no checkpoint signed by {} covers the rotation at entry {index}",
+                new.hint()
+            )));
+        }
+        chain.push(RetiredCheckpointKey {
+            key: retired.clone(),
+            last_size: sealed,
+        });
+        expected = retired;
+    }
+    chain.reverse();
+    Ok(chain)
+}

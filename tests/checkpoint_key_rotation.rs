@@ -89,6 +89,18 @@ fn rotation_seals_the_old_key_and_survives_reopening() {
         // Neither key alone accounts for every checkpoint: the rotation is real.
         assert!(!governor.audit().verify(&[&new]).expect("verify").is_ok());
         assert!(!governor.audit().verify(&[&old]).expect("verify").is_ok());
+        // The log itself vouches for the old key, from the new one; not the other way.
+        let anchored =
+            aigov::checkpoint_keys::retired_keys_in_log(governor.audit(), &new).expect("chain");
+        assert_eq!(anchored, retired);
+        let backwards = aigov::checkpoint_keys::retired_keys_in_log(governor.audit(), &old)
+            .expect_err("the chain leads to the new key");
+        assert!(
+            backwards
+                .to_string()
+                .contains("does not lead to the trusted key"),
+            "{backwards}"
+        );
         (actors, r, old, origin, size)
     };
     assert!(

@@ -383,6 +383,33 @@ fn rotating_the_store_key_keeps_the_log_verifiable() {
         report["checkpoints_checked"].as_u64().unwrap() >= 3,
         "{report}"
     );
+    // From the new public key alone, the old key is trusted because the log's rotation
+    // record (covered by a checkpoint of the new key) hands over from it.
+    let public = store.join("keys/aigov-store.pub");
+    ok(&aigov(
+        &store,
+        &["audit", "verify", "--public-key", public.to_str().unwrap()],
+    ));
+    // A key slipped into the store's list of retired keys is not: no rotation retired it.
+    let planted = aigov::core::SignerKey::generate("aigov-store").unwrap();
+    let list = store.join("keys/retired-checkpoint-keys.json");
+    let mut retired: Value = serde_json::from_str(&fs::read_to_string(&list).unwrap()).unwrap();
+    retired.as_array_mut().unwrap().push(serde_json::json!({
+        "key": planted.verifier().to_string(),
+        "last_size": 1000,
+        "retired_at": "2026-01-01T00:00:00Z",
+    }));
+    fs::write(&list, serde_json::to_vec(&retired).unwrap()).unwrap();
+    let out = aigov(
+        &store,
+        &["audit", "verify", "--public-key", public.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("which no rotation in the log hands over from"),
+        "{out:?}"
+    );
 }
 
 /// Retention runs from the time the leaf hash covers: backdating an entry's stored time to

@@ -382,7 +382,19 @@ pub fn run(global: &GlobalArgs, command: AuditCommand) -> Result<(), Failure> {
                 Some(path) => aigov_core::VerifierKey::load(path)?,
                 None => global.store_public_key()?,
             };
-            let retired = global.retired_checkpoint_keys()?;
+            // Retired keys are trusted as far as the log's own rotation records, covered by
+            // checkpoints of the keys that followed, lead to the trusted key; the store's
+            // list of retired keys must agree with them.
+            let retired = aigov::checkpoint_keys::retired_keys_in_log(&log, &key)?;
+            let listed = global.retired_checkpoint_keys()?;
+            if let Some(extra) = listed.iter().find(|l| !retired.contains(l)) {
+                return Err(Failure::Negative(format!(
+                    "the store lists retired checkpoint key {} (sealed at {}), which no \
+                     rotation in the log hands over from",
+                    extra.key.hint(),
+                    extra.last_size
+                )));
+            }
             // Under the origin the key names, whatever the store's files say.
             let log = log.with_origin(aigov::checkpoint_keys::log_origin(&key, &retired));
             let report = log.verify_with_retired(&[&key], &retired)?;
