@@ -25,6 +25,8 @@ mod ranking;
 pub mod robustness;
 mod slices;
 mod threshold;
+#[cfg(feature = "onnx")]
+mod tree_ensemble;
 
 pub use aigov_core::{Model, ModelError};
 pub use error::ValidationError;

@@ -12,6 +12,8 @@ use ndarray::{Array1, ArrayView2};
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::infer::Factoid;
 
+use crate::tree_ensemble::TreeEnsemble;
+
 /// Metadata key under which the exporter lists the feature names, comma-separated.
 pub const FEATURE_NAMES_KEY: &str = "aigov.feature_names";
 
@@ -29,10 +31,17 @@ pub enum FeatureNaming {
     Unnamed,
 }
 
+/// What runs a model: tract, or the native tree-ensemble scorer.
+#[derive(Debug, Clone)]
+enum Scorer {
+    Tract(Arc<TypedRunnableModel>),
+    Trees(Arc<TreeEnsemble>),
+}
+
 /// An ONNX model scoring the positive class (the last column of `probabilities`).
 #[derive(Debug, Clone)]
 pub struct OnnxModel {
-    plan: Arc<TypedRunnableModel>,
+    plan: Scorer,
     features: Vec<String>,
     naming: FeatureNaming,
     /// One input per feature (a DataFrame export) rather than one `[rows, features]` input.
@@ -60,8 +69,15 @@ impl OnnxModel {
             source_name: name.to_string(),
             reason,
         };
-        let model = tract_onnx::onnx()
-            .model_for_read(&mut &bytes[..])
+        let onnx = tract_onnx::onnx();
+        let proto = onnx
+            .proto_model_for_read(&mut &bytes[..])
+            .map_err(|e| load(format!("{e:#}")))?;
+        if let Some(trees) = TreeEnsemble::from_proto(&proto).map_err(load)? {
+            return OnnxModel::trees(trees, &proto, bytes, name);
+        }
+        let model = onnx
+            .model_for_proto_model(&proto)
             .map_err(|e| load(format!("{e:#}")))?;
         let named = metadata(&model, FEATURE_NAMES_KEY);
         let mut model = choose_score_output(model).map_err(load)?;
@@ -141,7 +157,7 @@ impl OnnxModel {
         }
         aigov_core::check_feature_names(&features).map_err(|e| load(e.to_string()))?;
         Ok(OnnxModel {
-            plan,
+            plan: Scorer::Tract(plan),
             features,
             naming,
             column_inputs,
@@ -149,6 +165,127 @@ impl OnnxModel {
             digest: Digest::of(bytes),
             source_name: name.to_string(),
         })
+    }
+
+    /// A tree ensemble scored natively: one `[rows, features]` float input, named by the
+    /// metadata entry or not at all.
+    fn trees(
+        trees: TreeEnsemble,
+        proto: &tract_onnx::pb::ModelProto,
+        bytes: &[u8],
+        name: &str,
+    ) -> Result<OnnxModel, ModelError> {
+        let load = |reason: String| ModelError::Load {
+            source_name: name.to_string(),
+            reason,
+        };
+        let input = proto
+            .graph
+            .as_ref()
+            .and_then(|g| g.input.first())
+            .ok_or_else(|| load("no input".into()))?;
+        let (elem, dims) = match input.r#type.as_ref().and_then(|t| t.value.as_ref()) {
+            Some(tract_onnx::pb::type_proto::Value::TensorType(t)) => (
+                t.elem_type,
+                t.shape.as_ref().map(|s| s.dim.clone()).unwrap_or_default(),
+            ),
+            _ => return Err(load("the input is not a tensor".into())),
+        };
+        // FLOAT (1) or DOUBLE (11); the ensemble compares in float32 either way.
+        let input_type = match elem {
+            1 => f32::datum_type(),
+            11 => f64::datum_type(),
+            other => return Err(load(format!("input element type {other}: expected float"))),
+        };
+        use tract_onnx::pb::tensor_shape_proto::dimension::Value as Dim;
+        let width = match dims.as_slice() {
+            [_, d] => match d.value {
+                Some(Dim::DimValue(w)) if w > 0 => w as usize,
+                _ => return Err(load("input width is not fixed".into())),
+            },
+            _ => return Err(load("expected one [rows, features] input".into())),
+        };
+        if trees.features_read() > width {
+            return Err(load(format!(
+                "the trees read feature {} of an input of width {width}",
+                trees.features_read() - 1
+            )));
+        }
+        let named = proto
+            .metadata_props
+            .iter()
+            .find(|p| p.key == FEATURE_NAMES_KEY)
+            .map(|p| p.value.clone());
+        let (features, naming) = match named {
+            Some(list) => (
+                list.split(',')
+                    .map(|s| s.trim().to_string())
+                    .collect::<Vec<_>>(),
+                FeatureNaming::Metadata,
+            ),
+            None => (
+                (0..width).map(|i| format!("f{i}")).collect(),
+                FeatureNaming::Unnamed,
+            ),
+        };
+        if features.len() != width {
+            return Err(load(format!(
+                "{} feature names in {FEATURE_NAMES_KEY} for an input of width {width}",
+                features.len()
+            )));
+        }
+        aigov_core::check_feature_names(&features).map_err(|e| load(e.to_string()))?;
+        Ok(OnnxModel {
+            plan: Scorer::Trees(Arc::new(trees)),
+            features,
+            naming,
+            column_inputs: false,
+            input_type,
+            digest: Digest::of(bytes),
+            source_name: name.to_string(),
+        })
+    }
+
+    /// Scores with the native tree-ensemble scorer. A tree ensemble routes a missing value
+    /// (NaN) the way its exporter chose, so NaN is accepted; an infinite value is not.
+    fn score_trees(
+        &self,
+        trees: &TreeEnsemble,
+        rows: ArrayView2<'_, f64>,
+    ) -> Result<Array1<f64>, ModelError> {
+        if rows.ncols() != self.features.len() {
+            return Err(ModelError::WidthMismatch {
+                expected: self.features.len(),
+                found: rows.ncols(),
+            });
+        }
+        if let Some(((r, c), v)) = rows.indexed_iter().find(|(_, v)| v.is_infinite()) {
+            return Err(ModelError::NonFinite {
+                row: r,
+                feature: self.features[c].clone(),
+                value: *v,
+            });
+        }
+        let mut row = vec![0f32; rows.ncols()];
+        let scores: Vec<f64> = rows
+            .rows()
+            .into_iter()
+            .map(|r| {
+                for (cell, v) in row.iter_mut().zip(r) {
+                    *cell = *v as f32;
+                }
+                f64::from(trees.score(&row))
+            })
+            .collect();
+        if let Some(bad) = scores.iter().find(|s| !s.is_finite()) {
+            return Err(ModelError::Runtime(format!("the model returned {bad}")));
+        }
+        Ok(Array1::from(scores))
+    }
+
+    /// Whether the model is a tree ensemble scored natively rather than through tract.
+    pub fn is_native_tree_ensemble(&self) -> bool {
+        matches!(self.plan, Scorer::Trees(_))
     }
 
     /// SHA-256 of the model file.
@@ -279,6 +416,10 @@ impl Model for OnnxModel {
     }
 
     fn predict(&self, rows: ArrayView2<'_, f64>) -> Result<Array1<f64>, ModelError> {
+        let plan = match &self.plan {
+            Scorer::Trees(trees) => return self.score_trees(trees, rows),
+            Scorer::Tract(plan) => plan,
+        };
         check_rows(self, rows)?;
         let n = rows.nrows();
         if n == 0 {
@@ -303,7 +444,7 @@ impl Model for OnnxModel {
             let values = contiguous.as_slice().unwrap_or_default();
             tvec!(tensor(values, rows.ncols())?.into())
         };
-        let outputs = self.plan.run(inputs).map_err(runtime)?;
+        let outputs = plan.run(inputs).map_err(runtime)?;
         let out = outputs[0].cast_to::<f64>().map_err(runtime)?;
         let plain = out.try_as_plain_ram().map_err(runtime)?;
         let values = plain.as_slice::<f64>().map_err(runtime)?;

@@ -1,0 +1,374 @@
+//! ONNX tree ensembles (ai.onnx.ml `TreeEnsembleClassifier` / `TreeEnsembleRegressor`) scored
+//! natively, as onnxruntime scores them: tract interprets these operators thousands of times
+//! slower than onnxruntime and refuses some exports outright (skl2onnx's GradientBoosting
+//! base value). The rules, checked against onnxruntime by `tests/oracles/tree_fixtures.py`:
+//! float32 comparisons of the input against the node values; a NaN takes the true branch
+//! only where `nodes_missing_value_tracks_true` says so; the reached leaves' weights summed
+//! in float32 in tree order, then the base value; for a binary classifier with one weight
+//! column, a score whose weights are all non-negative is already the positive class's
+//! probability (no post transform), otherwise `LOGISTIC` maps it.
+
+use std::collections::HashMap;
+
+use tract_onnx::pb::{AttributeProto, GraphProto, ModelProto, NodeProto};
+
+/// How a node decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Leq,
+    Lt,
+    Gte,
+    Gt,
+    Eq,
+    Neq,
+    Leaf,
+}
+
+/// One node; children are indices into the tree's node list.
+#[derive(Clone, Debug)]
+struct Node {
+    mode: Mode,
+    feature: usize,
+    threshold: f32,
+    missing_true: bool,
+    yes: usize,
+    no: usize,
+    weight: f32,
+}
+
+/// What the summed score becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Output {
+    /// A regressor's value, or a classifier score whose weights are probabilities.
+    Score,
+    /// The logistic function of the score (binary classifiers, `LOGISTIC`).
+    Logistic,
+}
+
+/// A tree ensemble read from an ONNX graph.
+#[derive(Clone, Debug)]
+pub(crate) struct TreeEnsemble {
+    trees: Vec<Vec<Node>>,
+    base: Option<f32>,
+    output: Output,
+    width: usize,
+}
+
+fn attribute<'a>(node: &'a NodeProto, name: &str) -> Option<&'a AttributeProto> {
+    node.attribute.iter().find(|a| a.name == name)
+}
+
+fn ints(node: &NodeProto, name: &str) -> Vec<i64> {
+    attribute(node, name)
+        .map(|a| a.ints.clone())
+        .unwrap_or_default()
+}
+
+fn floats(node: &NodeProto, name: &str) -> Vec<f32> {
+    attribute(node, name)
+        .map(|a| a.floats.clone())
+        .unwrap_or_default()
+}
+
+fn text(node: &NodeProto, name: &str) -> Option<String> {
+    attribute(node, name).map(|a| String::from_utf8_lossy(&a.s).into_owned())
+}
+
+/// Whether initializer `name` is the scalar 1 (LightGBM's exporter multiplies by it).
+fn is_one(graph: &GraphProto, name: &str) -> bool {
+    graph.initializer.iter().any(|t| {
+        t.name == name
+            && (t.float_data == [1.0] || t.raw_data.as_slice() == 1.0f32.to_le_bytes().as_slice())
+    })
+}
+
+/// The graph output that carries the ensemble's scores, following the pass-through nodes
+/// exporters append (Identity, a Cast, a Mul by 1); `None` when anything else follows.
+fn reaches_output(graph: &GraphProto, start: &str) -> Option<String> {
+    let mut name = start.to_string();
+    loop {
+        if graph.output.iter().any(|o| o.name == name) {
+            return Some(name);
+        }
+        let next = graph.node.iter().find(|n| n.input.contains(&name))?;
+        let passes = match next.op_type.as_str() {
+            "Identity" => true,
+            "Cast" => attribute(next, "to").is_some_and(|a| a.i == 1 || a.i == 11),
+            "Mul" => next.input.iter().any(|i| *i != name && is_one(graph, i)),
+            _ => false,
+        };
+        if !passes || next.output.len() != 1 {
+            return None;
+        }
+        name = next.output[0].clone();
+    }
+}
+
+impl TreeEnsemble {
+    /// The ensemble when the graph is one tree-ensemble node on the graph's single input
+    /// whose scores reach an output through pass-through nodes only, and the ensemble is a
+    /// binary classifier with one weight column or a one-target regressor with `SUM`;
+    /// `Ok(None)` for any other graph (tract scores it), `Err` for an ensemble whose
+    /// attributes contradict each other.
+    pub(crate) fn from_proto(model: &ModelProto) -> Result<Option<TreeEnsemble>, String> {
+        let Some(graph) = &model.graph else {
+            return Ok(None);
+        };
+        let trees: Vec<&NodeProto> = graph
+            .node
+            .iter()
+            .filter(|n| n.op_type.starts_with("TreeEnsemble"))
+            .collect();
+        let ([node], [input]) = (trees.as_slice(), graph.input.as_slice()) else {
+            return Ok(None);
+        };
+        if node.domain != "ai.onnx.ml" || node.input.first() != Some(&input.name) {
+            return Ok(None);
+        }
+        let classifier = match node.op_type.as_str() {
+            "TreeEnsembleClassifier" => true,
+            "TreeEnsembleRegressor" => false,
+            _ => return Ok(None),
+        };
+        // The probabilities (second output) of a classifier, the values of a regressor.
+        let scores = if classifier {
+            node.output.get(1)
+        } else {
+            node.output.first()
+        };
+        let Some(scores) = scores else {
+            return Ok(None);
+        };
+        if reaches_output(graph, scores).is_none() {
+            return Ok(None);
+        }
+        let prefix = if classifier { "class" } else { "target" };
+        let post = text(node, "post_transform").unwrap_or_else(|| "NONE".into());
+        let aggregate = text(node, "aggregate_function").unwrap_or_else(|| "SUM".into());
+        let ids = ints(node, &format!("{prefix}_ids"));
+        let weights = floats(node, &format!("{prefix}_weights"));
+        if aggregate != "SUM" || ids.iter().any(|i| *i != 0) || weights.is_empty() {
+            return Ok(None);
+        }
+        if classifier && ints(node, "classlabels_int64s").len() != 2 {
+            return Ok(None);
+        }
+        let output = match (classifier, post.as_str()) {
+            (false, "NONE") => Output::Score,
+            (true, _) if weights.iter().all(|w| *w >= 0.0) => Output::Score,
+            (true, "LOGISTIC") => Output::Logistic,
+            _ => return Ok(None),
+        };
+        let base = match floats(node, "base_values").as_slice() {
+            [] => None,
+            [b] => Some(*b),
+            _ => return Ok(None),
+        };
+        let ensemble = read_trees(node, prefix, &weights)?;
+        let width = ensemble
+            .iter()
+            .flatten()
+            .filter(|n| n.mode != Mode::Leaf)
+            .map(|n| n.feature + 1)
+            .max()
+            .unwrap_or(0);
+        Ok(Some(TreeEnsemble {
+            trees: ensemble,
+            base,
+            output,
+            width,
+        }))
+    }
+
+    /// The highest feature index any node reads, plus one.
+    pub(crate) fn features_read(&self) -> usize {
+        self.width
+    }
+
+    /// The positive class's probability (classifier) or the value (regressor) of one row.
+    pub(crate) fn score(&self, row: &[f32]) -> f32 {
+        let mut sum = 0.0f32;
+        for tree in &self.trees {
+            let mut at = 0;
+            loop {
+                let node = &tree[at];
+                if node.mode == Mode::Leaf {
+                    sum += node.weight;
+                    break;
+                }
+                let x = row[node.feature];
+                let t = node.threshold;
+                let yes = if x.is_nan() {
+                    node.missing_true
+                } else {
+                    match node.mode {
+                        Mode::Leq => x <= t,
+                        Mode::Lt => x < t,
+                        Mode::Gte => x >= t,
+                        Mode::Gt => x > t,
+                        Mode::Eq => x == t,
+                        Mode::Neq => x != t,
+                        Mode::Leaf => unreachable!("leaves end the walk above"),
+                    }
+                };
+                at = if yes { node.yes } else { node.no };
+            }
+        }
+        if let Some(base) = self.base {
+            sum += base;
+        }
+        match self.output {
+            Output::Score => sum,
+            Output::Logistic => logistic(sum),
+        }
+    }
+}
+
+/// onnxruntime's float32 logistic: 1 / (1 + exp(-|v|)), mirrored for negative v.
+fn logistic(v: f32) -> f32 {
+    let p = 1.0 / (1.0 + (-v.abs()).exp());
+    if v < 0.0 { 1.0 - p } else { p }
+}
+
+/// The trees in `nodes_treeids` order, each node list indexed from its root (node id 0),
+/// leaves carrying their weight. Every child must exist, every leaf must have exactly one
+/// weight, and every walk must end (children come after their parent's position).
+fn read_trees(node: &NodeProto, prefix: &str, weights: &[f32]) -> Result<Vec<Vec<Node>>, String> {
+    let tree_ids = ints(node, "nodes_treeids");
+    let node_ids = ints(node, "nodes_nodeids");
+    let features = ints(node, "nodes_featureids");
+    let values = floats(node, "nodes_values");
+    let modes = attribute(node, "nodes_modes")
+        .map(|a| a.strings.clone())
+        .unwrap_or_default();
+    let yes = ints(node, "nodes_truenodeids");
+    let no = ints(node, "nodes_falsenodeids");
+    let missing = ints(node, "nodes_missing_value_tracks_true");
+    let n = tree_ids.len();
+    let lengths = [
+        node_ids.len(),
+        features.len(),
+        values.len(),
+        modes.len(),
+        yes.len(),
+        no.len(),
+    ];
+    if n == 0 || lengths.iter().any(|l| *l != n) || !(missing.is_empty() || missing.len() == n) {
+        return Err(format!(
+            "tree node attributes of different lengths ({n}, {lengths:?})"
+        ));
+    }
+    let mut order: Vec<i64> = Vec::new();
+    let mut position: HashMap<(i64, i64), usize> = HashMap::new();
+    let mut trees: Vec<Vec<Node>> = Vec::new();
+    for i in 0..n {
+        let tree = match order.iter().position(|t| *t == tree_ids[i]) {
+            Some(t) => t,
+            None => {
+                order.push(tree_ids[i]);
+                trees.push(Vec::new());
+                order.len() - 1
+            }
+        };
+        let mode = match modes[i].as_slice() {
+            b"BRANCH_LEQ" => Mode::Leq,
+            b"BRANCH_LT" => Mode::Lt,
+            b"BRANCH_GTE" => Mode::Gte,
+            b"BRANCH_GT" => Mode::Gt,
+            b"BRANCH_EQ" => Mode::Eq,
+            b"BRANCH_NEQ" => Mode::Neq,
+            b"LEAF" => Mode::Leaf,
+            other => return Err(format!("node mode {:?}", String::from_utf8_lossy(other))),
+        };
+        let feature =
+            usize::try_from(features[i]).map_err(|_| format!("feature index {}", features[i]))?;
+        if mode != Mode::Leaf && feature > 1 << 20 {
+            return Err(format!("feature index {feature}"));
+        }
+        if position
+            .insert((tree_ids[i], node_ids[i]), trees[tree].len())
+            .is_some()
+        {
+            return Err(format!(
+                "node {} of tree {} appears twice",
+                node_ids[i], tree_ids[i]
+            ));
+        }
+        trees[tree].push(Node {
+            mode,
+            feature,
+            threshold: values[i],
+            missing_true: missing.get(i).is_some_and(|m| *m != 0),
+            yes: 0,
+            no: 0,
+            weight: f32::NAN,
+        });
+    }
+    let at = |tree: i64, id: i64| {
+        position
+            .get(&(tree, id))
+            .copied()
+            .ok_or_else(|| format!("tree {tree} has no node {id}"))
+    };
+    // Children as positions; a child at or before its parent could loop forever.
+    for i in 0..n {
+        let tree = order.iter().position(|t| *t == tree_ids[i]).unwrap_or(0);
+        let me = at(tree_ids[i], node_ids[i])?;
+        if trees[tree][me].mode == Mode::Leaf {
+            continue;
+        }
+        let (y, f) = (at(tree_ids[i], yes[i])?, at(tree_ids[i], no[i])?);
+        trees[tree][me].yes = y;
+        trees[tree][me].no = f;
+    }
+    let tree_of = ints(node, &format!("{prefix}_treeids"));
+    let node_of = ints(node, &format!("{prefix}_nodeids"));
+    if tree_of.len() != weights.len() || node_of.len() != weights.len() {
+        return Err("leaf weight attributes of different lengths".into());
+    }
+    for ((t, id), w) in tree_of.iter().zip(&node_of).zip(weights) {
+        let tree = order
+            .iter()
+            .position(|x| x == t)
+            .ok_or_else(|| format!("a weight for tree {t}, which has no nodes"))?;
+        let leaf = &mut trees[tree][at(*t, *id)?];
+        if leaf.mode != Mode::Leaf || !leaf.weight.is_nan() {
+            return Err(format!(
+                "node {id} of tree {t} is not a leaf with one weight"
+            ));
+        }
+        leaf.weight = *w;
+    }
+    // Each tree's walk starts at its node 0; every node is reached at most once from it,
+    // so no walk loops, and no leaf lacks its weight.
+    for (tree, nodes) in trees.iter_mut().enumerate() {
+        let root = at(order[tree], 0)?;
+        if root != 0 {
+            nodes.swap(0, root);
+            for n in nodes.iter_mut() {
+                for child in [&mut n.yes, &mut n.no] {
+                    if *child == root {
+                        *child = 0;
+                    } else if *child == 0 {
+                        *child = root;
+                    }
+                }
+            }
+        }
+        let mut seen = vec![false; nodes.len()];
+        let mut stack = vec![0usize];
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                return Err(format!("tree {} reaches a node twice", order[tree]));
+            }
+            match nodes[i].mode {
+                Mode::Leaf if nodes[i].weight.is_nan() => {
+                    return Err(format!("a leaf of tree {} has no weight", order[tree]));
+                }
+                Mode::Leaf => {}
+                _ => stack.extend([nodes[i].yes, nodes[i].no]),
+            }
+        }
+    }
+    Ok(trees)
+}
