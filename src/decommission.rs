@@ -204,8 +204,20 @@ pub fn decommission(
     }
     for e in &version.evidence {
         artifacts.push(ArtifactDisposition {
-            name: format!("evidence:{:?}", e.kind).to_lowercase(),
+            name: format!("evidence:{}", e.kind.as_str()),
             digest: e.digest,
+            disposition: "kept".into(),
+            note: format!(
+                "technical documentation, retained until {}",
+                retained_until.to_rfc3339()
+            ),
+        });
+    }
+    // The SBOM is technical documentation too (Annex IV 2(b)), kept with the evidence.
+    if let Some(sbom) = version.lineage.sbom {
+        artifacts.push(ArtifactDisposition {
+            name: "sbom".into(),
+            digest: sbom,
             disposition: "kept".into(),
             note: format!(
                 "technical documentation, retained until {}",

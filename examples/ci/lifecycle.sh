@@ -113,6 +113,18 @@ expect 0 "$AIGOV" incident show "$incident"
 
 echo "== evidence for auditors"
 expect 0 "$AIGOV" audit verify
+# Machine-readable views a SIEM or a dashboard would poll (schemas: `aigov schema COMMAND`).
+mkdir -p json
+"$AIGOV" audit verify --json > json/audit-verify.json
+"$AIGOV" model list --json > json/model-list.json
+"$AIGOV" evidence list "$version" --json > json/evidence-list.json
+"$AIGOV" actors roles --json > json/actors-roles.json
+"$AIGOV" incident list --json > json/incident-list.json
+"$AIGOV" incident show "$incident" --json > json/incident-show.json
+"$AIGOV" model history phishing-url --env prod --json > json/model-history.json
+cp version.json json/model-show.json
+cp decision.json json/decide.json
+cp monitor.json json/monitor.json
 # The report lists what is still missing (exit 1 when there are gaps, 0 when none).
 got=0
 "$AIGOV" report annex-iv "$version" --format md --out annex-iv.md || got=$?

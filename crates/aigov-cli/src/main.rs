@@ -163,7 +163,14 @@ fn run(cli: Cli) -> ExitCode {
         Command::Keys { command } => commands::keys::run(&cli.global, command),
         Command::Init(args) => commands::init::run(&cli.global, &args),
         Command::Redact(args) => commands::redact::run(&args),
-        Command::Schema(args) => commands::schema::run(&args),
+        Command::Schema(args) => {
+            let groups: Vec<String> = <Cli as clap::CommandFactory>::command()
+                .get_subcommands()
+                .filter(|c| c.has_subcommands())
+                .map(|c| c.get_name().to_string())
+                .collect();
+            commands::schema::run(&args, &groups)
+        }
         Command::Policy { command } => commands::policy::run(&cli.global, command),
         Command::Audit { command } => commands::audit::run(&cli.global, *command),
         Command::Drift(args) => commands::drift::run(*args),

@@ -78,6 +78,88 @@ fn the_lifecycle_example_governs_a_plain_skl2onnx_export_end_to_end() {
         "{monitor}"
     );
     assert_eq!(read("after.json")["stage"], "suspended");
+    // Every JSON the script kept conforms to its command's schema.
+    let kept: Vec<PathBuf> = std::fs::read_dir(work.join("json"))
+        .expect("json dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert!(kept.len() >= 10, "{kept:?}");
+    for path in kept {
+        let command = path.file_stem().and_then(|s| s.to_str()).expect("name");
+        let instance: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+        if let Err(problem) = conforms(command, &instance) {
+            panic!("{command}: {problem}");
+        }
+    }
+}
+
+/// Checks `instance` against `aigov schema COMMAND`'s schema (draft 2020-12).
+fn conforms(command: &str, instance: &Value) -> Result<(), String> {
+    let words: Vec<&str> = command.splitn(2, '-').collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_aigov"))
+        .arg("schema")
+        .args(if command == "verify-model" {
+            vec![command]
+        } else {
+            words
+        })
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "no schema: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let schema: Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    let url = format!("https://aigov.test/{command}.json");
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.enable_format_assertions();
+    compiler
+        .add_resource(&url, schema)
+        .map_err(|e| e.to_string())?;
+    let index = compiler
+        .compile(&url, &mut schemas)
+        .map_err(|e| format!("{e:#}"))?;
+    schemas
+        .validate(instance, index)
+        .map_err(|e| format!("{e:#}"))
+}
+
+/// Every schema `aigov schema` lists is a valid draft 2020-12 schema, and rejects what
+/// its command never prints.
+#[test]
+fn every_listed_schema_compiles_and_constrains() {
+    let list = Command::new(env!("CARGO_BIN_EXE_aigov"))
+        .arg("schema")
+        .output()
+        .expect("aigov schema");
+    assert!(list.status.success());
+    let names: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(names.len() >= 30, "{names:?}");
+    assert!(
+        names.contains(&"model show".to_string()) && names.contains(&"verify-model".to_string())
+    );
+    for name in &names {
+        let key = name.replace(' ', "-");
+        // A bare string is no command's output.
+        let problem = conforms(&key, &Value::String("not an output".into()));
+        assert!(problem.is_err(), "{name}: a string conforms");
+        assert!(
+            !problem.unwrap_err().starts_with("no schema"),
+            "{name}: listed but not printed"
+        );
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_aigov"))
+        .args(["schema", "keys", "generate"])
+        .output()
+        .expect("aigov schema");
+    assert_eq!(out.status.code(), Some(2));
 }
 
 /// The workflow file gives govern.sh every variable it requires, and runs it.

@@ -3,10 +3,11 @@
 //! slower than onnxruntime and refuses some exports outright (skl2onnx's GradientBoosting
 //! base value). The rules, checked against onnxruntime by `tests/oracles/tree_fixtures.py`:
 //! float32 comparisons of the input against the node values; a NaN takes the true branch
-//! only where `nodes_missing_value_tracks_true` says so; the reached leaves' weights summed
-//! in float32 in tree order, then the base value; for a binary classifier with one weight
-//! column, a score whose weights are all non-negative is already the positive class's
-//! probability (no post transform), otherwise `LOGISTIC` maps it.
+//! only where `nodes_missing_value_tracks_true` says so (or at `BRANCH_NEQ`); each tree
+//! rooted at its first listed node; the reached leaves' weights summed in float32 in tree
+//! order, then the base value; for a binary classifier with one weight column the positive
+//! class's column is the score itself (`NONE`: a forest's averaged probabilities) or its
+//! logistic (`LOGISTIC`), as onnxruntime 1.28 and later compute it.
 
 use std::collections::HashMap;
 
@@ -153,9 +154,11 @@ impl TreeEnsemble {
         if classifier && ints(node, "classlabels_int64s").len() != 2 {
             return Ok(None);
         }
+        // onnxruntime 1.28 on: with NONE the positive column is the score itself (a
+        // forest's weights are P(class 1) / trees); LOGISTIC maps it whatever the weights'
+        // signs. A regressor's other transforms are left to tract.
         let output = match (classifier, post.as_str()) {
-            (false, "NONE") => Output::Score,
-            (true, _) if weights.iter().all(|w| *w >= 0.0) => Output::Score,
+            (_, "NONE") => Output::Score,
             (true, "LOGISTIC") => Output::Logistic,
             _ => return Ok(None),
         };
@@ -198,8 +201,10 @@ impl TreeEnsemble {
                 }
                 let x = row[node.feature];
                 let t = node.threshold;
+                // NaN fails every comparison except "not equal"; the exporter's flag sends
+                // it the other way.
                 let yes = if x.is_nan() {
-                    node.missing_true
+                    node.missing_true || node.mode == Mode::Neq
                 } else {
                     match node.mode {
                         Mode::Leq => x <= t,
@@ -230,8 +235,8 @@ fn logistic(v: f32) -> f32 {
     if v < 0.0 { 1.0 - p } else { p }
 }
 
-/// The trees in `nodes_treeids` order, each node list indexed from its root (node id 0),
-/// leaves carrying their weight. Every child must exist, every leaf must have exactly one
+/// The trees in `nodes_treeids` order, each node list in listing order (the first listed
+/// node is the root), leaves carrying their weight. Every child must exist, every leaf must have exactly one
 /// weight, and every walk must end (children come after their parent's position).
 fn read_trees(node: &NodeProto, prefix: &str, weights: &[f32]) -> Result<Vec<Vec<Node>>, String> {
     let tree_ids = ints(node, "nodes_treeids");
@@ -339,22 +344,10 @@ fn read_trees(node: &NodeProto, prefix: &str, weights: &[f32]) -> Result<Vec<Vec
         }
         leaf.weight = *w;
     }
-    // Each tree's walk starts at its node 0; every node is reached at most once from it,
-    // so no walk loops, and no leaf lacks its weight.
-    for (tree, nodes) in trees.iter_mut().enumerate() {
-        let root = at(order[tree], 0)?;
-        if root != 0 {
-            nodes.swap(0, root);
-            for n in nodes.iter_mut() {
-                for child in [&mut n.yes, &mut n.no] {
-                    if *child == root {
-                        *child = 0;
-                    } else if *child == 0 {
-                        *child = root;
-                    }
-                }
-            }
-        }
+    // Each tree's walk starts at its first listed node (onnxruntime's root, whatever its
+    // id); every node is reached at most once from it, so no walk loops, and no leaf lacks
+    // its weight.
+    for (tree, nodes) in trees.iter().enumerate() {
         let mut seen = vec![false; nodes.len()];
         let mut stack = vec![0usize];
         while let Some(i) = stack.pop() {
@@ -371,4 +364,97 @@ fn read_trees(node: &NodeProto, prefix: &str, weights: &[f32]) -> Result<Vec<Vec
         }
     }
     Ok(trees)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tract_onnx::pb::{GraphProto, ModelProto, ValueInfoProto};
+
+    fn ints(name: &str, v: &[i64]) -> AttributeProto {
+        AttributeProto {
+            name: name.into(),
+            ints: v.to_vec(),
+            ..Default::default()
+        }
+    }
+
+    fn floats(name: &str, v: &[f32]) -> AttributeProto {
+        AttributeProto {
+            name: name.into(),
+            floats: v.to_vec(),
+            ..Default::default()
+        }
+    }
+
+    /// One stump: node 0 tests feature 0 against 1.0 with `mode`; node 1 (true) weighs
+    /// 0.9, node 2 (false) 0.2; the ensemble's post transform is `post`.
+    fn stump(mode: &str, post: &str) -> TreeEnsemble {
+        let node = NodeProto {
+            op_type: "TreeEnsembleClassifier".into(),
+            domain: "ai.onnx.ml".into(),
+            input: vec!["x".into()],
+            output: vec!["label".into(), "probabilities".into()],
+            attribute: vec![
+                ints("nodes_treeids", &[0, 0, 0]),
+                ints("nodes_nodeids", &[0, 1, 2]),
+                ints("nodes_featureids", &[0, 0, 0]),
+                floats("nodes_values", &[1.0, 0.0, 0.0]),
+                AttributeProto {
+                    name: "nodes_modes".into(),
+                    strings: vec![mode.into(), b"LEAF".to_vec(), b"LEAF".to_vec()],
+                    ..Default::default()
+                },
+                ints("nodes_truenodeids", &[1, 0, 0]),
+                ints("nodes_falsenodeids", &[2, 0, 0]),
+                ints("nodes_missing_value_tracks_true", &[0, 0, 0]),
+                ints("class_treeids", &[0, 0]),
+                ints("class_nodeids", &[1, 2]),
+                ints("class_ids", &[0, 0]),
+                floats("class_weights", &[0.9, 0.2]),
+                ints("classlabels_int64s", &[0, 1]),
+                AttributeProto {
+                    name: "post_transform".into(),
+                    s: post.into(),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        let value = |name: &str| ValueInfoProto {
+            name: name.into(),
+            ..Default::default()
+        };
+        let model = ModelProto {
+            graph: Some(GraphProto {
+                node: vec![node],
+                input: vec![value("x")],
+                output: vec![value("label"), value("probabilities")],
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        TreeEnsemble::from_proto(&model)
+            .expect("valid")
+            .expect("native")
+    }
+
+    #[test]
+    fn nan_fails_every_comparison_but_not_equal() {
+        let leq = stump("BRANCH_LEQ", "NONE");
+        assert_eq!(leq.score(&[0.5]), 0.9);
+        assert_eq!(leq.score(&[f32::NAN]), 0.2, "NaN <= 1 is false");
+        let neq = stump("BRANCH_NEQ", "NONE");
+        assert_eq!(neq.score(&[1.0]), 0.2);
+        assert_eq!(neq.score(&[f32::NAN]), 0.9, "NaN != 1 is true");
+    }
+
+    #[test]
+    fn logistic_applies_whatever_the_weights_signs() {
+        let forest = stump("BRANCH_LEQ", "NONE");
+        assert_eq!(forest.score(&[0.5]), 0.9);
+        let boosted = stump("BRANCH_LEQ", "LOGISTIC");
+        assert!((boosted.score(&[0.5]) - 1.0 / (1.0 + (-0.9f32).exp())).abs() < 1e-7);
+        assert!((boosted.score(&[2.0]) - 1.0 / (1.0 + (-0.2f32).exp())).abs() < 1e-7);
+    }
 }

@@ -23,11 +23,20 @@ pub fn schema_of(command: &[String]) -> Option<&'static str> {
         .map(|(_, text)| *text)
 }
 
-/// Runs `aigov schema`.
-pub fn run(args: &SchemaArgs) -> Result<(), Failure> {
+/// How a schema's name is typed: `model-show` is `model show` where `model` is one of the
+/// command `groups`; `verify-model` stays one word.
+pub fn as_typed(name: &str, groups: &[String]) -> String {
+    match name.split_once('-') {
+        Some((group, rest)) if groups.iter().any(|g| g == group) => format!("{group} {rest}"),
+        _ => name.to_string(),
+    }
+}
+
+/// Runs `aigov schema`; `groups` are the commands that have subcommands.
+pub fn run(args: &SchemaArgs, groups: &[String]) -> Result<(), Failure> {
     if args.command.is_empty() {
         for (name, _) in SCHEMAS {
-            println!("{}", name.replace('-', " "));
+            println!("{}", as_typed(name, groups));
         }
         return Ok(());
     }
