@@ -102,6 +102,11 @@ expect 1 as analyst "$AIGOV" decide "$version" --input "$fixtures/request.json"
 
 echo "== monitoring: a normal batch, then a drifted one"
 expect 0 as deployer "$AIGOV" monitor --model "$version" --current "$fixtures/batch_ok.csv"
+# In windows of 120 rows: four full windows and the 20 rows left over, none dropped.
+as deployer "$AIGOV" monitor --model "$version" --current "$fixtures/batch_ok.csv" \
+    --window 120 --on-critical record --json > windows.json || true
+[ "$(jq '[.windows[].rows] | add' windows.json)" = 500 ]
+[ "$(jq '.windows | length' windows.json)" = 5 ]
 expect 1 as deployer "$AIGOV" monitor --model "$version" --current "$fixtures/batch_drifted.csv" \
     --json > monitor.json
 incident=$(jq -r '.incidents[0] // empty' monitor.json)

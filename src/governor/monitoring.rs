@@ -252,13 +252,37 @@ impl Governor {
             })
     }
 
-    /// Feeds a batch observed at `at` to the version's drift monitor.
+    /// Feeds a batch observed at `at` to the version's drift monitor; rows short of a full
+    /// window wait for the next batch.
     pub fn monitor(
         &self,
         principal: &Principal,
         reference: &ModelRef,
         batch: Table,
         at: DateTime<Utc>,
+    ) -> Result<MonitorReport, Error> {
+        self.observe(principal, reference, batch, at, false)
+    }
+
+    /// Like [`Governor::monitor`] for a batch that is all there is (one CLI run): rows short
+    /// of a full window are scored as a last, shorter window instead of waiting.
+    pub fn monitor_all(
+        &self,
+        principal: &Principal,
+        reference: &ModelRef,
+        batch: Table,
+        at: DateTime<Utc>,
+    ) -> Result<MonitorReport, Error> {
+        self.observe(principal, reference, batch, at, true)
+    }
+
+    fn observe(
+        &self,
+        principal: &Principal,
+        reference: &ModelRef,
+        batch: Table,
+        at: DateTime<Utc>,
+        flush: bool,
     ) -> Result<MonitorReport, Error> {
         self.authorize(principal, Action::Monitor)?;
         let shared = self.monitor_of(reference)?;
@@ -267,7 +291,10 @@ impl Governor {
             .map_err(|_| Error::invalid("monitor", "the monitor's lock is poisoned"))?;
         // Kept to draw the drifted columns' current distribution next to the reference.
         let seen = batch.clone();
-        let windows = guard.monitor.observe(batch, at)?;
+        let mut windows = guard.monitor.observe(batch, at)?;
+        if flush && let Some(last) = guard.monitor.flush(at) {
+            windows.push(last);
+        }
         let profile = guard.profile.clone();
         let alerts: Vec<Alert> = guard
             .raised

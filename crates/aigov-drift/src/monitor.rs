@@ -395,7 +395,13 @@ impl DriftMonitor {
                         .checks
                         .iter()
                         .filter(|k| !k.passed)
-                        .map(|k| format!("{:?}", k.check))
+                        // As the JSON spells them (out_of_range), not Rust's Debug.
+                        .map(|k| {
+                            serde_json::to_value(k.check)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_string))
+                                .unwrap_or_else(|| format!("{:?}", k.check))
+                        })
                         .collect();
                     candidates.push(alert(
                         format!("data-quality:{}", q.column),

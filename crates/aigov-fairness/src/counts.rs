@@ -21,7 +21,8 @@ pub struct ConfusionCounts {
     pub tn: f64,
     /// Weighted false negatives.
     pub fn_: f64,
-    /// Rows per cell [tp, fp, tn, fn] (unweighted), the evidence behind each rate.
+    /// Rows of positive weight per cell [tp, fp, tn, fn] (unweighted), the evidence behind
+    /// each rate.
     pub rows_by_cell: [u64; 4],
     /// Sum of squared weights per cell [tp, fp, tn, fn], for Kish's effective sample size.
     pub weight_squares: [f64; 4],
@@ -42,7 +43,11 @@ impl ConfusionCounts {
             _ => self.fn_ += weight,
         }
         self.rows += 1;
-        self.rows_by_cell[cell] += 1;
+        // A row of weight 0 contributes nothing to any rate, so it is no evidence for one:
+        // counting it would let a handful of weighted rows pass the minimum group size.
+        if weight > 0.0 {
+            self.rows_by_cell[cell] += 1;
+        }
         self.weight_squares[cell] += weight * weight;
     }
 

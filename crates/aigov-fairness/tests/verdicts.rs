@@ -158,3 +158,41 @@ fn a_group_never_flagged_still_gets_an_interval() {
     assert_eq!(outcomes[0].value, Some(0.0));
     assert_eq!(outcomes[0].verdict, Verdict::Fail, "{:?}", outcomes[0]);
 }
+
+/// Rows of weight 0 are no evidence: a group whose benign rows are almost all weighted 0
+/// lacks the rows its false-positive rate needs, however many rows it has.
+#[test]
+fn rows_of_weight_zero_do_not_count_toward_the_minimum_group() {
+    let (mut truth, mut flagged, mut names, mut weights) = (vec![], vec![], vec![], vec![]);
+    for (name, benign, weighted) in [("eu", 400usize, 400usize), ("apac", 40, 2)] {
+        for i in 0..benign {
+            truth.push(false);
+            flagged.push(i % 10 == 0);
+            names.push(name.to_string());
+            weights.push(if i < weighted { 1.0 } else { 0.0 });
+        }
+        for _ in 0..40 {
+            truth.push(true);
+            flagged.push(true);
+            names.push(name.to_string());
+            weights.push(1.0);
+        }
+    }
+    let t = group_counts(
+        &truth,
+        &flagged,
+        &[SensitiveColumn {
+            name: "region",
+            values: &names,
+        }],
+        Some(&weights),
+    )
+    .unwrap();
+    let outcomes = judge(&t, &AuditConfig::default()).unwrap();
+    assert_eq!(
+        outcomes[0].verdict,
+        Verdict::InsufficientEvidence,
+        "{:?}",
+        outcomes[0]
+    );
+}

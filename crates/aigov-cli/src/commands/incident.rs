@@ -395,7 +395,12 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
                             }
                             _ => None,
                         });
-                    println!("recorded: regulator told ({report:?} report)")
+                    let kind = match report.flatten() {
+                        Some(aigov_incident::ReportKind::Initial) => "initial",
+                        Some(aigov_incident::ReportKind::Complete) => "complete",
+                        None => "a",
+                    };
+                    println!("recorded: regulator told ({kind} report)")
                 }
                 Recipient::Stakeholders => println!("recorded: stakeholders told"),
             }

@@ -36,7 +36,8 @@ pub struct MonitorArgs {
     /// Current data (CSV with the baseline's columns).
     #[arg(long)]
     pub current: PathBuf,
-    /// Rows per window (default: the whole file is one window).
+    /// Rows per window (default: the whole file is one window); rows left over after the
+    /// last full window are scored as a shorter last window.
     #[arg(long)]
     pub window: Option<usize>,
     /// What a critical alert (the dataset drifted) leads to.
@@ -91,7 +92,7 @@ pub fn run(global: &GlobalArgs, args: &MonitorArgs) -> Result<(), Failure> {
             },
         },
     )?;
-    let report = governor.monitor(&principal, &reference, batch, chrono::Utc::now())?;
+    let report = governor.monitor_all(&principal, &reference, batch, chrono::Utc::now())?;
     if args.json {
         let windows: Vec<_> = report
             .windows
