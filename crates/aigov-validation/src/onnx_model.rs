@@ -266,16 +266,12 @@ impl OnnxModel {
                 value: *v,
             });
         }
-        let mut row = vec![0f32; rows.ncols()];
-        let scores: Vec<f64> = rows
-            .rows()
+        // float32, as onnxruntime compares a float input.
+        let values: Vec<f32> = rows.iter().map(|v| *v as f32).collect();
+        let scores: Vec<f64> = trees
+            .score_rows(&values, rows.ncols())
             .into_iter()
-            .map(|r| {
-                for (cell, v) in row.iter_mut().zip(r) {
-                    *cell = *v as f32;
-                }
-                f64::from(trees.score(&row))
-            })
+            .map(f64::from)
             .collect();
         if let Some(bad) = scores.iter().find(|s| !s.is_finite()) {
             return Err(ModelError::Runtime(format!("the model returned {bad}")));

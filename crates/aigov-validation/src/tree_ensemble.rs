@@ -25,16 +25,17 @@ enum Mode {
     Leaf,
 }
 
-/// One node; children are indices into the tree's node list.
+/// One node in 20 bytes (a 200-tree forest walks millions of them per batch); children
+/// are indices into the tree's node list; a leaf keeps its weight in `value`.
 #[derive(Clone, Debug)]
 struct Node {
+    feature: u32,
+    yes: u32,
+    no: u32,
+    /// The threshold of a branch, the weight of a leaf.
+    value: f32,
     mode: Mode,
-    feature: usize,
-    threshold: f32,
     missing_true: bool,
-    yes: usize,
-    no: usize,
-    weight: f32,
 }
 
 /// What the summed score becomes.
@@ -172,7 +173,7 @@ impl TreeEnsemble {
             .iter()
             .flatten()
             .filter(|n| n.mode != Mode::Leaf)
-            .map(|n| n.feature + 1)
+            .map(|n| n.feature as usize + 1)
             .max()
             .unwrap_or(0);
         Ok(Some(TreeEnsemble {
@@ -189,43 +190,60 @@ impl TreeEnsemble {
     }
 
     /// The positive class's probability (classifier) or the value (regressor) of one row.
+    #[cfg(test)]
     pub(crate) fn score(&self, row: &[f32]) -> f32 {
-        let mut sum = 0.0f32;
+        self.score_rows(row, row.len())[0]
+    }
+
+    /// The scores of `rows` (row-major, `width` values a row). Tree by tree over all rows,
+    /// so each tree stays in cache; every row still sums its leaves in tree order, so the
+    /// result is the one a row-by-row walk gives.
+    pub(crate) fn score_rows(&self, rows: &[f32], width: usize) -> Vec<f32> {
+        let n = rows.len().checked_div(width).unwrap_or(0);
+        let mut sums = vec![0.0f32; n];
         for tree in &self.trees {
-            let mut at = 0;
-            loop {
-                let node = &tree[at];
-                if node.mode == Mode::Leaf {
-                    sum += node.weight;
-                    break;
-                }
-                let x = row[node.feature];
-                let t = node.threshold;
-                // NaN fails every comparison except "not equal"; the exporter's flag sends
-                // it the other way.
-                let yes = if x.is_nan() {
-                    node.missing_true || node.mode == Mode::Neq
-                } else {
-                    match node.mode {
-                        Mode::Leq => x <= t,
-                        Mode::Lt => x < t,
-                        Mode::Gte => x >= t,
-                        Mode::Gt => x > t,
-                        Mode::Eq => x == t,
-                        Mode::Neq => x != t,
-                        Mode::Leaf => unreachable!("leaves end the walk above"),
-                    }
-                };
-                at = if yes { node.yes } else { node.no };
+            for (sum, row) in sums.iter_mut().zip(rows.chunks_exact(width.max(1))) {
+                *sum += leaf_weight(tree, row);
             }
         }
-        if let Some(base) = self.base {
-            sum += base;
+        for sum in &mut sums {
+            if let Some(base) = self.base {
+                *sum += base;
+            }
+            if self.output == Output::Logistic {
+                *sum = logistic(*sum);
+            }
         }
-        match self.output {
-            Output::Score => sum,
-            Output::Logistic => logistic(sum),
-        }
+        sums
+    }
+}
+
+/// The weight of the leaf `row` reaches in `tree`. Indices were checked at load (every
+/// child exists, every feature fits the input), so the walk ends at a leaf.
+fn leaf_weight(tree: &[Node], row: &[f32]) -> f32 {
+    let mut node = &tree[0];
+    loop {
+        let t = node.value;
+        let x = match node.mode {
+            Mode::Leaf => return t,
+            _ => row[node.feature as usize],
+        };
+        // NaN fails every comparison except "not equal"; the exporter's flag sends it the
+        // other way.
+        let yes = if x.is_nan() {
+            node.missing_true || node.mode == Mode::Neq
+        } else {
+            match node.mode {
+                Mode::Leq => x <= t,
+                Mode::Lt => x < t,
+                Mode::Gte => x >= t,
+                Mode::Gt => x > t,
+                Mode::Eq => x == t,
+                Mode::Neq => x != t,
+                Mode::Leaf => false,
+            }
+        };
+        node = &tree[(if yes { node.yes } else { node.no }) as usize];
     }
 }
 
@@ -285,11 +303,10 @@ fn read_trees(node: &NodeProto, prefix: &str, weights: &[f32]) -> Result<Vec<Vec
             b"LEAF" => Mode::Leaf,
             other => return Err(format!("node mode {:?}", String::from_utf8_lossy(other))),
         };
-        let feature =
-            usize::try_from(features[i]).map_err(|_| format!("feature index {}", features[i]))?;
-        if mode != Mode::Leaf && feature > 1 << 20 {
-            return Err(format!("feature index {feature}"));
-        }
+        let feature = u32::try_from(features[i])
+            .ok()
+            .filter(|f| mode == Mode::Leaf || *f <= 1 << 20)
+            .ok_or_else(|| format!("feature index {}", features[i]))?;
         if position
             .insert((tree_ids[i], node_ids[i]), trees[tree].len())
             .is_some()
@@ -300,13 +317,17 @@ fn read_trees(node: &NodeProto, prefix: &str, weights: &[f32]) -> Result<Vec<Vec
             ));
         }
         trees[tree].push(Node {
-            mode,
             feature,
-            threshold: values[i],
-            missing_true: missing.get(i).is_some_and(|m| *m != 0),
             yes: 0,
             no: 0,
-            weight: f32::NAN,
+            // A leaf's weight replaces this below; NaN marks one still without.
+            value: if mode == Mode::Leaf {
+                f32::NAN
+            } else {
+                values[i]
+            },
+            mode,
+            missing_true: missing.get(i).is_some_and(|m| *m != 0),
         });
     }
     let at = |tree: i64, id: i64| {
@@ -323,8 +344,10 @@ fn read_trees(node: &NodeProto, prefix: &str, weights: &[f32]) -> Result<Vec<Vec
             continue;
         }
         let (y, f) = (at(tree_ids[i], yes[i])?, at(tree_ids[i], no[i])?);
-        trees[tree][me].yes = y;
-        trees[tree][me].no = f;
+        let index =
+            |p: usize| u32::try_from(p).map_err(|_| "a tree of over 2^32 nodes".to_string());
+        trees[tree][me].yes = index(y)?;
+        trees[tree][me].no = index(f)?;
     }
     let tree_of = ints(node, &format!("{prefix}_treeids"));
     let node_of = ints(node, &format!("{prefix}_nodeids"));
@@ -337,12 +360,12 @@ fn read_trees(node: &NodeProto, prefix: &str, weights: &[f32]) -> Result<Vec<Vec
             .position(|x| x == t)
             .ok_or_else(|| format!("a weight for tree {t}, which has no nodes"))?;
         let leaf = &mut trees[tree][at(*t, *id)?];
-        if leaf.mode != Mode::Leaf || !leaf.weight.is_nan() {
+        if leaf.mode != Mode::Leaf || !leaf.value.is_nan() {
             return Err(format!(
                 "node {id} of tree {t} is not a leaf with one weight"
             ));
         }
-        leaf.weight = *w;
+        leaf.value = *w;
     }
     // Each tree's walk starts at its first listed node (onnxruntime's root, whatever its
     // id); every node is reached at most once from it, so no walk loops, and no leaf lacks
@@ -355,11 +378,11 @@ fn read_trees(node: &NodeProto, prefix: &str, weights: &[f32]) -> Result<Vec<Vec
                 return Err(format!("tree {} reaches a node twice", order[tree]));
             }
             match nodes[i].mode {
-                Mode::Leaf if nodes[i].weight.is_nan() => {
+                Mode::Leaf if nodes[i].value.is_nan() => {
                     return Err(format!("a leaf of tree {} has no weight", order[tree]));
                 }
                 Mode::Leaf => {}
-                _ => stack.extend([nodes[i].yes, nodes[i].no]),
+                _ => stack.extend([nodes[i].yes as usize, nodes[i].no as usize]),
             }
         }
     }
