@@ -208,6 +208,16 @@ fn bad_incident_input_is_refused() {
             "--aware-at",
             "yesterday",
         ],
+        vec![
+            "--kind",
+            "evasion",
+            "--severity",
+            "high",
+            "--serious",
+            "death",
+            "--aware-at",
+            "2099-01-01T00:00:00Z",
+        ],
     ] {
         let args: Vec<&str> = base.iter().copied().chain(extra.iter().copied()).collect();
         let out = run(&store, &args);
@@ -218,6 +228,10 @@ fn bad_incident_input_is_refused() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    // None of the refusals left an incident behind.
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(&run(&store, &["incident", "list", "--json"]))).unwrap();
+    assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
     ok(&run(
         &store,
         &[

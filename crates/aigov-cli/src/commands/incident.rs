@@ -253,10 +253,20 @@ pub fn run(global: &GlobalArgs, command: IncidentCommand) -> Result<(), Failure>
             };
             let serious = match &args.serious {
                 None => None,
-                Some(category) => Some(IncidentUpdate::ClassifySerious {
-                    category: category.parse::<SeriousCategory>()?,
-                    aware_at: time(args.aware_at.as_deref(), "--aware-at", now)?,
-                }),
+                Some(category) => {
+                    let aware_at = time(args.aware_at.as_deref(), "--aware-at", now)?;
+                    // Checked before the incident exists: refusing the classification
+                    // after opening would leave an incident the command reported as failed.
+                    if aware_at > now {
+                        return Err(Failure::BadInput(format!(
+                            "--aware-at {aware_at} is in the future"
+                        )));
+                    }
+                    Some(IncidentUpdate::ClassifySerious {
+                        category: category.parse::<SeriousCategory>()?,
+                        aware_at,
+                    })
+                }
             };
             let kind = args.kind.parse::<IncidentKind>()?;
             let severity = args.severity.parse::<Severity>()?;
