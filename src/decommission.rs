@@ -137,7 +137,12 @@ pub fn decommission(
         .into_iter()
         .filter(|h| h.released_at.is_none())
         .collect();
-    let named = entries_naming(audit, &version)?;
+    // A scan of the whole log, so only when a hold or the erasure needs it.
+    let named = if !active.is_empty() || mode == DecommissionMode::Destroy {
+        entries_naming(audit, &version)?
+    } else {
+        Vec::new()
+    };
     if !active.is_empty() {
         let mut about = audit.indices_about(&version.reference().to_string(), None)?;
         about.extend(&named);

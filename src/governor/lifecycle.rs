@@ -130,11 +130,10 @@ impl Governor {
     pub fn register(
         &self,
         principal: &Principal,
-        registration: Registration,
+        mut registration: Registration,
     ) -> Result<ModelVersion, Error> {
         self.authorize(principal, Action::Register)?;
         check_lineage(&registration)?;
-        let mut registration = registration;
         match self.scorability(&registration.path, &registration.version.features)? {
             Scorability::Scorable { features } => registration.version.features = features,
             Scorability::NotScorable { reason } if registration.require_scorable => {
@@ -155,9 +154,7 @@ impl Governor {
                     model
                 }
                 // Another process created it between the read and the create: use theirs.
-                Err(aigov_registry::RegistryError::Conflict(_)) => {
-                    aigov_registry::RegistryStoreExt::require_model(self.registry.store(), &name)?
-                }
+                Err(aigov_registry::RegistryError::Conflict(_)) => self.registry.model(&name)?,
                 Err(e) => return Err(e.into()),
             },
         };
@@ -212,8 +209,7 @@ impl Governor {
         risk_class: Option<aigov_registry::RiskClass>,
     ) -> Result<RegisteredModel, Error> {
         self.authorize(principal, Action::Register)?;
-        let mut model =
-            aigov_registry::RegistryStoreExt::require_model(self.registry.store(), name)?;
+        let mut model = self.registry.model(name)?;
         if let Some(description) = description {
             model.description = description;
         }

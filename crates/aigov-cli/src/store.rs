@@ -5,10 +5,7 @@ use std::sync::Arc;
 
 use aigov::{Governor, Principal};
 use aigov_core::{Action, ActorId, Digest, SignedRequest, SignerKey, VerifierKey};
-use aigov_registry::{
-    FsArtifactStore, PostgresRegistryStore, Registry, RegistryStore, SqliteRegistryStore,
-    TrustStore,
-};
+use aigov_registry::{FsArtifactStore, PostgresRegistryStore, SqliteRegistryStore};
 use chrono::Utc;
 use clap::Args;
 
@@ -36,14 +33,11 @@ pub struct GlobalArgs {
 /// The database file inside a store directory.
 const DATABASE: &str = "aigov.db";
 
-/// An opened store.
+/// A store whose registry tables exist (`aigov init`); everything else opens it through
+/// the governor.
 pub struct OpenStore {
-    /// The registry over the store.
-    pub registry: Registry,
     /// The directory holding artifacts, keys and (with SQLite) the trust store.
     pub home: PathBuf,
-    /// Where the actor directory lives: `trust.json`, or the PostgreSQL database.
-    directory: Box<dyn aigov_registry::DirectoryStore>,
 }
 
 impl GlobalArgs {
@@ -168,19 +162,13 @@ impl GlobalArgs {
         }
     }
 
-    /// Opens the store; with `create`, makes a missing directory store.
+    /// Opens the store, creating its registry tables; with `create`, makes a missing
+    /// directory store.
     pub fn open(&self, create: bool) -> Result<OpenStore, Failure> {
         let home = self.home();
-        // With PostgreSQL, artifacts live in the database too, so every replica sees them.
-        let (records, artifacts, directory): (
-            Arc<dyn RegistryStore>,
-            Arc<dyn aigov_registry::ArtifactStore>,
-            Box<dyn aigov_registry::DirectoryStore>,
-        ) = if self.is_postgres() {
-            let store = PostgresRegistryStore::connect(&self.store)?;
-            let artifacts = aigov_registry::PostgresArtifactStore::new(&store);
-            let directory = aigov_registry::PostgresDirectoryStore::new(&store);
-            (Arc::new(store), Arc::new(artifacts), Box::new(directory))
+        if self.is_postgres() {
+            // With PostgreSQL, artifacts and the directory live in the database too.
+            PostgresRegistryStore::connect(&self.store)?;
         } else {
             let db = home.join(DATABASE);
             if !create && !db.exists() {
@@ -191,29 +179,14 @@ impl GlobalArgs {
             }
             std::fs::create_dir_all(&home)
                 .map_err(|e| Failure::Internal(format!("{}: {e}", home.display())))?;
-            let artifacts = FsArtifactStore::open(home.join("artifacts"))?.verify_on_read(true);
-            (
-                Arc::new(SqliteRegistryStore::open(&db)?),
-                Arc::new(artifacts),
-                Box::new(aigov_registry::FileDirectoryStore::new(
-                    home.join("trust.json"),
-                )),
-            )
-        };
-        Ok(OpenStore {
-            registry: Registry::new(records, artifacts),
-            home,
-            directory,
-        })
+            FsArtifactStore::open(home.join("artifacts"))?;
+            SqliteRegistryStore::open(&db)?;
+        }
+        Ok(OpenStore { home })
     }
 }
 
 impl OpenStore {
-    /// The approvers whose signatures count (empty until someone is enrolled).
-    pub fn trust_store(&self) -> Result<TrustStore, Failure> {
-        Ok(self.directory.load()?.trust)
-    }
-
     /// The store's own signing key file.
     pub fn signing_key_path(&self) -> PathBuf {
         self.home.join("keys").join(format!("{STORE_KEY_NAME}.key"))

@@ -274,6 +274,11 @@ impl Registry {
         Ok(files)
     }
 
+    /// Reads a model; a model that does not exist is `NotFound`.
+    pub fn model(&self, name: &ModelName) -> Result<RegisteredModel, RegistryError> {
+        self.store.require_model(name)
+    }
+
     /// Reads a version.
     pub fn version(
         &self,

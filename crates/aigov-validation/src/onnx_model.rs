@@ -73,13 +73,17 @@ impl OnnxModel {
         let proto = onnx
             .proto_model_for_read(&mut &bytes[..])
             .map_err(|e| load(format!("{e:#}")))?;
+        let named = proto
+            .metadata_props
+            .iter()
+            .find(|p| p.key == FEATURE_NAMES_KEY)
+            .map(|p| p.value.clone());
         if let Some(trees) = TreeEnsemble::from_proto(&proto).map_err(load)? {
-            return OnnxModel::trees(trees, &proto, bytes, name);
+            return OnnxModel::trees(trees, &proto, named, bytes, name);
         }
         let model = onnx
             .model_for_proto_model(&proto)
             .map_err(|e| load(format!("{e:#}")))?;
-        let named = metadata(&model, FEATURE_NAMES_KEY);
         let mut model = choose_score_output(model).map_err(load)?;
         let inputs = model.inputs.len();
         let mut input_types = Vec::with_capacity(inputs);
@@ -172,6 +176,7 @@ impl OnnxModel {
     fn trees(
         trees: TreeEnsemble,
         proto: &tract_onnx::pb::ModelProto,
+        named: Option<String>,
         bytes: &[u8],
         name: &str,
     ) -> Result<OnnxModel, ModelError> {
@@ -211,11 +216,6 @@ impl OnnxModel {
                 trees.features_read() - 1
             )));
         }
-        let named = proto
-            .metadata_props
-            .iter()
-            .find(|p| p.key == FEATURE_NAMES_KEY)
-            .map(|p| p.value.clone());
         let (features, naming) = match named {
             Some(list) => (
                 list.split(',')
@@ -363,18 +363,6 @@ fn declared_input(model: &InferenceModel, i: usize) -> Result<(DatumType, usize)
             declared.shape
         )),
     }
-}
-
-fn metadata(model: &InferenceModel, key: &str) -> Option<String> {
-    let tensor = model
-        .properties
-        .get(&format!("onnx.metadata_props.{key}"))?;
-    tensor
-        .try_as_plain_ram()
-        .ok()?
-        .to_scalar::<String>()
-        .ok()
-        .cloned()
 }
 
 /// Keeps only the output that carries scores: `probabilities` when present (skl2onnx's name),

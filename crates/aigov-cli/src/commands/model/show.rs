@@ -1,7 +1,7 @@
 //! `aigov model list`, `show` and `history`.
 
 use aigov_core::{ModelName, ModelRef};
-use aigov_registry::{MAX_PAGE_SIZE, ModelQuery, PageRequest, RegistryStoreExt, VersionQuery};
+use aigov_registry::{MAX_PAGE_SIZE, ModelQuery, PageRequest, VersionQuery};
 use chrono::{DateTime, Utc};
 
 use super::parse_tag;
@@ -119,7 +119,7 @@ pub fn show(global: &GlobalArgs, reference: &str, json: bool) -> Result<(), Fail
         return Ok(());
     }
     let name = model_name(reference)?;
-    let model = governor.registry().store().require_model(&name)?;
+    let model = governor.registry().model(&name)?;
     let mut versions = Vec::new();
     let mut after = None;
     loop {

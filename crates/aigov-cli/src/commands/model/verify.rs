@@ -10,10 +10,11 @@ pub fn run(global: &GlobalArgs, reference: &str, json: bool) -> Result<(), Failu
     let reference: ModelRef = reference
         .parse()
         .map_err(|e| Failure::BadInput(format!("{e}")))?;
-    let store = global.open(false)?;
-    let trust = store.trust_store()?;
-    let version = store.registry.resolve(&reference)?;
-    let report = store.registry.verify(&version, &trust)?;
+    // Reads go through the governor too: the one door onto the store.
+    let governor = global.governor()?;
+    let trust = governor.directory().trust();
+    let version = governor.registry().resolve(&reference)?;
+    let report = governor.registry().verify(&version, &trust)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
